@@ -1,0 +1,20 @@
+#!/bin/sh
+# Install the Debian packages that building and testing schedtap need.
+# Idempotent: prints nothing and touches nothing when all are present.
+set -eu
+pkgs="make gcc musl-tools linux-libc-dev llvm-19 clang-19 linux-perf bpftool file jq time"
+missing=
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: need root to install:$missing (run: sudo $0)" >&2
+	exit 1
+fi
+echo "deps: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
