@@ -1,0 +1,161 @@
+#include <errno.h>
+#include "macros.h"
+
+static const struct tp_field *field_or_error(struct asm_prog *p,
+					      const struct tp_format *fmt,
+					      const char *name)
+{
+	const struct tp_field *f = tracefs_field(fmt, name);
+
+	if (!f)
+		asm_error(p, -ENOENT, "tracepoint %s:%s has no field '%s'",
+			  fmt->system, fmt->event, name);
+	return f;
+}
+
+static int size_code(unsigned size)
+{
+	switch (size) {
+	case 1: return BPF_B;
+	case 2: return BPF_H;
+	case 4: return BPF_W;
+	case 8: return BPF_DW;
+	}
+	return -1;
+}
+
+/* Loads the field; returns its size in bytes or 0 on error. */
+static unsigned ld_field(struct asm_prog *p, const struct tp_format *fmt,
+			 int dst, int ctx, const char *name)
+{
+	const struct tp_field *f = field_or_error(p, fmt, name);
+	int code;
+
+	if (!f)
+		return 0;
+	code = size_code(f->size);
+	if (code < 0 || f->offset % f->size || f->offset > INT16_MAX) {
+		asm_error(p, -EINVAL, "%s:%s field '%s' (offset %u, size %u) is not a scalar load",
+			  fmt->system, fmt->event, name, f->offset, f->size);
+		return 0;
+	}
+	asm_comment(p, "%s = %s (offset %u, size %u)", name, name, f->offset, f->size);
+	asm_ldx(p, code, dst, ctx, (int16_t)f->offset);
+	return f->size;
+}
+
+void asm_ld_field(struct asm_prog *p, const struct tp_format *fmt, int dst,
+		  int ctx, const char *name)
+{
+	ld_field(p, fmt, dst, ctx, name);
+}
+
+void asm_ld_field_sx(struct asm_prog *p, const struct tp_format *fmt, int dst,
+		     int ctx, const char *name)
+{
+	const struct tp_field *f = tracefs_field(fmt, name);
+	unsigned size = ld_field(p, fmt, dst, ctx, name);
+
+	if (!size || size == 8 || !f->is_signed)
+		return;
+	asm_alu_imm(p, BPF_ALU64, BPF_LSH, dst, 64 - 8 * size);
+	asm_alu_imm(p, BPF_ALU64, BPF_ARSH, dst, 64 - 8 * size);
+}
+
+void asm_copy_field(struct asm_prog *p, const struct tp_format *fmt, int base,
+		    int16_t off, int ctx, const char *name, int tmp, unsigned max)
+{
+	const struct tp_field *f = field_or_error(p, fmt, name);
+	unsigned len, done = 0;
+
+	if (!f)
+		return;
+	len = f->size < max ? f->size : max;
+	asm_comment(p, "copy %s (%u bytes at offset %u)", name, len, f->offset);
+	while (done < len) {
+		unsigned at = f->offset + done, chunk = 8;
+
+		/* The widest load that is aligned and stays inside the field. */
+		while (chunk > 1 && (at % chunk || done + chunk > len))
+			chunk /= 2;
+		asm_ldx(p, size_code(chunk), tmp, ctx, (int16_t)at);
+		asm_stx(p, size_code(chunk), base, tmp, (int16_t)(off + done));
+		done += chunk;
+	}
+}
+
+void asm_map_lookup_or_init(struct asm_prog *p, const char *map,
+			    int16_t key_off, int16_t val_off, int val_size,
+			    const char *fail)
+{
+	const char *found = asm_new_label(p, "found");
+
+	asm_comment(p, "r0 = &%s[key], created zeroed if absent", map);
+	asm_ld_map_fd(p, R1, map);
+	asm_mov64_reg(p, R2, FP);
+	asm_add64_imm(p, R2, key_off);
+	asm_call(p, BPF_FUNC_map_lookup_elem);
+	asm_jne_imm(p, R0, 0, found);
+	for (int i = 0; i < val_size; i += 8)
+		asm_st(p, BPF_DW, FP, (int16_t)(val_off + i), 0);
+	asm_ld_map_fd(p, R1, map);
+	asm_mov64_reg(p, R2, FP);
+	asm_add64_imm(p, R2, key_off);
+	asm_mov64_reg(p, R3, FP);
+	asm_add64_imm(p, R3, val_off);
+	asm_mov64_imm(p, R4, BPF_NOEXIST);
+	asm_call(p, BPF_FUNC_map_update_elem);
+	asm_ld_map_fd(p, R1, map);
+	asm_mov64_reg(p, R2, FP);
+	asm_add64_imm(p, R2, key_off);
+	asm_call(p, BPF_FUNC_map_lookup_elem);
+	asm_jeq_imm(p, R0, 0, fail);
+	asm_label(p, found);
+}
+
+void asm_log2(struct asm_prog *p, int dst, int src, int tmp)
+{
+	static const int shifts[] = { 32, 16, 8, 4, 2, 1 };
+
+	if (dst == src) {
+		asm_error(p, -EINVAL, "log2: dst and src must differ");
+		return;
+	}
+	asm_comment(p, "r%d = log2(r%d)", dst, src);
+	asm_mov64_imm(p, dst, 0);
+	/* Binary search on the highest set bit: if src >= 2^s, shift it
+	 * down by s and add s. */
+	for (unsigned i = 0; i < sizeof(shifts) / sizeof(shifts[0]); i++) {
+		const char *skip = asm_new_label(p, "log2");
+		int s = shifts[i];
+
+		/* Jump immediates are sign-extended: 2^32-1 needs a register. */
+		if (s == 32) {
+			asm_ld_imm64(p, tmp, (1ull << s) - 1);
+			asm_jmp_reg(p, BPF_JMP, BPF_JLE, src, tmp, skip);
+		} else {
+			asm_jmp_imm(p, BPF_JMP, BPF_JLE, src, (1 << s) - 1, skip);
+		}
+		asm_alu_imm(p, BPF_ALU64, BPF_RSH, src, s);
+		asm_alu_imm(p, BPF_ALU64, BPF_ADD, dst, s);
+		asm_label(p, skip);
+	}
+}
+
+void asm_inc_u64(struct asm_prog *p, int ptr, int16_t off, int tmp, int atomic)
+{
+	if (atomic) {
+		asm_mov64_imm(p, tmp, 1);
+		asm_atomic(p, BPF_DW, BPF_ADD, ptr, tmp, off);
+		return;
+	}
+	asm_ldx(p, BPF_DW, tmp, ptr, off);
+	asm_add64_imm(p, tmp, 1);
+	asm_stx(p, BPF_DW, ptr, tmp, off);
+}
+
+void asm_return(struct asm_prog *p, int32_t val)
+{
+	asm_mov64_imm(p, R0, val);
+	asm_exit(p);
+}

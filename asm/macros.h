@@ -1,0 +1,38 @@
+/* Multi-instruction macros: the idioms every schedtap program repeats,
+ * each emitted with a comment so a --dump reads as prose. */
+#ifndef SCHEDTAP_MACROS_H
+#define SCHEDTAP_MACROS_H
+
+#include "asm.h"
+#include "tracefs.h"
+
+/* dst = the tracepoint field `name`, zero-extended, read from the context
+ * pointer in ctx at the offset tracefs reported. The field must be 1, 2,
+ * 4 or 8 bytes and naturally aligned (the kernel's rule for tracepoint
+ * context reads). */
+void asm_ld_field(struct asm_prog *p, const struct tp_format *fmt, int dst,
+		  int ctx, const char *name);
+/* The same, sign-extended to 64 bits when tracefs says the field is signed
+ * (shift pair, so it runs on kernels without v4 sign-extending loads). */
+void asm_ld_field_sx(struct asm_prog *p, const struct tp_format *fmt, int dst,
+		     int ctx, const char *name);
+/* Copy up to max bytes of a fixed-size field (a comm array) to
+ * *(base + off), with the widest aligned loads the context allows;
+ * tmp is clobbered. */
+void asm_copy_field(struct asm_prog *p, const struct tp_format *fmt, int base,
+		    int16_t off, int ctx, const char *name, int tmp, unsigned max);
+/* r0 = pointer to map[key], the key stored at fp+key_off. A missing slot is
+ * created zeroed (the zero value is built at fp+val_off, val_size bytes)
+ * and looked up again; jumps to `fail` when even that fails (map full).
+ * Clobbers r1-r5. */
+void asm_map_lookup_or_init(struct asm_prog *p, const char *map,
+			    int16_t key_off, int16_t val_off, int val_size,
+			    const char *fail);
+/* dst = floor(log2(src)), 0 for src 0 or 1; src is clobbered, dst must
+ * differ from src; tmp is clobbered. */
+void asm_log2(struct asm_prog *p, int dst, int src, int tmp);
+/* *(u64 *)(ptr + off) += 1, atomically when the slot is shared. */
+void asm_inc_u64(struct asm_prog *p, int ptr, int16_t off, int tmp, int atomic);
+/* r0 = val; exit. */
+void asm_return(struct asm_prog *p, int32_t val);
+#endif
