@@ -1,0 +1,73 @@
+/* The one output layer for every subcommand: the same rows become an
+ * aligned table for people, CSV for spreadsheets, or JSON lines for
+ * programs. Strings (task names above all) are untrusted bytes: every
+ * format escapes them so that one row is always one line.
+ */
+#ifndef SCHEDTAP_OUTPUT_H
+#define SCHEDTAP_OUTPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum out_format { OUT_TABLE, OUT_CSV, OUT_JSON };
+enum out_type { OUT_U64, OUT_S64, OUT_F64, OUT_STR };
+
+struct out_col {
+	const char *name;  /* snake_case, used by CSV header and JSON keys */
+	const char *title; /* table header text (name when NULL) */
+	enum out_type type;
+	int width;         /* table column width; strings are cut to it */
+	int prec;          /* F64 decimals (0..30) */
+	int left;          /* left-align in table */
+	unsigned flags;    /* OUT_* column flags below */
+};
+
+/* Column only in CSV and JSON, left out of tables (e.g. a timestamp that
+ * the table already shows in its group title). */
+#define OUT_MACHINE_ONLY 0x1u
+
+struct out_val {
+	union {
+		uint64_t u;
+		int64_t s;
+		double f;
+		const char *str; /* NULL prints as JSON null, empty CSV, "-" in tables */
+	};
+	int len; /* OUT_STR: at most len bytes, stopping at a NUL; -1 = NUL-terminated */
+};
+
+struct out {
+	FILE *f;
+	enum out_format fmt;
+	const struct out_col *cols;
+	int ncols;
+	int header_done;
+	int err; /* first negative errno of a failed write, else 0 */
+};
+
+void out_init(struct out *o, FILE *f, enum out_format fmt,
+	      const struct out_col *cols, int ncols);
+/* Table: start a new table block: blank line, optional title line, header
+ * row. CSV/JSON: nothing (the CSV header is written once, before the first
+ * row). A table row without a prior out_group() gets a header too. */
+void out_group(struct out *o, const char *title);
+void out_row(struct out *o, const struct out_val *vals);
+/* Flush; returns 0 or negative errno if any write failed, so callers can
+ * report disk-full. */
+int out_flush(struct out *o);
+
+/* Exposed for tests: write the escaped bytes of s[0..len) (len -1: up to
+ * the NUL; otherwise also stopping at a NUL) into buf, NUL-terminated like
+ * snprintf, and return the needed length excluding the NUL. */
+/* RFC 4180: quote when , " CR LF or leading/trailing space or tab; double quotes. */
+size_t out_csv_escape(const char *s, int len, char *buf, size_t size);
+/* \" \\ \n \t \r \b \f, \u00XX for other controls and DEL; bytes that are
+ * not valid UTF-8 become \u00XX so that every line is valid JSON and
+ * valid UTF-8. */
+size_t out_json_escape(const char *s, int len, char *buf, size_t size);
+/* Printable on a terminal: \n \t \r, \xNN for other controls, DEL, C1
+ * controls and invalid UTF-8; valid UTF-8 passes through. */
+size_t out_table_escape(const char *s, int len, char *buf, size_t size);
+
+#endif
