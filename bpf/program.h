@@ -1,0 +1,39 @@
+/* What a built-in BPF program declares: its tracepoint, the fields it
+ * reads, the maps it uses and the function that writes its code. The
+ * loader (src/loader.c) does the rest. */
+#ifndef SCHEDTAP_PROGRAM_H
+#define SCHEDTAP_PROGRAM_H
+
+#include <linux/bpf.h>
+#include "asm.h"
+#include "macros.h"
+#include "tracefs.h"
+
+struct tap_map_def {
+	const char *name;
+	enum bpf_map_type type;
+	uint32_t key_size, value_size, max_entries, flags;
+};
+
+struct tap_build_ctx {
+	const struct tp_format *fmt;	/* the tracepoint's parsed format */
+	const void *params;		/* subcommand options (filters) */
+};
+
+struct tap_prog_def {
+	const char *name;		/* BPF object name, <= 15 chars */
+	const char *summary;		/* one line, printed by --dump */
+	const char *tp_system, *tp_event;
+	const char *const *fields;	/* NULL-terminated: fields read */
+	const struct tap_map_def *maps;
+	int nmaps;
+	int (*build)(struct asm_prog *p, const struct tap_build_ctx *ctx);
+};
+
+#define TAP_ARRAY_SIZE(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* Every built-in program, NULL-terminated (bpf/programs.c). */
+extern const struct tap_prog_def *const tap_programs[];
+
+extern const struct tap_prog_def prog_cpu_switches;
+#endif

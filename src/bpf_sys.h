@@ -1,0 +1,41 @@
+/* Thin bpf(2) wrappers. Every function returns a non-negative result or a
+ * negative errno; none prints. */
+#ifndef SCHEDTAP_BPF_SYS_H
+#define SCHEDTAP_BPF_SYS_H
+
+#include <linux/bpf.h>
+#include <stddef.h>
+#include <stdint.h>
+
+int sys_bpf(int cmd, union bpf_attr *attr, unsigned size);
+
+int bpf_map_create(enum bpf_map_type type, const char *name, uint32_t key_size,
+		   uint32_t value_size, uint32_t max_entries, uint32_t flags);
+int bpf_map_lookup(int fd, const void *key, void *value);
+int bpf_map_update(int fd, const void *key, const void *value, uint64_t flags);
+int bpf_map_delete(int fd, const void *key);
+int bpf_map_next_key(int fd, const void *key, void *next_key);
+/* BPF_MAP_LOOKUP_BATCH: *count in = room, out = entries returned.
+ * Returns 0, -ENOENT at the end of the map (with *count possibly > 0),
+ * or another negative errno (-EINVAL on kernels without batch ops). */
+int bpf_map_lookup_batch(int fd, void *in_batch, void *out_batch, void *keys,
+			 void *values, uint32_t *count);
+
+struct bpf_load_req {
+	enum bpf_prog_type type;
+	const struct bpf_insn *insns;
+	uint32_t len;
+	const char *license;
+	const char *name;
+	char *log;		/* NULL for no verifier log */
+	uint32_t log_size;
+	uint32_t log_level;
+};
+int bpf_prog_load(const struct bpf_load_req *req);
+
+int bpf_obj_pin(int fd, const char *path);
+int bpf_obj_get(const char *path);
+int bpf_link_create(int prog_fd, int target_fd, enum bpf_attach_type type);
+int bpf_obj_info(int fd, void *info, uint32_t *info_len);
+int bpf_enable_stats(enum bpf_stats_type type);
+#endif

@@ -1,0 +1,224 @@
+/* schedtap cpu: context switches per CPU, per interval. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "cli.h"
+#include "commands.h"
+#include "cpus.h"
+#include "loader.h"
+#include "maps.h"
+#include "msg.h"
+#include "output.h"
+#include "sig.h"
+
+#define MAX_CPUS 8192
+
+static const char help[] =
+	"usage: schedtap cpu [options] [interval [count]]\n\n"
+	"Counts context switches (sched:sched_switch) per CPU in the kernel and\n"
+	"prints, every interval, each CPU's switches in the interval, the rate,\n"
+	"and the total since start; the 'all' row sums the CPUs.\n\n"
+	"options:\n"
+	"  -C, --cpu CPU           report only this CPU\n"
+	CLI_COMMON_HELP
+	"\nexamples:\n"
+	"  schedtap cpu            every second until Ctrl-C\n"
+	"  schedtap cpu 1 3        three one-second reports (same as -i 1 3)\n"
+	"  schedtap cpu --csv 5    CSV every 5 seconds\n";
+
+enum { COL_TS, COL_IV, COL_CPU, COL_SW, COL_RATE, COL_TOTAL, NCOLS };
+
+static const struct out_col cols[NCOLS] = {
+	[COL_TS] = { "timestamp_s", "TIME", OUT_F64, 14, 3, 0, OUT_MACHINE_ONLY },
+	[COL_IV] = { "interval_s", "INTERVAL", OUT_F64, 8, 3, 0, OUT_MACHINE_ONLY },
+	[COL_CPU] = { "cpu", "CPU", OUT_STR, 4, 0, 0, 0 },
+	[COL_SW] = { "switches", "SWITCHES", OUT_U64, 12, 0, 0, 0 },
+	[COL_RATE] = { "switches_per_s", "SWITCHES/S", OUT_F64, 12, 1, 0, 0 },
+	[COL_TOTAL] = { "total", "TOTAL", OUT_U64, 14, 0, 0, 0 },
+};
+
+struct cpu_run {
+	struct cli_common cli;
+	long only_cpu;			/* -1: all */
+	int ids[MAX_CPUS];		/* possible CPUs, in value order */
+	int nposs;
+	unsigned char online[MAX_CPUS];
+	uint64_t *now, *prev;		/* cumulative, per possible CPU */
+};
+
+static double wall_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void row(struct out *o, double ts, double iv, const char *cpu,
+		uint64_t delta, uint64_t total)
+{
+	struct out_val v[NCOLS] = {
+		[COL_TS] = { .f = ts },
+		[COL_IV] = { .f = iv },
+		[COL_CPU] = { .str = cpu, .len = -1 },
+		[COL_SW] = { .u = delta },
+		[COL_RATE] = { .f = iv > 0 ? (double)delta / iv : 0 },
+		[COL_TOTAL] = { .u = total },
+	};
+
+	out_row(o, v);
+}
+
+static void report(struct cpu_run *r, struct out *o, double iv)
+{
+	double ts = wall_seconds();
+	uint64_t sum_delta = 0, sum_total = 0;
+	char title[64], name[16];
+	time_t t = (time_t)ts;
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(title, sizeof(title), "%H:%M:%S", &tm);
+	snprintf(title + strlen(title), sizeof(title) - strlen(title),
+		 "  interval %.3f s", iv);
+	out_group(o, title);
+	for (int i = 0; i < r->nposs; i++) {
+		int id = r->ids[i];
+		uint64_t delta = r->now[i] - r->prev[i];
+
+		if (r->only_cpu >= 0 && id != r->only_cpu)
+			continue;
+		if (id < MAX_CPUS && !r->online[id] && !r->now[i])
+			continue;
+		snprintf(name, sizeof(name), "%d", id);
+		row(o, ts, iv, name, delta, r->now[i]);
+		sum_delta += delta;
+		sum_total += r->now[i];
+	}
+	if (r->only_cpu < 0)
+		row(o, ts, iv, "all", sum_delta, sum_total);
+}
+
+static int read_counts(struct cpu_run *r, int fd)
+{
+	int err = map_read_percpu_u64(fd, 0, r->now, r->nposs);
+
+	if (err)
+		msg_errno(err, "reading the per-CPU switch counters");
+	return err;
+}
+
+static int run_loop(struct cpu_run *r, const struct tap_obj *obj, FILE *f)
+{
+	int fd = tap_map_fd(obj, "switches");
+	unsigned long long start = sig_now_ns(), last = start, next = start;
+	struct out o;
+	int err = 0;
+
+	out_init(&o, f, r->cli.fmt, cols, NCOLS);
+	for (long n = 0; !r->cli.count || n < r->cli.count; n++) {
+		int stopped;
+		unsigned long long now;
+
+		next += (unsigned long long)(r->cli.interval * 1e9);
+		stopped = sig_sleep_until(next);
+		now = sig_now_ns();
+		err = read_counts(r, fd);
+		if (err)
+			break;
+		report(r, &o, (double)(now - last) / 1e9);
+		memcpy(r->prev, r->now, sizeof(*r->now) * (size_t)r->nposs);
+		last = now;
+		if (out_flush(&o))
+			return msg_errno(-EIO, "writing the report");
+		if (stopped)
+			break;
+	}
+	return err;
+}
+
+static int parse(struct cpu_run *r, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_COMMON_LONG,
+		{ "cpu", required_argument, 0, 'C' },
+		{ 0, 0, 0, 0 },
+	};
+	int opt, h;
+
+	cli_init(&r->cli, "cpu");
+	r->only_cpu = -1;
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT "C:", longopts, NULL)) != -1) {
+		if (opt == 'h') {
+			fputs(help, stdout);
+			return 1;
+		}
+		h = cli_common_opt(&r->cli, opt, optarg);
+		if (h < 0)
+			return -1;
+		if (h)
+			continue;
+		if (opt == 'C') {
+			if (cli_parse_long(optarg, 0, MAX_CPUS - 1, &r->only_cpu))
+				return cli_usage_error(&r->cli, "bad CPU '%s'", optarg);
+			continue;
+		}
+		return cli_usage_error(&r->cli, "unknown option");
+	}
+	return cli_positional(&r->cli, argc, argv, optind);
+}
+
+static int setup_cpus(struct cpu_run *r)
+{
+	int online[MAX_CPUS], n;
+
+	r->nposs = cpus_possible(r->ids, MAX_CPUS);
+	if (r->nposs <= 0)
+		return msg_errno(r->nposs ? r->nposs : -EINVAL,
+				 "reading /sys/devices/system/cpu/possible");
+	n = cpus_online(online, MAX_CPUS);
+	for (int i = 0; i < n; i++)
+		r->online[online[i]] = 1;
+	if (r->only_cpu >= 0 && (r->only_cpu >= MAX_CPUS || !r->online[r->only_cpu]))
+		msg_err("note: CPU %ld is not online", r->only_cpu);
+	r->now = calloc((size_t)r->nposs, sizeof(uint64_t));
+	r->prev = calloc((size_t)r->nposs, sizeof(uint64_t));
+	return r->now && r->prev ? 0 : -ENOMEM;
+}
+
+int cmd_cpu(int argc, char **argv)
+{
+	static struct cpu_run r;	/* large: keep it off the stack */
+	const struct tap_prog_def *progs[] = { &prog_cpu_switches };
+	struct tap_obj obj;
+	FILE *f = NULL;
+	int err, p;
+
+	memset(&r, 0, sizeof(r));
+	p = parse(&r, argc, argv);
+	if (p)
+		return p > 0 ? EXIT_OK : EXIT_USAGE;
+	sig_setup();
+	err = tap_obj_open(&obj, progs, 1, &r);
+	if (!err && r.cli.dump) {
+		tap_obj_dump(&obj, stdout);
+		goto out;
+	}
+	if (!err)
+		err = setup_cpus(&r);
+	if (!err && !(f = cli_open_output(&r.cli)))
+		err = -EIO;
+	if (!err)
+		err = tap_obj_load(&obj);
+	if (!err)
+		err = run_loop(&r, &obj, f);
+out:
+	tap_obj_close(&obj);
+	if (f && f != stdout && fclose(f) && !err)
+		err = msg_errno(-errno, "closing %s", r.cli.output);
+	free(r.now);
+	free(r.prev);
+	return err ? EXIT_RUNTIME : EXIT_OK;
+}

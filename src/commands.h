@@ -1,0 +1,15 @@
+/* Subcommands: each is `int cmd_X(int argc, char **argv)` returning an
+ * exit code (EXIT_OK, EXIT_RUNTIME, EXIT_USAGE). */
+#ifndef SCHEDTAP_COMMANDS_H
+#define SCHEDTAP_COMMANDS_H
+
+struct command {
+	const char *name;
+	const char *summary;
+	int (*run)(int argc, char **argv);
+};
+
+int cmd_cpu(int argc, char **argv);
+
+extern const struct command commands[];
+#endif

@@ -1,0 +1,49 @@
+/* schedtap: what the Linux CPU scheduler is doing, from eBPF programs
+ * that schedtap assembles itself. */
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+#include "commands.h"
+
+#ifndef SCHEDTAP_VERSION
+#define SCHEDTAP_VERSION "unknown"
+#endif
+
+const struct command commands[] = {
+	{ "cpu", "context switches per CPU: counts and rates per interval", cmd_cpu },
+	{ NULL, NULL, NULL },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: schedtap SUBCOMMAND [options]\n\n"
+		   "Shows what the Linux CPU scheduler is doing, with eBPF programs\n"
+		   "assembled in this binary. Needs root (or CAP_BPF and CAP_PERFMON).\n\n"
+		   "subcommands:\n");
+	for (const struct command *c = commands; c->name; c++)
+		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fprintf(f, "\n'schedtap SUBCOMMAND --help' for its options; --version.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
+		printf("schedtap %s\n", SCHEDTAP_VERSION);
+		return EXIT_OK;
+	}
+	for (const struct command *c = commands; c->name; c++)
+		if (!strcmp(argv[1], c->name))
+			return c->run(argc - 1, argv + 1);
+	fprintf(stderr, "schedtap: unknown subcommand '%s'\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,14 @@
+/* Ctrl-C and SIGTERM end a run cleanly: they only set a flag, which the
+ * report loop checks, so detaching and flushing happen in normal code. */
+#ifndef SCHEDTAP_SIG_H
+#define SCHEDTAP_SIG_H
+
+/* Block SIGINT/SIGTERM (they are delivered only inside sig_sleep, so no
+ * wakeup is lost between a check and a sleep) and install the handler. */
+void sig_setup(void);
+int sig_stopped(void);
+/* Sleep until the deadline (CLOCK_MONOTONIC ns) or a stop signal.
+ * Returns 1 if stopped. */
+int sig_sleep_until(unsigned long long deadline_ns);
+unsigned long long sig_now_ns(void);
+#endif
