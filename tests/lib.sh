@@ -1,0 +1,27 @@
+# Shared helpers for the integration tests (sourced). Each test prints
+# PASS/FAIL lines; these run against the real kernel, as root.
+BUILD=${BUILD:-build}
+ST_BIN=$BUILD/schedtap
+if [ -n "${VALGRIND:-}" ] && [ "$VALGRIND" != 0 ]; then
+	ST="valgrind -q --error-exitcode=99 --leak-check=full $ST_BIN"
+else
+	ST=$ST_BIN
+fi
+TMP=$(mktemp -d /tmp/schedtap-test.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+
+pass() { echo "PASS $SUITE/$1"; }
+fail() { t=$1; shift; echo "FAIL $SUITE/$t: $*"; }
+# check NAME COND-COMMAND... : PASS if the command succeeds.
+check() { t=$1; shift; if "$@"; then pass "$t"; else fail "$t" "failed: $*"; fi; }
+
+# |a-b|/b <= pct/100, integers.
+within_pct() {
+	awk -v a="$1" -v b="$2" -v p="$3" 'BEGIN { d = a - b; if (d < 0) d = -d;
+		exit !(b > 0 && d * 100 <= p * b) }'
+}
+
+# Programs of ours still loaded in the kernel (name prefix tap_).
+our_progs() {
+	bpftool prog show 2>/dev/null | grep -c ' name tap_' || true
+}
