@@ -1,15 +1,41 @@
-/* Run-time feature probes. Each is computed once, on first use, from what
- * the running kernel accepts, never from its version number. */
+/* Run-time feature probes. Each answer is computed once, on first use,
+ * from what the running kernel accepts, never from its version number,
+ * and every subcommand (and `schedtap probe`) reads the same answers.
+ * A fallback can be forced with SCHEDTAP_FORCE_<NAME>=1 so that tests
+ * exercise it on kernels that have the feature. */
 #ifndef SCHEDTAP_KERNEL_FEATURES_H
 #define SCHEDTAP_KERNEL_FEATURES_H
 
-/* 1 when the kernel charges BPF memory to the memory cgroup (5.11+), so
- * RLIMIT_MEMLOCK need not be raised. */
+#include <linux/bpf.h>
+
+/* 1 when SCHEDTAP_<name> is set to a non-empty value other than "0". */
+int feat_forced(const char *name);
+
+/* bpf() answers at all: 0, or the negative errno it gives. */
+int feat_bpf_syscall(void);
+/* A trivial program of this type loads. */
+int feat_prog_type(enum bpf_prog_type type);
+/* The helper can be called from a program of this type. */
+int feat_helper(enum bpf_prog_type type, int helper);
+/* BPF_ATOMIC with BPF_FETCH (5.12+). */
+int feat_atomics(void);
+/* BPF_MAP_TYPE_RINGBUF (5.8+); forced off by SCHEDTAP_FORCE_PERF_BUFFER. */
+int feat_ringbuf(void);
+/* BPF_LINK_CREATE for perf events (5.15+); forced off by
+ * SCHEDTAP_FORCE_IOCTL_ATTACH. */
+int feat_perf_link(void);
+/* BPF_MAP_LOOKUP_BATCH on hash maps (5.6+); forced off by
+ * SCHEDTAP_FORCE_NO_BATCH. */
+int feat_batch_ops(void);
+/* /sys/kernel/btf/vmlinux; forced off by SCHEDTAP_FORCE_NO_BTF. schedtap
+ * never needs BTF: offsets come from tracefs. */
+int feat_btf(void);
+/* BPF memory charged to the memory cgroup (5.11+), not RLIMIT_MEMLOCK. */
 int feat_memcg_accounting(void);
 /* Raise RLIMIT_MEMLOCK on kernels that still charge it. 0 or -errno. */
 int feat_raise_memlock(void);
-/* Environment overrides that force a fallback path (for tests and for
- * kernels whose probe lies): returns 1 when SCHEDTAP_<name> is set to a
- * non-empty value other than "0". */
-int feat_forced(const char *name);
+
+/* Print a fallback note once per process ("schedtap: note: ..."). */
+void feat_note_once(int *said, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 #endif

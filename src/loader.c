@@ -288,7 +288,11 @@ int tap_obj_load(struct tap_obj *o)
 	err = create_maps(o);
 	if (err)
 		return err;
-	o->attach = feat_forced("FORCE_IOCTL_ATTACH") ? ATTACH_IOCTL : ATTACH_AUTO;
+	o->attach = feat_perf_link() ? ATTACH_LINK : ATTACH_IOCTL;
+	if (o->attach == ATTACH_IOCTL)
+		feat_note_once(&o->said_ioctl, "no BPF_LINK_CREATE for perf events%s: "
+			       "attaching with PERF_EVENT_IOC_SET_BPF",
+			       feat_forced("FORCE_IOCTL_ATTACH") ? " (forced)" : " (kernel < 5.15)");
 	for (int i = 0; i < o->nprogs; i++) {
 		err = load_and_attach(o, &o->progs[i]);
 		if (err)

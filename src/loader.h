@@ -32,6 +32,7 @@ struct tap_obj {
 	int tracefs_mounted;		/* we mounted it, so we unmount it */
 	enum attach_mode attach;	/* how the programs were attached */
 	unsigned long long t_open;	/* CLOCK_MONOTONIC ns at open */
+	int said_ioctl;			/* fallback note printed */
 };
 
 /* Find tracefs, read each program's format and assemble it. Touches no

@@ -10,6 +10,7 @@
 #endif
 
 const struct command commands[] = {
+	{ "probe", "what this kernel offers and which fallbacks schedtap uses", cmd_probe },
 	{ "cpu", "context switches per CPU: counts and rates per interval", cmd_cpu },
 	{ NULL, NULL, NULL },
 };

@@ -117,7 +117,7 @@ int map_for_each(int fd, uint32_t key_size, uint32_t value_size,
 
 	if (!key_size || !value_size || !max_entries)
 		return -EINVAL;
-	if (!feat_forced("FORCE_NO_BATCH") && (!mode || *mode != MAP_READ_NEXT_KEY)) {
+	if (feat_batch_ops() && (!mode || *mode != MAP_READ_NEXT_KEY)) {
 		r = walk_batch(fd, key_size, value_size, max_entries, fn, ctx,
 			       &unsupported);
 		if (!unsupported) {

@@ -281,6 +281,9 @@ static int fmt_number(const struct out_col *c, const struct out_val *v, char *bu
 			return 0;
 		snprintf(buf, size, "%.*f", clamp(c->prec, 0, OUT_PREC_MAX), v->f);
 		return 1;
+	case OUT_BOOL:
+		snprintf(buf, size, "%s", v->u ? "yes" : "no");
+		return 1;
 	case OUT_STR:
 		break;
 	}
@@ -432,6 +435,8 @@ static void json_row(struct out *o, const struct out_val *vals)
 			out_puts(o, "\"");
 			escaped(o, v->str, str_len(v->str, v->len), json_escape);
 			out_puts(o, "\"");
+		} else if (c->type == OUT_BOOL) {
+			out_puts(o, v->u ? "true" : "false");
 		} else if (c->type != OUT_STR && fmt_number(c, v, num, sizeof(num))) {
 			out_puts(o, num);
 		} else {

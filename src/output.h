@@ -11,7 +11,8 @@
 #include <stdio.h>
 
 enum out_format { OUT_TABLE, OUT_CSV, OUT_JSON };
-enum out_type { OUT_U64, OUT_S64, OUT_F64, OUT_STR };
+/* OUT_BOOL (in .u): yes/no in tables and CSV, true/false in JSON. */
+enum out_type { OUT_U64, OUT_S64, OUT_F64, OUT_STR, OUT_BOOL };
 
 struct out_col {
 	const char *name;  /* snake_case, used by CSV header and JSON keys */

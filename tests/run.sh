@@ -2,7 +2,8 @@
 # The test runner: runs every suite, each of which prints one line per
 # test ("PASS name", "FAIL name: why", "SKIP name: why"), and ends with
 # "N passed, N failed, N skipped". Exit 1 if anything failed.
-#   tests/run.sh [suite...]    suites: unit oracle verifier integration
+#   tests/run.sh [suite...]    suites: unit oracle verifier integration,
+#                              or one integration script by name (cpu, probe)
 #   VALGRIND=1 tests/run.sh integration   runs schedtap under valgrind
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -40,7 +41,12 @@ for s in $suites; do
 		for t in tests/integration/*.sh; do
 			run_suite "$(basename "$t" .sh)" sh "$t"
 		done ;;
-	*) echo "unknown suite $s"; exit 2 ;;
+	*)
+		if [ -f "tests/integration/$s.sh" ]; then
+			run_suite "$s" sh "tests/integration/$s.sh"
+		else
+			echo "unknown suite $s"; exit 2
+		fi ;;
 	esac
 done
 

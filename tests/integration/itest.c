@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "bpf_sys.h"
+#include "kernel_features.h"
 #include "loader.h"
 #include "macros.h"
 
@@ -184,6 +185,17 @@ static void check_lookup_or_init(void)
 	       "slot not created or not incremented twice");
 }
 
+/* The probes must be able to say no: a helper id no kernel has, and a
+ * helper the program type may not call. */
+static void check_probes_can_refuse(void)
+{
+	int bogus = feat_helper(BPF_PROG_TYPE_TRACEPOINT, 100000);
+	int ok = feat_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_map_lookup_elem);
+
+	result(!bogus && ok, "helper_probe_refuses_unknown_helper",
+	       bogus ? "helper 100000 reported callable" : "map_lookup_elem reported missing");
+}
+
 int main(void)
 {
 	if (geteuid() != 0) {
@@ -194,5 +206,6 @@ int main(void)
 	check_rejection_report();
 	check_log2_macro();
 	check_lookup_or_init();
+	check_probes_can_refuse();
 	return failures ? 1 : 0;
 }

@@ -552,6 +552,27 @@ static void test_json_key_escape_and_empty(void)
 	free(r.buf);
 }
 
+/* Booleans: yes/no for people and CSV, true/false for JSON. */
+static void test_bool_columns(void)
+{
+	static const struct out_col c[] = { { "ok", "OK", OUT_BOOL, 3, 0, 1, 0 } };
+	struct out_val v[2] = { { .u = 1 }, { .u = 0 } };
+	struct render r;
+
+	CHECK(render_begin(&r, OUT_JSON, c, 1) == 0);
+	out_row(&r.o, &v[0]);
+	out_row(&r.o, &v[1]);
+	CHECK(render_end(&r) == 0);
+	CHECK_STR(r.buf, "{\"ok\":true}\n{\"ok\":false}\n");
+	free(r.buf);
+	CHECK(render_begin(&r, OUT_CSV, c, 1) == 0);
+	out_row(&r.o, &v[0]);
+	out_row(&r.o, &v[1]);
+	CHECK(render_end(&r) == 0);
+	CHECK_STR(r.buf, "ok\nyes\nno\n");
+	free(r.buf);
+}
+
 /* ---- errors -------------------------------------------------------- */
 
 static void test_flush_reports_write_error(void)
@@ -612,6 +633,7 @@ UNIT_SUITE(output_tests) = {
 	UNIT(test_csv_long_string),
 	UNIT(test_json_rows),
 	UNIT(test_json_key_escape_and_empty),
+	UNIT(test_bool_columns),
 	UNIT(test_flush_reports_write_error),
 	UNIT(test_flush_ok),
 	UNIT_END,
