@@ -5,5 +5,8 @@
 
 const struct tap_prog_def *const tap_programs[] = {
 	&prog_cpu_switches,
+	&prog_top_switch,
+	&prog_top_migrate,
+	&prog_top_free,
 	NULL,
 };

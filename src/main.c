@@ -12,6 +12,7 @@
 const struct command commands[] = {
 	{ "probe", "what this kernel offers and which fallbacks schedtap uses", cmd_probe },
 	{ "cpu", "context switches per CPU: counts and rates per interval", cmd_cpu },
+	{ "top", "per-task CPU time, switches (voluntary or not), migrations", cmd_top },
 	{ NULL, NULL, NULL },
 };
 

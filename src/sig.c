@@ -61,3 +61,8 @@ int sig_sleep_until(unsigned long long deadline_ns)
 	}
 	return stop_requested;
 }
+
+const sigset_t *sig_run_mask(void)
+{
+	return &run_mask;
+}

@@ -3,6 +3,8 @@
 #ifndef SCHEDTAP_SIG_H
 #define SCHEDTAP_SIG_H
 
+#include <signal.h>
+
 /* Block SIGINT/SIGTERM (they are delivered only inside sig_sleep, so no
  * wakeup is lost between a check and a sleep) and install the handler. */
 void sig_setup(void);
@@ -11,4 +13,6 @@ int sig_stopped(void);
  * Returns 1 if stopped. */
 int sig_sleep_until(unsigned long long deadline_ns);
 unsigned long long sig_now_ns(void);
+/* The mask to sleep with (stop signals deliverable), for epoll_pwait. */
+const sigset_t *sig_run_mask(void);
 #endif

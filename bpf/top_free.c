@@ -1,0 +1,34 @@
+/* schedtap top, sched_process_free: forget a task once the kernel frees
+ * it, so the map holds live tasks only. (sched_process_exit is too early:
+ * the exiting task is switched out once more after it.) */
+#include "program.h"
+#include "top.h"
+
+static const struct tap_map_def maps[] = {
+	{ "tasks", BPF_MAP_TYPE_HASH, 4, sizeof(struct top_task), TOP_MAX_TASKS, 0 },
+};
+
+static const char *const fields[] = { "pid", NULL };
+
+static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
+{
+	asm_ld_field(p, ctx->fmt, R2, R1, "pid");
+	asm_stx(p, BPF_W, FP, R2, -4);
+	asm_ld_map_fd(p, R1, "tasks");
+	asm_mov64_reg(p, R2, FP);
+	asm_add64_imm(p, R2, -4);
+	asm_call(p, BPF_FUNC_map_delete_elem);
+	asm_return(p, 1);
+	return 0;
+}
+
+const struct tap_prog_def prog_top_free = {
+	.name = "tap_top_free",
+	.summary = "drop freed tasks",
+	.tp_system = "sched",
+	.tp_event = "sched_process_free",
+	.fields = fields,
+	.maps = maps,
+	.nmaps = TAP_ARRAY_SIZE(maps),
+	.build = build,
+};

@@ -1,0 +1,41 @@
+/* schedtap top, sched_migrate_task: count moves to another CPU, as the
+ * kernel's se.nr_migrations does (same CPU is not a migration). */
+#include "program.h"
+#include "top.h"
+
+#define KEY_OFF (-4)
+#define VAL_OFF (-8 - (int)sizeof(struct top_task))
+
+static const struct tap_map_def maps[] = {
+	{ "tasks", BPF_MAP_TYPE_HASH, 4, sizeof(struct top_task), TOP_MAX_TASKS, 0 },
+};
+
+static const char *const fields[] = { "pid", "orig_cpu", "dest_cpu", NULL };
+
+static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
+{
+	asm_mov64_reg(p, R6, R1);
+	asm_ld_field(p, ctx->fmt, R2, R6, "orig_cpu");
+	asm_ld_field(p, ctx->fmt, R3, R6, "dest_cpu");
+	asm_jmp_reg(p, BPF_JMP, BPF_JEQ, R2, R3, "out");
+	asm_ld_field(p, ctx->fmt, R1, R6, "pid");
+	asm_jeq_imm(p, R1, 0, "out");
+	asm_stx(p, BPF_W, FP, R1, KEY_OFF);
+	asm_map_lookup_or_init(p, "tasks", KEY_OFF, VAL_OFF, sizeof(struct top_task), "out");
+	asm_comment(p, "atomic: the migrating CPU is not the task's own");
+	asm_inc_u64(p, R0, TOP_OFF(migrations), R1, 1);
+	asm_label(p, "out");
+	asm_return(p, 1);
+	return 0;
+}
+
+const struct tap_prog_def prog_top_migrate = {
+	.name = "tap_top_migrate",
+	.summary = "per-task migrations",
+	.tp_system = "sched",
+	.tp_event = "sched_migrate_task",
+	.fields = fields,
+	.maps = maps,
+	.nmaps = TAP_ARRAY_SIZE(maps),
+	.build = build,
+};

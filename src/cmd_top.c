@@ -1,0 +1,380 @@
+/* schedtap top: per-task CPU time and switching behaviour, refreshed
+ * every interval, from counters kept in the kernel. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "cli.h"
+#include "commands.h"
+#include "cpus.h"
+#include "loader.h"
+#include "maps.h"
+#include "msg.h"
+#include "output.h"
+#include "sig.h"
+#include "task_table.h"
+#include "top.h"
+
+#define MAX_CPUS 8192
+
+static const char help[] =
+	"usage: schedtap top [options] [interval [count]]\n\n"
+	"Per task (thread; --process: per process): CPU time, context switches,\n"
+	"voluntary (went to sleep) and involuntary (preempted, still runnable)\n"
+	"switches, migrations, the CPUs it ran on, last CPU, priority and nice,\n"
+	"over each interval, busiest first. Kept in the kernel by sched_switch,\n"
+	"sched_migrate_task and sched_process_free programs.\n\n"
+	"options:\n"
+	"  -p, --pid PID           only this task or process\n"
+	"  -c, --comm NAME         only tasks with this name\n"
+	"  -C, --cpu CPU           only tasks that ran on this CPU in the interval\n"
+	"  -s, --sort KEY          cpu (default), switches, vol, invol, migr, pid, comm\n"
+	"  -n, --top N             show N tasks (default 20 in the table, all in CSV/JSON)\n"
+	"      --process           aggregate threads per process (TGID)\n"
+	CLI_COMMON_HELP
+	"\nCSV/JSON rows also carry totals since start (total_*), for scripts.\n";
+
+enum {
+	C_TS, C_IV, C_ID, C_TGID, C_COMM, C_PCT, C_CPU_MS, C_SW, C_VOL, C_INVOL,
+	C_MIGR, C_CPUS, C_LAST, C_PRIO, C_NICE, C_RT_NS, C_TOT_RT, C_TOT_SW,
+	C_TOT_VOL, C_TOT_INVOL, C_TOT_MIGR, NCOLS
+};
+
+static const struct out_col cols[NCOLS] = {
+	[C_TS] = { "timestamp_s", "TIME", OUT_F64, 14, 3, 0, OUT_MACHINE_ONLY },
+	[C_IV] = { "interval_s", "INTERVAL", OUT_F64, 8, 3, 0, OUT_MACHINE_ONLY },
+	[C_ID] = { "tid", "TID", OUT_U64, 7, 0, 0, 0 },
+	[C_TGID] = { "pid", "PID", OUT_U64, 7, 0, 0, OUT_MACHINE_ONLY },
+	[C_COMM] = { "comm", "COMM", OUT_STR, 16, 0, 1, 0 },
+	[C_PCT] = { "cpu_pct", "CPU%", OUT_F64, 6, 1, 0, 0 },
+	[C_CPU_MS] = { "cpu_ms", "CPU_MS", OUT_F64, 9, 1, 0, 0 },
+	[C_SW] = { "switches", "SW", OUT_U64, 7, 0, 0, 0 },
+	[C_VOL] = { "voluntary", "VOL", OUT_U64, 7, 0, 0, 0 },
+	[C_INVOL] = { "involuntary", "INVOL", OUT_U64, 7, 0, 0, 0 },
+	[C_MIGR] = { "migrations", "MIGR", OUT_U64, 6, 0, 0, 0 },
+	[C_CPUS] = { "cpus", "CPUS", OUT_STR, 8, 0, 1, 0 },
+	[C_LAST] = { "last_cpu", "LAST", OUT_U64, 4, 0, 0, 0 },
+	[C_PRIO] = { "prio", "PRIO", OUT_S64, 4, 0, 0, 0 },
+	[C_NICE] = { "nice", "NI", OUT_STR, 3, 0, 0, 0 },
+	[C_RT_NS] = { "cpu_ns", "CPU_NS", OUT_U64, 12, 0, 0, OUT_MACHINE_ONLY },
+	[C_TOT_RT] = { "total_cpu_ns", "TOTAL_NS", OUT_U64, 14, 0, 0, OUT_MACHINE_ONLY },
+	[C_TOT_SW] = { "total_switches", "TSW", OUT_U64, 8, 0, 0, OUT_MACHINE_ONLY },
+	[C_TOT_VOL] = { "total_voluntary", "TVOL", OUT_U64, 8, 0, 0, OUT_MACHINE_ONLY },
+	[C_TOT_INVOL] = { "total_involuntary", "TINVOL", OUT_U64, 8, 0, 0, OUT_MACHINE_ONLY },
+	[C_TOT_MIGR] = { "total_migrations", "TMIGR", OUT_U64, 8, 0, 0, OUT_MACHINE_ONLY },
+};
+
+enum sort_key { SORT_CPU, SORT_SW, SORT_VOL, SORT_INVOL, SORT_MIGR, SORT_PID, SORT_COMM };
+
+struct top_opts {
+	struct cli_common cli;
+	long pid, cpu, top;
+	const char *comm;
+	enum sort_key sort;
+	int process;
+};
+
+struct top_run {
+	const struct top_opts *opt;
+	struct task_table table;
+	struct out out;
+	unsigned long long now_ns;	/* CLOCK_MONOTONIC at the read */
+	enum map_read_mode read_mode;
+	uint64_t full_prev;
+};
+
+static int cmp_rows(const void *a, const void *b, void *ctx)
+{
+	const struct task_row *x = a, *y = b;
+	enum sort_key k = *(const enum sort_key *)ctx;
+	uint64_t u = 0, v = 0;
+
+	switch (k) {
+	case SORT_CPU: u = x->d.runtime_ns; v = y->d.runtime_ns; break;
+	case SORT_SW: u = x->d.switches; v = y->d.switches; break;
+	case SORT_VOL: u = x->d.voluntary; v = y->d.voluntary; break;
+	case SORT_INVOL: u = x->d.involuntary; v = y->d.involuntary; break;
+	case SORT_MIGR: u = x->d.migrations; v = y->d.migrations; break;
+	case SORT_PID: return x->id < y->id ? -1 : x->id > y->id;
+	case SORT_COMM: return strncmp(x->comm, y->comm, TOP_COMM_LEN);
+	}
+	if (u != v)
+		return u > v ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int keep(const struct top_opts *o, const struct task_row *r)
+{
+	if (o->pid >= 0 && r->id != (uint32_t)o->pid && r->tgid != (uint32_t)o->pid)
+		return 0;
+	if (o->comm && strncmp(r->comm, o->comm, TOP_COMM_LEN))
+		return 0;
+	if (o->cpu >= 0 && (o->cpu > 63 || !(r->d.cpus & (1ull << o->cpu)) ||
+			    !r->d.active))
+		return 0;
+	return 1;
+}
+
+static void print_row(struct top_run *t, const struct task_row *r, double ts, double iv)
+{
+	char cpus[64], nice[8];
+	struct out_val v[NCOLS];
+	int prio = r->prio;
+
+	task_cpu_list(r->d.cpus, r->beyond_64, cpus, sizeof(cpus));
+	/* Nice only means something for normal tasks: prio 100..139. */
+	if (prio >= 100 && prio <= 139)
+		snprintf(nice, sizeof(nice), "%d", prio - 120);
+	else
+		snprintf(nice, sizeof(nice), "-");
+	memset(v, 0, sizeof(v));
+	v[C_TS].f = ts;
+	v[C_IV].f = iv;
+	v[C_ID].u = r->id;
+	v[C_TGID].u = r->tgid;
+	v[C_COMM] = (struct out_val){ .str = r->comm, .len = TOP_COMM_LEN };
+	v[C_PCT].f = iv > 0 ? 100.0 * (double)r->d.runtime_ns / (iv * 1e9) : 0;
+	v[C_CPU_MS].f = (double)r->d.runtime_ns / 1e6;
+	v[C_SW].u = r->d.switches;
+	v[C_VOL].u = r->d.voluntary;
+	v[C_INVOL].u = r->d.involuntary;
+	v[C_MIGR].u = r->d.migrations;
+	v[C_CPUS] = (struct out_val){ .str = cpus, .len = -1 };
+	v[C_LAST].u = r->last_cpu;
+	v[C_PRIO].s = prio;
+	v[C_NICE] = (struct out_val){ .str = nice, .len = -1 };
+	v[C_RT_NS].u = r->d.runtime_ns;
+	v[C_TOT_RT].u = r->t.runtime_ns;
+	v[C_TOT_SW].u = r->t.switches;
+	v[C_TOT_VOL].u = r->t.voluntary;
+	v[C_TOT_INVOL].u = r->t.involuntary;
+	v[C_TOT_MIGR].u = r->t.migrations;
+	out_row(&t->out, v);
+}
+
+static void title(struct top_run *t, double ts, double iv, int shown, int total)
+{
+	char buf[160];
+	time_t s = (time_t)ts;
+	struct tm tm;
+	size_t n;
+
+	localtime_r(&s, &tm);
+	n = strftime(buf, sizeof(buf), "%H:%M:%S", &tm);
+	snprintf(buf + n, sizeof(buf) - n, "  interval %.3f s  %d of %d %s%s", iv, shown,
+		 total, t->opt->process ? "processes" : "tasks",
+		 t->full_prev ? "  (task map full: some tasks not counted)" : "");
+	out_group(&t->out, buf);
+}
+
+static int report(struct top_run *t, double iv)
+{
+	const struct top_opts *o = t->opt;
+	struct task_row *rows;
+	double ts = (double)time(NULL);
+	struct timespec rt;
+	long limit = o->top ? o->top : (o->cli.fmt == OUT_TABLE ? 20 : 0);
+	int n, shown = 0, kept = 0;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	ts = (double)rt.tv_sec + (double)rt.tv_nsec / 1e9;
+	n = task_table_rows(&t->table, o->process, &rows);
+	if (n < 0)
+		return msg_errno(n, "collecting task rows");
+	qsort_r(rows, (size_t)n, sizeof(*rows), cmp_rows, (void *)&o->sort);
+	for (int i = 0; i < n; i++)
+		kept += keep(o, &rows[i]);
+	title(t, ts, iv, limit && kept > limit ? (int)limit : kept, n);
+	for (int i = 0; i < n && (!limit || shown < limit); i++) {
+		if (!keep(o, &rows[i]))
+			continue;
+		print_row(t, &rows[i], ts, iv);
+		shown++;
+	}
+	free(rows);
+	return 0;
+}
+
+static int take_entry(void *ctx, const void *key, const void *value)
+{
+	struct top_run *t = ctx;
+
+	return task_table_update(&t->table, *(const uint32_t *)key, value, t->now_ns);
+}
+
+static int sample(struct top_run *t, const struct tap_obj *obj, int ncpus)
+{
+	uint64_t *full = calloc((size_t)ncpus, sizeof(*full));
+	int r;
+
+	if (!full)
+		return -ENOMEM;
+	t->now_ns = sig_now_ns();
+	task_table_begin(&t->table);
+	r = map_for_each(tap_map_fd(obj, "tasks"), 4, sizeof(struct top_task),
+			 TOP_MAX_TASKS, take_entry, t, &t->read_mode);
+	if (r < 0) {
+		free(full);
+		return msg_errno(r, "reading the task map");
+	}
+	/* Per-CPU miss counter: any non-zero slot means the map filled. */
+	t->full_prev = 0;
+	if (!map_read_percpu_u64(tap_map_fd(obj, "top_full"), 0, full, ncpus))
+		for (int i = 0; i < ncpus; i++)
+			t->full_prev += full[i];
+	free(full);
+	return 0;
+}
+
+static int run_loop(struct top_run *t, const struct tap_obj *obj, int ncpus, FILE *f)
+{
+	const struct top_opts *o = t->opt;
+	unsigned long long start = sig_now_ns(), last = start, next = start;
+	int err = 0, said_full = 0;
+	static struct out_col c[NCOLS];
+
+	/* Per process, the row's id is the PID and no TID column exists. */
+	memcpy(c, cols, sizeof(c));
+	if (o->process) {
+		c[C_ID].name = "pid";
+		c[C_ID].title = "PID";
+		c[C_TGID].name = "tgid";
+	}
+	out_init(&t->out, f, o->cli.fmt, c, NCOLS);
+	for (long n = 0; !o->cli.count || n < o->cli.count; n++) {
+		int stopped;
+
+		next += (unsigned long long)(o->cli.interval * 1e9);
+		stopped = sig_sleep_until(next);
+		err = sample(t, obj, ncpus);
+		if (!err)
+			err = report(t, (double)(t->now_ns - last) / 1e9);
+		if (err)
+			break;
+		last = t->now_ns;
+		if (t->full_prev && !said_full++)
+			msg_err("warning: the task map (%d entries) is full: %llu updates "
+				"were dropped; totals for new tasks are incomplete",
+				TOP_MAX_TASKS, (unsigned long long)t->full_prev);
+		if (out_flush(&t->out))
+			return msg_errno(-EIO, "writing the report");
+		if (stopped)
+			break;
+	}
+	return err;
+}
+
+static int parse_sort(const char *s, enum sort_key *k)
+{
+	static const char *const names[] = { "cpu", "switches", "vol", "invol", "migr",
+					     "pid", "comm" };
+
+	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(s, names[i])) {
+			*k = (enum sort_key)i;
+			return 0;
+		}
+	return -1;
+}
+
+enum { OPT_PROCESS = 0x200 };
+
+static int parse(struct top_opts *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_COMMON_LONG,
+		{ "pid", required_argument, 0, 'p' },
+		{ "comm", required_argument, 0, 'c' },
+		{ "cpu", required_argument, 0, 'C' },
+		{ "sort", required_argument, 0, 's' },
+		{ "top", required_argument, 0, 'n' },
+		{ "process", no_argument, 0, OPT_PROCESS },
+		{ 0, 0, 0, 0 },
+	};
+	int opt, h;
+
+	cli_init(&o->cli, "top");
+	o->pid = o->cpu = -1;
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT "p:c:C:s:n:", longopts, NULL)) != -1) {
+		if (opt == 'h') {
+			fputs(help, stdout);
+			return 1;
+		}
+		h = cli_common_opt(&o->cli, opt, optarg);
+		if (h < 0)
+			return -1;
+		if (h)
+			continue;
+		switch (opt) {
+		case 'p':
+			if (cli_parse_long(optarg, 1, 0x7fffffffL, &o->pid))
+				return cli_usage_error(&o->cli, "bad PID '%s'", optarg);
+			break;
+		case 'c':
+			o->comm = optarg;
+			break;
+		case 'C':
+			if (cli_parse_long(optarg, 0, 63, &o->cpu))
+				return cli_usage_error(&o->cli, "bad CPU '%s' (0-63)", optarg);
+			break;
+		case 's':
+			if (parse_sort(optarg, &o->sort))
+				return cli_usage_error(&o->cli, "bad sort key '%s'", optarg);
+			break;
+		case 'n':
+			if (cli_parse_long(optarg, 1, 1000000, &o->top))
+				return cli_usage_error(&o->cli, "bad count '%s'", optarg);
+			break;
+		case OPT_PROCESS:
+			o->process = 1;
+			break;
+		default:
+			return cli_usage_error(&o->cli, "unknown option");
+		}
+	}
+	return cli_positional(&o->cli, argc, argv, optind);
+}
+
+int cmd_top(int argc, char **argv)
+{
+	const struct tap_prog_def *progs[] = { &prog_top_switch, &prog_top_migrate,
+					       &prog_top_free };
+	static int cpu_ids[MAX_CPUS];
+	struct top_opts o;
+	struct top_run t;
+	struct tap_obj obj;
+	FILE *f = NULL;
+	int err, r, ncpus = 0;
+
+	memset(&o, 0, sizeof(o));
+	r = parse(&o, argc, argv);
+	if (r)
+		return r > 0 ? EXIT_OK : EXIT_USAGE;
+	memset(&t, 0, sizeof(t));
+	t.opt = &o;
+	task_table_init(&t.table);
+	sig_setup();
+	err = tap_obj_open(&obj, progs, 3, NULL);
+	if (!err && o.cli.dump) {
+		tap_obj_dump(&obj, stdout);
+		goto out;
+	}
+	if (!err) {
+		ncpus = cpus_possible(cpu_ids, MAX_CPUS);
+		if (ncpus <= 0)
+			err = msg_errno(ncpus ? ncpus : -EINVAL, "reading the possible CPUs");
+	}
+	if (!err && !(f = cli_open_output(&o.cli)))
+		err = -EIO;
+	if (!err)
+		err = tap_obj_load(&obj);
+	if (!err)
+		err = run_loop(&t, &obj, ncpus, f);
+out:
+	tap_obj_close(&obj);
+	task_table_free(&t.table);
+	if (f && f != stdout && fclose(f) && !err)
+		err = msg_errno(-errno, "closing %s", o.cli.output);
+	return err ? EXIT_RUNTIME : EXIT_OK;
+}

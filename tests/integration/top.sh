@@ -1,0 +1,114 @@
+#!/bin/sh
+# schedtap top against /proc: for tasks started by the test, CPU time,
+# voluntary and involuntary switches and migrations over the same window.
+# The sleeping loop works a few milliseconds per wakeup: schedtap times a
+# slice from tracepoint to tracepoint while the kernel's schedstat starts
+# and stops a few microseconds away from there (measured: about 5 us per
+# switch), which only matters for slices of a few tens of microseconds.
+SUITE=top
+. "$(dirname "$0")/../lib.sh"
+
+# Tolerance for counts: 2%, but at least 2 (a count of 3 cannot be 2% off).
+close_count() {
+	awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d;
+		t = b * 0.02; if (t < 2) t = 2; exit !(d <= t) }'
+}
+
+# Start schedtap, then the workload: two busy loops and a loop that works
+# about a millisecond and sleeps. Stop the workload (its counters freeze),
+# read /proc, and compare with schedtap's last report of the same tasks.
+t_vs_proc() {
+	$ST top --json -i 0.4 > "$TMP/top.json" 2> "$TMP/top.err" &
+	sp=$!
+	sleep 1
+	( while :; do :; done ) & b1=$!
+	( while :; do :; done ) & b2=$!
+	( while :; do i=0; while [ $i -lt 3000 ]; do i=$((i + 1)); done; sleep 0.01; done ) & s1=$!
+	sleep 3
+	kill -STOP $b1 $b2 $s1
+	sleep 0.3
+	for p in $b1 $b2 $s1; do
+		echo "$p $(cut -d' ' -f1 /proc/$p/task/$p/schedstat)" \
+			"$(awk '/^voluntary_ctxt/ { v = $2 } /^nonvoluntary_ctxt/ { n = $2 } END { print v, n }' /proc/$p/task/$p/status)" \
+			"$(awk '/nr_migrations/ { print $3 }' /proc/$p/task/$p/sched 2>/dev/null || echo -)"
+	done > "$TMP/proc"
+	sleep 1
+	kill -INT $sp; wait $sp; rc=$?
+	kill -9 $b1 $b2 $s1 2>/dev/null
+	[ $rc -eq 0 ] || { fail vs_proc "schedtap exit $rc: $(cat "$TMP/top.err")"; return; }
+	while read -r p cpu vol invol migr; do
+		ours=$(jq -r --argjson p "$p" 'select(.tid == $p) |
+			"\(.total_cpu_ns) \(.total_voluntary) \(.total_involuntary) \(.total_migrations)"' \
+			"$TMP/top.json" | tail -1)
+		[ -n "$ours" ] || { fail vs_proc "task $p not reported"; return; }
+		set -- $ours
+		echo "    task $p: cpu_ns $1 vs $cpu, vol $2 vs $vol, invol $3 vs $invol, migr $4 vs $migr"
+		within_pct "$1" "$cpu" 2 || { fail vs_proc_cpu_time "task $p: $1 vs schedstat $cpu"; return; }
+		close_count "$2" "$vol" || { fail vs_proc_voluntary "task $p: $2 vs $vol"; return; }
+		close_count "$3" "$invol" || { fail vs_proc_involuntary "task $p: $3 vs $invol"; return; }
+		[ "$migr" = - ] || close_count "$4" "$migr" || { fail vs_proc_migrations "task $p: $4 vs $migr"; return; }
+	done < "$TMP/proc"
+	pass vs_proc
+}
+
+# The table: sorted by CPU time, a header per interval, filters honoured.
+t_table_and_filters() {
+	( while :; do :; done ) & b=$!
+	$ST top -p $b 0.5 2 > "$TMP/t" 2>&1; rc=$?
+	$ST top -c nosuchtask 0.3 1 > "$TMP/none" 2>&1
+	$ST top -s switches -n 3 --json 0.3 1 > "$TMP/s.json" 2>&1
+	kill -9 $b
+	[ $rc -eq 0 ] || { fail table "exit $rc: $(cat "$TMP/t")"; return; }
+	[ "$(grep -c '^ *TID  COMM' "$TMP/t")" -eq 2 ] || { fail table "no two headers: $(cat "$TMP/t")"; return; }
+	rows=$(grep -E '^ *[0-9]+ ' "$TMP/t" | awk '{ print $1 }' | sort -u)
+	[ "$rows" = "$b" ] || { fail table_pid_filter "rows for: $rows (want $b)"; return; }
+	# CPU% and CPU_MS agree with each other and with the interval.
+	grep -E "^ *$b " "$TMP/t" | tail -1 | awk '{ exit !($3 > 5 && $3 <= 100.5 &&
+		($4 / 5 - $3) < 1 && ($3 - $4 / 5) < 1) }' ||
+		{ fail table "busy loop's CPU% inconsistent: $(grep -E "^ *$b " "$TMP/t")"; return; }
+	grep -qE '^ *[0-9]+ ' "$TMP/none" && { fail table_comm_filter "rows for a missing comm"; return; }
+	[ "$(wc -l < "$TMP/s.json")" -le 3 ] || { fail table_top_n "more than 3 rows"; return; }
+	jq -e -s 'map(.switches) as $s | $s == ($s | sort | reverse)' "$TMP/s.json" > /dev/null ||
+		{ fail table_sort "not sorted by switches: $(cat "$TMP/s.json")"; return; }
+	pass table_and_filters
+}
+
+# --process folds threads: perf bench's threads show up under one PID.
+t_process() {
+	perf bench sched messaging -t -g 2 -l 2000 > /dev/null 2>&1 & pb=$!
+	sleep 0.3
+	$ST top --process --json 0.5 1 > "$TMP/p.json" 2>&1
+	wait $pb
+	jq -e -s --argjson p "$pb" 'map(select(.pid == $p)) | length == 1' "$TMP/p.json" > /dev/null ||
+		{ fail process "perf bench (pid $pb) not exactly one row: $(head -3 "$TMP/p.json")"; return; }
+	jq -e -s --argjson p "$pb" 'map(select(.pid == $p))[0].switches > 100' "$TMP/p.json" > /dev/null ||
+		{ fail process "threads not folded into the process"; return; }
+	pass process
+}
+
+# Tasks that exit leave the map: after a burst of short-lived processes
+# the map holds about as many tasks as are alive.
+t_exited_tasks_dropped() {
+	$ST top --json -n 100000 0.5 3 > "$TMP/e.json" 2>&1 &
+	sp=$!
+	sleep 0.3
+	i=0; while [ $i -lt 300 ]; do /bin/true; i=$((i + 1)); done
+	wait $sp
+	last=$(jq -s 'group_by(.timestamp_s) | last | length' "$TMP/e.json")
+	alive=$(ls -d /proc/[0-9]*/task/[0-9]* | wc -l)
+	[ "$last" -lt $((alive + 100)) ] && pass exited_tasks_dropped ||
+		fail exited_tasks_dropped "$last tasks reported, $alive alive"
+}
+
+t_no_batch() {
+	SCHEDTAP_FORCE_NO_BATCH=1 $ST top --csv -n 5 0.3 1 > "$TMP/nb" 2>&1 &&
+		[ "$(tail -n +2 "$TMP/nb" | wc -l)" -ge 1 ] && pass no_batch_fallback ||
+		fail no_batch_fallback "$(cat "$TMP/nb")"
+}
+
+t_vs_proc
+t_table_and_filters
+t_process
+t_exited_tasks_dropped
+t_no_batch
+[ "$(our_progs)" -eq 0 ] && pass nothing_left_attached || fail nothing_left_attached "$(bpftool prog show | grep tap_)"
