@@ -39,4 +39,10 @@ extern const struct tap_prog_def prog_cpu_switches;
 extern const struct tap_prog_def prog_top_switch;
 extern const struct tap_prog_def prog_top_migrate;
 extern const struct tap_prog_def prog_top_free;
+extern const struct tap_prog_def prog_trace_switch;
+extern const struct tap_prog_def prog_trace_wakeup;
+extern const struct tap_prog_def prog_trace_wakeup_new;
+extern const struct tap_prog_def prog_trace_migrate;
+extern const struct tap_prog_def prog_trace_fork;
+extern const struct tap_prog_def prog_trace_exit;
 #endif

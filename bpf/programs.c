@@ -8,5 +8,11 @@ const struct tap_prog_def *const tap_programs[] = {
 	&prog_top_switch,
 	&prog_top_migrate,
 	&prog_top_free,
+	&prog_trace_switch,
+	&prog_trace_wakeup,
+	&prog_trace_wakeup_new,
+	&prog_trace_migrate,
+	&prog_trace_fork,
+	&prog_trace_exit,
 	NULL,
 };

@@ -213,6 +213,8 @@ int cmd_cpu(int argc, char **argv)
 	if (!err)
 		err = tap_obj_load(&obj);
 	if (!err)
+		err = tap_obj_attach(&obj);
+	if (!err)
 		err = run_loop(&r, &obj, f);
 out:
 	tap_obj_close(&obj);

@@ -370,6 +370,8 @@ int cmd_top(int argc, char **argv)
 	if (!err)
 		err = tap_obj_load(&obj);
 	if (!err)
+		err = tap_obj_attach(&obj);
+	if (!err)
 		err = run_loop(&t, &obj, ncpus, f);
 out:
 	tap_obj_close(&obj);

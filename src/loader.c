@@ -37,13 +37,27 @@ static int same_shape(const struct tap_map_def *a, const struct tap_map_def *b)
 	       a->max_entries == b->max_entries && a->flags == b->flags;
 }
 
-/* Programs of one object share maps by name. */
-static int add_maps(struct tap_obj *o, const struct tap_prog_def *def)
+static int referenced(const struct asm_prog *code, const char *name)
 {
+	for (int i = 0; i < code->nmaps; i++)
+		if (!strcmp(code->map_names[i], name))
+			return 1;
+	return 0;
+}
+
+/* Programs of one object share maps by name. A declared map the assembled
+ * code does not use is not created (a ring buffer on a kernel that has
+ * only perf buffers, say). */
+static int add_maps(struct tap_obj *o, const struct tap_prog *tp)
+{
+	const struct tap_prog_def *def = tp->def;
+
 	for (int i = 0; i < def->nmaps; i++) {
 		const struct tap_map_def *m = &def->maps[i];
 		int at = find_map(o, m->name);
 
+		if (!referenced(&tp->code, m->name))
+			continue;
 		if (at >= 0) {
 			if (same_shape(o->maps[at].def, m))
 				continue;
@@ -134,9 +148,9 @@ int tap_obj_open(struct tap_obj *o, const struct tap_prog_def *const *defs,
 		tp->def = defs[i];
 		err = read_format(o, tp);
 		if (!err)
-			err = add_maps(o, defs[i]);
-		if (!err)
 			err = assemble(tp, params);
+		if (!err)
+			err = add_maps(o, tp);
 		if (err)
 			return err;
 	}
@@ -166,10 +180,11 @@ void tap_obj_dump(const struct tap_obj *o, FILE *out)
 		fprintf(out, "; program %s: tracepoint %s:%s (id %d), %d instructions\n",
 			d->name, d->tp_system, d->tp_event, tp->fmt.id, tp->code.len);
 		for (int m = 0; m < d->nmaps; m++)
-			fprintf(out, "; map %s: %s, key %u B, value %u B, %u entries\n",
-				d->maps[m].name, map_type_name(d->maps[m].type),
-				d->maps[m].key_size, d->maps[m].value_size,
-				d->maps[m].max_entries);
+			if (referenced(&tp->code, d->maps[m].name))
+				fprintf(out, "; map %s: %s, key %u B, value %u B, %u entries\n",
+					d->maps[m].name, map_type_name(d->maps[m].type),
+					d->maps[m].key_size, d->maps[m].value_size,
+					d->maps[m].max_entries);
 		disasm_prog(out, &tp->code);
 		fputc('\n', out);
 	}
@@ -250,7 +265,7 @@ int tap_prog_load(const char *name, struct asm_prog *code, enum bpf_prog_type ty
 	return load_with_log(&req, code);
 }
 
-static int load_and_attach(struct tap_obj *o, struct tap_prog *tp)
+static int load_prog(struct tap_obj *o, struct tap_prog *tp)
 {
 	const char *name = tp->def->name;
 	int fd;
@@ -263,14 +278,20 @@ static int load_and_attach(struct tap_obj *o, struct tap_prog *tp)
 	if (fd < 0)
 		return fd == -EPERM ? msg_errno(fd, "loading BPF program %s", name) : fd;
 	tp->prog_fd = fd;
-	fd = perf_tracepoint_open(tp->fmt.id);
+	return 0;
+}
+
+static int attach_prog(struct tap_obj *o, struct tap_prog *tp)
+{
+	int fd = perf_tracepoint_open(tp->fmt.id);
+
 	if (fd < 0)
 		return msg_errno(fd, "perf_event_open for tracepoint %s:%s (id %d)",
 				 tp->def->tp_system, tp->def->tp_event, tp->fmt.id);
 	tp->perf_fd = fd;
 	fd = perf_attach_bpf(tp->perf_fd, tp->prog_fd, &o->attach);
 	if (fd < 0)
-		return msg_errno(fd, "attaching %s to %s:%s (%s)", name,
+		return msg_errno(fd, "attaching %s to %s:%s (%s)", tp->def->name,
 				 tp->def->tp_system, tp->def->tp_event,
 				 o->attach == ATTACH_IOCTL ? "PERF_EVENT_IOC_SET_BPF"
 							   : "BPF_LINK_CREATE");
@@ -286,23 +307,27 @@ int tap_obj_load(struct tap_obj *o)
 	if (err)
 		msg_errno(err, "raising RLIMIT_MEMLOCK (continuing)");
 	err = create_maps(o);
-	if (err)
-		return err;
+	for (int i = 0; !err && i < o->nprogs; i++)
+		err = load_prog(o, &o->progs[i]);
+	return err;
+}
+
+int tap_obj_attach(struct tap_obj *o)
+{
+	int err = 0;
+
 	o->attach = feat_perf_link() ? ATTACH_LINK : ATTACH_IOCTL;
 	if (o->attach == ATTACH_IOCTL)
 		feat_note_once(&o->said_ioctl, "no BPF_LINK_CREATE for perf events%s: "
 			       "attaching with PERF_EVENT_IOC_SET_BPF",
 			       feat_forced("FORCE_IOCTL_ATTACH") ? " (forced)" : " (kernel < 5.15)");
-	for (int i = 0; i < o->nprogs; i++) {
-		err = load_and_attach(o, &o->progs[i]);
-		if (err)
-			return err;
-	}
+	for (int i = 0; !err && i < o->nprogs; i++)
+		err = attach_prog(o, &o->progs[i]);
 	/* For make bench: start-up cost, measured where it ends. */
-	if (feat_forced("TIMING"))
+	if (!err && feat_forced("TIMING"))
 		fprintf(stderr, "schedtap: attached in %.3f ms\n",
 			(double)(sig_now_ns() - o->t_open) / 1e6);
-	return 0;
+	return err;
 }
 
 static void close_fd(int *fd)

@@ -41,8 +41,11 @@ int tap_obj_open(struct tap_obj *o, const struct tap_prog_def *const *defs,
 		 int n, const void *params);
 /* Print every program as annotated assembly. */
 void tap_obj_dump(const struct tap_obj *o, FILE *out);
-/* Create maps, load and attach every program. Prints its own errors. */
+/* Create the maps and load every program (the verifier runs here). */
 int tap_obj_load(struct tap_obj *o);
+/* Attach every program: from here on they run. Consumers that must be
+ * ready first (perf buffers) set up in between. Both print their errors. */
+int tap_obj_attach(struct tap_obj *o);
 /* Detach and close everything; safe on a partly loaded object. */
 void tap_obj_close(struct tap_obj *o);
 /* The fd of a map by name, or -ENOENT. */

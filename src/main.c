@@ -13,6 +13,7 @@ const struct command commands[] = {
 	{ "probe", "what this kernel offers and which fallbacks schedtap uses", cmd_probe },
 	{ "cpu", "context switches per CPU: counts and rates per interval", cmd_cpu },
 	{ "top", "per-task CPU time, switches (voluntary or not), migrations", cmd_top },
+	{ "trace", "the event stream: every switch (and wakeups, forks, exits with -e)", cmd_trace },
 	{ NULL, NULL, NULL },
 };
 

@@ -269,6 +269,8 @@ static int clamp(int v, int lo, int hi)
 static int fmt_number(const struct out_col *c, const struct out_val *v, char *buf,
 		      size_t size)
 {
+	if (v->len == OUT_NULL)
+		return 0;
 	switch (c->type) {
 	case OUT_U64:
 		snprintf(buf, size, "%" PRIu64, v->u);
@@ -318,6 +320,11 @@ static void table_cell(struct out *o, const struct out_col *c, int last,
 static int in_table(const struct out_col *c)
 {
 	return !(c->flags & OUT_MACHINE_ONLY);
+}
+
+static int in_machine(const struct out_col *c)
+{
+	return !(c->flags & OUT_TABLE_ONLY);
 }
 
 /* Index of the last column a table shows, -1 if none. */
@@ -392,22 +399,29 @@ static void csv_row(struct out *o, const struct out_val *vals)
 {
 	char num[512];
 
+	int sep = 0;
+
 	if (!o->header_done) {
 		for (int i = 0; i < o->ncols; i++) {
 			const char *nm = o->cols[i].name ? o->cols[i].name : "";
 
-			if (i)
+			if (!in_machine(&o->cols[i]))
+				continue;
+			if (sep++)
 				out_puts(o, ",");
 			escaped(o, nm, strlen(nm), csv_escape);
 		}
 		out_puts(o, "\n");
 		o->header_done = 1;
 	}
+	sep = 0;
 	for (int i = 0; i < o->ncols; i++) {
 		const struct out_col *c = &o->cols[i];
 		const struct out_val *v = &vals[i];
 
-		if (i)
+		if (!in_machine(c))
+			continue;
+		if (sep++)
 			out_puts(o, ",");
 		/* Missing strings and NaN stay empty: an empty CSV field. */
 		if (c->type == OUT_STR && v->str)
@@ -421,6 +435,7 @@ static void csv_row(struct out *o, const struct out_val *vals)
 static void json_row(struct out *o, const struct out_val *vals)
 {
 	char num[512];
+	int sep = 0;
 
 	out_puts(o, "{");
 	for (int i = 0; i < o->ncols; i++) {
@@ -428,14 +443,16 @@ static void json_row(struct out *o, const struct out_val *vals)
 		const struct out_val *v = &vals[i];
 		const char *nm = c->name ? c->name : "";
 
-		out_puts(o, i ? ",\"" : "\"");
+		if (!in_machine(c))
+			continue;
+		out_puts(o, sep++ ? ",\"" : "\"");
 		escaped(o, nm, strlen(nm), json_escape);
 		out_puts(o, "\":");
 		if (c->type == OUT_STR && v->str) {
 			out_puts(o, "\"");
 			escaped(o, v->str, str_len(v->str, v->len), json_escape);
 			out_puts(o, "\"");
-		} else if (c->type == OUT_BOOL) {
+		} else if (c->type == OUT_BOOL && v->len != OUT_NULL) {
 			out_puts(o, v->u ? "true" : "false");
 		} else if (c->type != OUT_STR && fmt_number(c, v, num, sizeof(num))) {
 			out_puts(o, num);

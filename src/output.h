@@ -27,6 +27,8 @@ struct out_col {
 /* Column only in CSV and JSON, left out of tables (e.g. a timestamp that
  * the table already shows in its group title). */
 #define OUT_MACHINE_ONLY 0x1u
+#define OUT_NULL (-2)
+#define OUT_TABLE_ONLY 0x2u /* column appears in tables, not in CSV/JSON */
 
 struct out_val {
 	union {
@@ -35,7 +37,8 @@ struct out_val {
 		double f;
 		const char *str; /* NULL prints as JSON null, empty CSV, "-" in tables */
 	};
-	int len; /* OUT_STR: at most len bytes, stopping at a NUL; -1 = NUL-terminated */
+	int len; /* OUT_STR: at most len bytes, stopping at a NUL; -1 = NUL-terminated;
+	          * numbers: OUT_NULL for no value (JSON null, empty CSV, "-") */
 };
 
 struct out {

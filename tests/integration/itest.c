@@ -34,6 +34,8 @@ static void check_builtin_programs(void)
 		err = tap_obj_open(&o, defs, 1, NULL);
 		if (!err)
 			err = tap_obj_load(&o);
+		if (!err)
+			err = tap_obj_attach(&o);
 		result(!err, name, strerror(-err));
 		tap_obj_close(&o);
 	}

@@ -1,0 +1,63 @@
+/* schedtap trace: the record every trace program emits, and the options
+ * that shape the programs (filters run in the kernel). */
+#ifndef SCHEDTAP_BPF_TRACE_H
+#define SCHEDTAP_BPF_TRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "asm.h"
+#include "tracefs.h"
+
+struct tap_map_def;
+
+#define TRACE_COMM_LEN 16
+/* Ring buffer pages count in our RSS once read: 2 MiB holds ~20k records,
+ * a fifth of a second at 100k switches/s. */
+#define TRACE_RINGBUF_SIZE (2u << 20)
+#define TRACE_PERF_MAX_CPUS 4096
+
+enum trace_kind {
+	TRACE_SWITCH = 1,
+	TRACE_WAKEUP,
+	TRACE_WAKEUP_NEW,
+	TRACE_MIGRATE,
+	TRACE_FORK,
+	TRACE_EXIT,
+};
+
+/* One record. pid/prio/comm: the task the event is about (prev, woken,
+ * migrating, parent, exiting); pid2/prio2/comm2: the other one (next,
+ * child); arg/arg2: target CPU of a wakeup, orig/dest CPU of a migration. */
+struct trace_rec {
+	uint64_t ts_ns;		/* CLOCK_MONOTONIC */
+	uint64_t state;		/* prev_state, as the tracepoint gives it */
+	uint64_t runtime_ns;	/* how long prev ran in this slice */
+	uint32_t kind;
+	uint32_t cpu;
+	int32_t pid, prio, pid2, prio2, arg, arg2;
+	char comm[TRACE_COMM_LEN];
+	char comm2[TRACE_COMM_LEN];
+};
+
+#define TR_OFF(f) ((int16_t)offsetof(struct trace_rec, f))
+/* The record is built on the stack, then copied out. */
+#define TR_STACK (-(int)sizeof(struct trace_rec))
+
+struct trace_params {
+	int perfbuf;		/* emit to a perf buffer, not a ring buffer */
+	long pid;		/* -1: any; else a task or thread group id */
+	long cpu;		/* -1: any */
+	char comm[TRACE_COMM_LEN];	/* "" : any */
+};
+
+/* Shared by the trace programs (bpf/trace_emit.c). r6 = ctx after begin. */
+void trace_begin(struct asm_prog *p, const struct trace_params *tp, uint32_t kind);
+/* Jump to skip unless the record at TR_STACK passes -p / -c. */
+void trace_filter(struct asm_prog *p, const struct trace_params *tp, const char *skip);
+void trace_submit(struct asm_prog *p, const struct trace_params *tp);
+/* Copy a comm field, fixed array or __data_loc string, into the record. */
+void trace_copy_comm(struct asm_prog *p, const struct tp_format *fmt, const char *field,
+		     int16_t rec_off);
+extern const struct tap_map_def trace_maps[];
+extern const int trace_nmaps;
+#endif

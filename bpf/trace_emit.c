@@ -1,0 +1,129 @@
+/* What every trace program shares: the record header, the in-kernel
+ * filters, and the copy to the ring buffer or perf buffer (with a count
+ * of what could not be written). */
+#include <string.h>
+#include "program.h"
+#include "trace.h"
+
+const struct tap_map_def trace_maps[] = {
+	{ "events", BPF_MAP_TYPE_RINGBUF, 0, 0, TRACE_RINGBUF_SIZE, 0 },
+	{ "events_pb", BPF_MAP_TYPE_PERF_EVENT_ARRAY, 4, 4, TRACE_PERF_MAX_CPUS, 0 },
+	{ "trace_lost", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1, 0 },
+	{ "trace_last", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1, 0 },
+};
+const int trace_nmaps = TAP_ARRAY_SIZE(trace_maps);
+
+void trace_begin(struct asm_prog *p, const struct trace_params *tp, uint32_t kind)
+{
+	asm_mov64_reg(p, R6, R1);
+	asm_call(p, BPF_FUNC_get_smp_processor_id);
+	asm_mov64_reg(p, R8, R0);
+	if (tp && tp->cpu >= 0) {
+		asm_comment(p, "-C %ld", tp->cpu);
+		asm_jne_imm(p, R8, (int32_t)tp->cpu, "out");
+	}
+	asm_comment(p, "record on the stack, zeroed");
+	for (int off = TR_STACK; off < 0; off += 8)
+		asm_st(p, BPF_DW, FP, (int16_t)off, 0);
+	asm_call(p, BPF_FUNC_ktime_get_ns);
+	asm_mov64_reg(p, R7, R0);
+	asm_stx(p, BPF_DW, FP, R7, TR_STACK + TR_OFF(ts_ns));
+	asm_st(p, BPF_W, FP, TR_STACK + TR_OFF(kind), (int32_t)kind);
+	asm_stx(p, BPF_W, FP, R8, TR_STACK + TR_OFF(cpu));
+}
+
+/* Compare the 16 comm bytes at rec_off with -c NAME; jump to hit if equal. */
+static void comm_equals(struct asm_prog *p, const char *name, int16_t rec_off,
+			const char *hit)
+{
+	const char *miss = asm_new_label(p, "comm");
+	uint64_t w[2] = { 0, 0 };
+
+	memcpy(w, name, TRACE_COMM_LEN);
+	for (int i = 0; i < 2; i++) {
+		asm_ldx(p, BPF_DW, R1, FP, (int16_t)(TR_STACK + rec_off + 8 * i));
+		asm_ld_imm64(p, R2, w[i]);
+		asm_jmp_reg(p, BPF_JMP, BPF_JNE, R1, R2, miss);
+	}
+	asm_ja(p, hit);
+	asm_label(p, miss);
+}
+
+void trace_filter(struct asm_prog *p, const struct trace_params *tp, const char *skip)
+{
+	const char *pass = asm_new_label(p, "pass");
+
+	if (!tp || (tp->pid < 0 && !tp->comm[0]))
+		return;
+	if (tp->pid >= 0) {
+		asm_comment(p, "-p %ld: either task, or the current thread group", tp->pid);
+		asm_ldx(p, BPF_W, R1, FP, TR_STACK + TR_OFF(pid));
+		asm_jeq_imm(p, R1, (int32_t)tp->pid, pass);
+		asm_ldx(p, BPF_W, R1, FP, TR_STACK + TR_OFF(pid2));
+		asm_jeq_imm(p, R1, (int32_t)tp->pid, pass);
+		asm_call(p, BPF_FUNC_get_current_pid_tgid);
+		asm_alu_imm(p, BPF_ALU64, BPF_RSH, R0, 32);
+		asm_jeq_imm(p, R0, (int32_t)tp->pid, pass);
+	}
+	if (tp->comm[0]) {
+		asm_comment(p, "-c %.16s", tp->comm);
+		comm_equals(p, tp->comm, TR_OFF(comm), pass);
+		comm_equals(p, tp->comm, TR_OFF(comm2), pass);
+	}
+	asm_ja(p, skip);
+	asm_label(p, pass);
+}
+
+void trace_submit(struct asm_prog *p, const struct trace_params *tp)
+{
+	if (tp && tp->perfbuf) {
+		asm_comment(p, "perf_event_output(ctx, events_pb, BPF_F_CURRENT_CPU, rec)");
+		asm_mov64_reg(p, R1, R6);
+		asm_ld_map_fd(p, R2, "events_pb");
+		asm_ld_imm64(p, R3, BPF_F_CURRENT_CPU);
+		asm_mov64_reg(p, R4, FP);
+		asm_add64_imm(p, R4, TR_STACK);
+		asm_mov64_imm(p, R5, (int32_t)sizeof(struct trace_rec));
+		asm_call(p, BPF_FUNC_perf_event_output);
+	} else {
+		asm_comment(p, "ringbuf_output(events, rec)");
+		asm_ld_map_fd(p, R1, "events");
+		asm_mov64_reg(p, R2, FP);
+		asm_add64_imm(p, R2, TR_STACK);
+		asm_mov64_imm(p, R3, (int32_t)sizeof(struct trace_rec));
+		asm_mov64_imm(p, R4, 0);
+		asm_call(p, BPF_FUNC_ringbuf_output);
+	}
+	asm_jmp_imm(p, BPF_JMP, BPF_JSGE, R0, 0, "out");
+	asm_comment(p, "no room: count the loss on this CPU, never silently");
+	asm_st(p, BPF_W, FP, -4 + TR_STACK, 0);
+	asm_ld_map_fd(p, R1, "trace_lost");
+	asm_mov64_reg(p, R2, FP);
+	asm_add64_imm(p, R2, -4 + TR_STACK);
+	asm_call(p, BPF_FUNC_map_lookup_elem);
+	asm_jeq_imm(p, R0, 0, "out");
+	asm_inc_u64(p, R0, 0, R1, 0);
+}
+
+void trace_copy_comm(struct asm_prog *p, const struct tp_format *fmt, const char *field,
+		     int16_t rec_off)
+{
+	const struct tp_field *f = tracefs_field(fmt, field);
+
+	if (!f || !f->is_data_loc) {
+		asm_copy_field(p, fmt, FP, (int16_t)(TR_STACK + rec_off), R6, field, R1,
+			       TRACE_COMM_LEN);
+		return;
+	}
+	/* Newer kernels keep comm as a __data_loc string: (len << 16 | off)
+	 * from the record's start. Context reads need constant offsets, so
+	 * the bytes come through probe_read_kernel_str. */
+	asm_comment(p, "copy %s (__data_loc string)", field);
+	asm_ldx(p, BPF_W, R3, R6, (int16_t)f->offset);
+	asm_alu_imm(p, BPF_ALU64, BPF_AND, R3, 0xffff);
+	asm_add64_reg(p, R3, R6);
+	asm_mov64_reg(p, R1, FP);
+	asm_add64_imm(p, R1, TR_STACK + rec_off);
+	asm_mov64_imm(p, R2, TRACE_COMM_LEN);
+	asm_call(p, BPF_FUNC_probe_read_kernel_str);
+}

@@ -1,0 +1,97 @@
+/* schedtap trace -e: wakeups, new tasks' wakeups, migrations, forks and
+ * exits, one record each, in the same stream as the switches. */
+#include "program.h"
+#include "trace.h"
+
+/* Store a signed field into the record at rec_off. */
+static void put(struct asm_prog *p, const struct tp_format *fmt, const char *field,
+		int16_t rec_off)
+{
+	asm_ld_field_sx(p, fmt, R1, R6, field);
+	asm_stx(p, BPF_W, FP, R1, TR_STACK + rec_off);
+}
+
+static void finish(struct asm_prog *p, const struct trace_params *tp)
+{
+	trace_filter(p, tp, "out");
+	trace_submit(p, tp);
+	asm_label(p, "out");
+	asm_return(p, 1);
+}
+
+static int wakeup_body(struct asm_prog *p, const struct tap_build_ctx *ctx, uint32_t kind)
+{
+	trace_begin(p, ctx->params, kind);
+	put(p, ctx->fmt, "pid", TR_OFF(pid));
+	put(p, ctx->fmt, "prio", TR_OFF(prio));
+	put(p, ctx->fmt, "target_cpu", TR_OFF(arg));
+	trace_copy_comm(p, ctx->fmt, "comm", TR_OFF(comm));
+	finish(p, ctx->params);
+	return 0;
+}
+
+static int build_wakeup(struct asm_prog *p, const struct tap_build_ctx *ctx)
+{
+	return wakeup_body(p, ctx, TRACE_WAKEUP);
+}
+
+static int build_wakeup_new(struct asm_prog *p, const struct tap_build_ctx *ctx)
+{
+	return wakeup_body(p, ctx, TRACE_WAKEUP_NEW);
+}
+
+static int build_migrate(struct asm_prog *p, const struct tap_build_ctx *ctx)
+{
+	trace_begin(p, ctx->params, TRACE_MIGRATE);
+	put(p, ctx->fmt, "pid", TR_OFF(pid));
+	put(p, ctx->fmt, "prio", TR_OFF(prio));
+	put(p, ctx->fmt, "orig_cpu", TR_OFF(arg));
+	put(p, ctx->fmt, "dest_cpu", TR_OFF(arg2));
+	trace_copy_comm(p, ctx->fmt, "comm", TR_OFF(comm));
+	finish(p, ctx->params);
+	return 0;
+}
+
+static int build_fork(struct asm_prog *p, const struct tap_build_ctx *ctx)
+{
+	trace_begin(p, ctx->params, TRACE_FORK);
+	put(p, ctx->fmt, "parent_pid", TR_OFF(pid));
+	put(p, ctx->fmt, "child_pid", TR_OFF(pid2));
+	trace_copy_comm(p, ctx->fmt, "parent_comm", TR_OFF(comm));
+	trace_copy_comm(p, ctx->fmt, "child_comm", TR_OFF(comm2));
+	finish(p, ctx->params);
+	return 0;
+}
+
+static int build_exit(struct asm_prog *p, const struct tap_build_ctx *ctx)
+{
+	trace_begin(p, ctx->params, TRACE_EXIT);
+	put(p, ctx->fmt, "pid", TR_OFF(pid));
+	put(p, ctx->fmt, "prio", TR_OFF(prio));
+	trace_copy_comm(p, ctx->fmt, "comm", TR_OFF(comm));
+	finish(p, ctx->params);
+	return 0;
+}
+
+static const char *const wakeup_fields[] = { "comm", "pid", "prio", "target_cpu", NULL };
+static const char *const migrate_fields[] = { "comm", "pid", "prio", "orig_cpu", "dest_cpu", NULL };
+static const char *const fork_fields[] = { "parent_comm", "parent_pid", "child_comm", "child_pid", NULL };
+static const char *const exit_fields[] = { "comm", "pid", "prio", NULL };
+
+#define TRACE_PROG(sym, nm, ev, flds, fn, what)                              \
+	const struct tap_prog_def sym = {                                    \
+		.name = nm, .summary = what, .tp_system = "sched",            \
+		.tp_event = ev, .fields = flds, .maps = trace_maps,          \
+		.nmaps = 4, .build = fn,                                     \
+	}
+
+TRACE_PROG(prog_trace_wakeup, "tap_trace_wake", "sched_wakeup", wakeup_fields,
+	   build_wakeup, "one record per wakeup");
+TRACE_PROG(prog_trace_wakeup_new, "tap_trace_wnew", "sched_wakeup_new", wakeup_fields,
+	   build_wakeup_new, "one record per new task's first wakeup");
+TRACE_PROG(prog_trace_migrate, "tap_trace_migr", "sched_migrate_task", migrate_fields,
+	   build_migrate, "one record per migration");
+TRACE_PROG(prog_trace_fork, "tap_trace_fork", "sched_process_fork", fork_fields,
+	   build_fork, "one record per fork");
+TRACE_PROG(prog_trace_exit, "tap_trace_exit", "sched_process_exit", exit_fields,
+	   build_exit, "one record per exit");

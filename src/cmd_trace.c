@@ -1,0 +1,364 @@
+/* schedtap trace: the scheduler's event stream, one line per event, from
+ * a BPF ring buffer (or a perf buffer where the kernel has none). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "commands.h"
+#include "cpus.h"
+#include "event_reader.h"
+#include "kernel_features.h"
+#include "loader.h"
+#include "maps.h"
+#include "msg.h"
+#include "output.h"
+#include "sched_state.h"
+#include "sig.h"
+#include "trace.h"
+
+#define MAX_CPUS 8192
+#define PERF_PAGES_PER_CPU 128
+/* How long a record may wait in a quiet perf buffer before we look. */
+#define POLL_MS 100
+
+static const char help[] =
+	"usage: schedtap trace [options]\n\n"
+	"Streams one record per context switch: time, CPU, the task switched out\n"
+	"(name, pid, priority, state, how long it ran) and the task switched in.\n"
+	"-e adds wakeups, new tasks' wakeups, migrations, forks and exits.\n"
+	"Filters run in the kernel. Nothing is lost silently: records the kernel\n"
+	"could not write are counted per CPU and reported at the end.\n\n"
+	"options:\n"
+	"  -e, --events            also wakeup, wakeup_new, migrate, fork, exit\n"
+	"  -p, --pid PID           only events about this task (either side) or\n"
+	"                          switches out of this process\n"
+	"  -c, --comm NAME         only events about tasks with this name\n"
+	"  -C, --cpu CPU           only events on this CPU\n"
+	"  -d, --duration SECONDS  stop after this long (default: until Ctrl-C)\n"
+	"      --perf-buffer       use a perf buffer even where a ring buffer exists\n"
+	"  -o, --output FILE       write the records to FILE\n"
+	"      --csv               comma-separated values, one header row\n"
+	"      --json              one JSON object per line; a summary object last\n"
+	"      --dump              print the BPF programs as assembly, exit\n"
+	"  -h, --help              this help\n";
+
+enum {
+	C_TIME, C_TS, C_CPU, C_EVENT, C_COMM, C_PID, C_PRIO, C_STATE, C_RUN_US,
+	C_RUN_NS, C_NCOMM, C_NPID, C_NPRIO, C_TARGET, C_ORIG, NCOLS
+};
+
+static const struct out_col cols[NCOLS] = {
+	[C_TIME] = { "time_ms", "TIME(ms)", OUT_F64, 12, 3, 0, 0 },
+	[C_TS] = { "ts_ns", "TS", OUT_U64, 0, 0, 0, OUT_MACHINE_ONLY },
+	[C_CPU] = { "cpu", "CPU", OUT_U64, 3, 0, 0, 0 },
+	[C_EVENT] = { "event", "EVENT", OUT_STR, 10, 0, 1, 0 },
+	[C_COMM] = { "comm", "COMM", OUT_STR, 16, 0, 1, 0 },
+	[C_PID] = { "pid", "PID", OUT_S64, 7, 0, 0, 0 },
+	[C_PRIO] = { "prio", "PRIO", OUT_S64, 4, 0, 0, 0 },
+	[C_STATE] = { "state", "STATE", OUT_STR, 5, 0, 1, 0 },
+	[C_RUN_US] = { "runtime_us", "RUN(us)", OUT_F64, 10, 1, 0, OUT_TABLE_ONLY },
+	[C_RUN_NS] = { "runtime_ns", "RUN_NS", OUT_U64, 0, 0, 0, OUT_MACHINE_ONLY },
+	[C_NCOMM] = { "next_comm", "-> NEXT", OUT_STR, 16, 0, 1, 0 },
+	[C_NPID] = { "next_pid", "NPID", OUT_S64, 7, 0, 0, 0 },
+	[C_NPRIO] = { "next_prio", "NPRIO", OUT_S64, 5, 0, 0, 0 },
+	[C_TARGET] = { "target_cpu", "TO", OUT_S64, 3, 0, 0, 0 },
+	[C_ORIG] = { "orig_cpu", "FROM", OUT_S64, 4, 0, 0, 0 },
+};
+
+static const char *const kind_names[] = {
+	[TRACE_SWITCH] = "switch", [TRACE_WAKEUP] = "wakeup",
+	[TRACE_WAKEUP_NEW] = "wakeup_new", [TRACE_MIGRATE] = "migrate",
+	[TRACE_FORK] = "fork", [TRACE_EXIT] = "exit",
+};
+
+struct trace_opts {
+	struct cli_common cli;
+	struct trace_params prog;
+	int events;
+	double duration;
+};
+
+struct trace_run {
+	struct out out;
+	struct sched_state states;
+	unsigned long long t0;		/* CLOCK_MONOTONIC at attach */
+	uint64_t written;
+	uint64_t bad;			/* records of a size we do not know */
+};
+
+static struct out_val num(int64_t v)
+{
+	return (struct out_val){ .s = v };
+}
+
+static struct out_val none(void)
+{
+	return (struct out_val){ .len = OUT_NULL };
+}
+
+static int on_record(void *ctx, const void *data, uint32_t size)
+{
+	struct trace_run *t = ctx;
+	struct out_val v[NCOLS];
+	struct trace_rec r;
+	char state[32] = "";
+	int sw;
+
+	if (size < sizeof(r)) {
+		t->bad++;
+		return 0;
+	}
+	/* Perf buffer records are only 4-byte aligned: copy out. */
+	memcpy(&r, data, sizeof(r));
+	if (r.kind < TRACE_SWITCH || r.kind > TRACE_EXIT) {
+		t->bad++;
+		return 0;
+	}
+	sw = r.kind == TRACE_SWITCH;
+	if (sw)
+		sched_state_name(&t->states, r.state, state, sizeof(state));
+	v[C_TIME].f = (double)((int64_t)(r.ts_ns - t->t0)) / 1e6;
+	v[C_TS].u = r.ts_ns;
+	v[C_CPU].u = r.cpu;
+	v[C_EVENT] = (struct out_val){ .str = kind_names[r.kind], .len = -1 };
+	v[C_COMM] = (struct out_val){ .str = r.comm, .len = TRACE_COMM_LEN };
+	v[C_PID] = num(r.pid);
+	v[C_PRIO] = r.kind == TRACE_FORK ? none() : num(r.prio);
+	v[C_STATE] = sw ? (struct out_val){ .str = state, .len = -1 } : (struct out_val){ .str = NULL };
+	/* 0: the first switch seen on this CPU, whose slice began unseen. */
+	v[C_RUN_US] = sw && r.runtime_ns ? (struct out_val){ .f = (double)r.runtime_ns / 1e3 } : none();
+	v[C_RUN_NS] = sw && r.runtime_ns ? (struct out_val){ .u = r.runtime_ns } : none();
+	v[C_NCOMM] = sw || r.kind == TRACE_FORK ?
+		(struct out_val){ .str = r.comm2, .len = TRACE_COMM_LEN } : (struct out_val){ .str = NULL };
+	v[C_NPID] = sw || r.kind == TRACE_FORK ? num(r.pid2) : none();
+	v[C_NPRIO] = sw ? num(r.prio2) : none();
+	v[C_TARGET] = r.kind == TRACE_WAKEUP || r.kind == TRACE_WAKEUP_NEW ? num(r.arg) :
+		      r.kind == TRACE_MIGRATE ? num(r.arg2) : none();
+	v[C_ORIG] = r.kind == TRACE_MIGRATE ? num(r.arg) : none();
+	out_row(&t->out, v);
+	t->written++;
+	return 0;
+}
+
+/* Losses: the programs count per CPU what they could not write; a perf
+ * buffer may also report losses of its own. */
+static uint64_t count_lost(const struct tap_obj *obj, const struct event_reader *rd,
+			   int ncpus, const int *ids, char *per_cpu, size_t len)
+{
+	uint64_t *lost = calloc((size_t)ncpus, sizeof(*lost)), total = 0;
+	size_t at = 0;
+
+	if (per_cpu && len)
+		per_cpu[0] = 0;
+	if (lost && !map_read_percpu_u64(tap_map_fd(obj, "trace_lost"), 0, lost, ncpus)) {
+		for (int i = 0; i < ncpus; i++) {
+			total += lost[i];
+			if (lost[i] && per_cpu && at < len)
+				at += (size_t)snprintf(per_cpu + at, len - at, "%s\"%d\":%llu",
+						       at ? "," : "", ids[i],
+						       (unsigned long long)lost[i]);
+		}
+	}
+	free(lost);
+	return total + (rd ? event_reader_kernel_lost(rd) : 0);
+}
+
+static void summary(struct trace_run *t, const struct trace_opts *o,
+		    const struct tap_obj *obj, const struct event_reader *rd,
+		    int ncpus, const int *ids)
+{
+	char per_cpu[512];
+	uint64_t lost = count_lost(obj, rd, ncpus, ids, per_cpu, sizeof(per_cpu));
+
+	if (o->cli.fmt == OUT_JSON) {
+		fprintf(t->out.f, "{\"summary\":true,\"events\":%llu,\"lost\":%llu,"
+			"\"lost_per_cpu\":{%s},\"buffer\":\"%s\"}\n",
+			(unsigned long long)t->written, (unsigned long long)lost, per_cpu,
+			rd && event_reader_is_ringbuf(rd) ? "ringbuf" : "perfbuf");
+	}
+	fprintf(stderr, "schedtap: %llu events written, %llu lost%s%s%s\n",
+		(unsigned long long)t->written, (unsigned long long)lost,
+		*per_cpu ? " (per CPU: " : "", per_cpu, *per_cpu ? ")" : "");
+	if (t->bad)
+		fprintf(stderr, "schedtap: %llu records of an unknown shape skipped\n",
+			(unsigned long long)t->bad);
+}
+
+static int open_reader(struct event_reader **rd, const struct trace_opts *o,
+		       const struct tap_obj *obj, int ncpus, const int *ids)
+{
+	int err;
+
+	if (!o->prog.perfbuf)
+		err = event_reader_ringbuf(rd, tap_map_fd(obj, "events"), TRACE_RINGBUF_SIZE);
+	else
+		/* Wake on a half-full ring, not per record; POLL_MS bounds
+		 * how long a quiet CPU's records wait. */
+		err = event_reader_perfbuf_opts(rd, tap_map_fd(obj, "events_pb"), ids, ncpus,
+						PERF_PAGES_PER_CPU, 0, 0);
+	if (err)
+		msg_errno(err, "mapping the %s", o->prog.perfbuf ? "perf buffers" : "ring buffer");
+	return err;
+}
+
+static int stream(struct trace_run *t, const struct trace_opts *o,
+		  struct event_reader *rd)
+{
+	unsigned long long end = o->duration > 0 ?
+		t->t0 + (unsigned long long)(o->duration * 1e9) : 0;
+
+	while (!sig_stopped()) {
+		unsigned long long now = sig_now_ns();
+		int ms = POLL_MS, r;
+
+		if (end && now >= end)
+			break;
+		if (end && (end - now) / 1000000 < (unsigned long long)ms)
+			ms = (int)((end - now) / 1000000) + 1;
+		r = event_reader_poll(rd, ms, sig_run_mask(), on_record, t);
+		if (r < 0 && r != -EINTR)
+			return msg_errno(r, "reading events");
+		if (out_flush(&t->out))
+			return msg_errno(t->out.err ? t->out.err : -EIO, "writing events");
+	}
+	/* Stopped: what the kernel already wrote still goes out. */
+	if (event_reader_drain(rd, on_record, t) < 0)
+		return -EIO;
+	return out_flush(&t->out) ? msg_errno(-EIO, "writing events") : 0;
+}
+
+enum { OPT_PERF_BUFFER = 0x200 };
+
+static int parse(struct trace_opts *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, 0, 'h' },
+		{ "output", required_argument, 0, 'o' },
+		{ "csv", no_argument, 0, OPT_CSV },
+		{ "json", no_argument, 0, OPT_JSON },
+		{ "dump", no_argument, 0, OPT_DUMP },
+		{ "events", no_argument, 0, 'e' },
+		{ "pid", required_argument, 0, 'p' },
+		{ "comm", required_argument, 0, 'c' },
+		{ "cpu", required_argument, 0, 'C' },
+		{ "duration", required_argument, 0, 'd' },
+		{ "perf-buffer", no_argument, 0, OPT_PERF_BUFFER },
+		{ 0, 0, 0, 0 },
+	};
+	int opt, h;
+
+	cli_init(&o->cli, "trace");
+	o->prog.pid = o->prog.cpu = -1;
+	while ((opt = getopt_long(argc, argv, "ho:ep:c:C:d:", longopts, NULL)) != -1) {
+		if (opt == 'h') {
+			fputs(help, stdout);
+			return 1;
+		}
+		h = cli_common_opt(&o->cli, opt, optarg);
+		if (h < 0)
+			return -1;
+		if (h)
+			continue;
+		switch (opt) {
+		case 'e':
+			o->events = 1;
+			break;
+		case 'p':
+			if (cli_parse_long(optarg, 1, 0x7fffffffL, &o->prog.pid))
+				return cli_usage_error(&o->cli, "bad PID '%s'", optarg);
+			break;
+		case 'c':
+			if (strlen(optarg) >= TRACE_COMM_LEN)
+				return cli_usage_error(&o->cli, "task names are at most %d bytes",
+						       TRACE_COMM_LEN - 1);
+			memcpy(o->prog.comm, optarg, strlen(optarg));
+			break;
+		case 'C':
+			if (cli_parse_long(optarg, 0, MAX_CPUS - 1, &o->prog.cpu))
+				return cli_usage_error(&o->cli, "bad CPU '%s'", optarg);
+			break;
+		case 'd':
+			if (cli_parse_seconds(optarg, &o->duration))
+				return cli_usage_error(&o->cli, "bad duration '%s'", optarg);
+			break;
+		case OPT_PERF_BUFFER:
+			o->prog.perfbuf = 1;
+			break;
+		default:
+			return cli_usage_error(&o->cli, "unknown option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(&o->cli, "unexpected argument '%s'", argv[optind]);
+	return 0;
+}
+
+static void choose_buffer(struct trace_opts *o)
+{
+	static int said;
+
+	if (o->prog.perfbuf || feat_ringbuf())
+		return;
+	o->prog.perfbuf = 1;
+	feat_note_once(&said, "no ring buffer (%s): using perf buffers",
+		       feat_forced("FORCE_PERF_BUFFER") ? "forced by SCHEDTAP_FORCE_PERF_BUFFER"
+							: "kernel < 5.8");
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	const struct tap_prog_def *progs[] = {
+		&prog_trace_switch, &prog_trace_wakeup, &prog_trace_wakeup_new,
+		&prog_trace_migrate, &prog_trace_fork, &prog_trace_exit,
+	};
+	static int ids[MAX_CPUS];
+	static struct trace_opts o;
+	struct event_reader *rd = NULL;
+	struct trace_run t;
+	struct tap_obj obj;
+	FILE *f = NULL;
+	int err, r, ncpus = 0;
+
+	memset(&o, 0, sizeof(o));
+	memset(&t, 0, sizeof(t));
+	r = parse(&o, argc, argv);
+	if (r)
+		return r > 0 ? EXIT_OK : EXIT_USAGE;
+	sig_setup();
+	choose_buffer(&o);
+	err = tap_obj_open(&obj, progs, o.events ? 6 : 1, &o.prog);
+	if (!err && o.cli.dump) {
+		tap_obj_dump(&obj, stdout);
+		goto out;
+	}
+	if (!err)
+		sched_state_decode(&obj.progs[0].fmt, &t.states);
+	if (!err) {
+		ncpus = cpus_possible(ids, MAX_CPUS);
+		if (ncpus <= 0)
+			err = msg_errno(ncpus ? ncpus : -EINVAL, "reading the possible CPUs");
+	}
+	if (!err && !(f = cli_open_output(&o.cli)))
+		err = -EIO;
+	if (!err)
+		err = tap_obj_load(&obj);
+	if (!err)
+		err = open_reader(&rd, &o, &obj, ncpus, ids);
+	if (!err)
+		err = tap_obj_attach(&obj);
+	if (!err) {
+		out_init(&t.out, f, o.cli.fmt, cols, NCOLS);
+		t.t0 = sig_now_ns();
+		err = stream(&t, &o, rd);
+		summary(&t, &o, &obj, rd, ncpus, ids);
+		if (out_flush(&t.out) && !err)
+			err = msg_errno(-EIO, "writing events");
+	}
+out:
+	event_reader_free(rd);
+	tap_obj_close(&obj);
+	if (f && f != stdout && fclose(f) && !err)
+		err = msg_errno(-errno, "closing %s", o.cli.output);
+	return err ? EXIT_RUNTIME : EXIT_OK;
+}
