@@ -1,7 +1,35 @@
 # schedtap: one static binary, built with musl.
+# ARCH=x86_64 (the default) builds build/schedtap with the host's musl-gcc.
+# ARCH=aarch64 and ARCH=armhf cross-build build/ARCH/schedtap with Debian's
+# cross gcc and the target's musl-dev, which toolchain/cross.sh fetches into
+# $(SCHEDTAP_CACHE)/ARCH (never installed); `make cross` builds both.
 ARCH    ?= x86_64
+CROSS_ARCHES := aarch64 armhf
+SCHEDTAP_CACHE ?= /var/cache/schedtap
+ifeq ($(ARCH),x86_64)
 BUILD   ?= build
 CC      := musl-gcc
+XROOT   := $(BUILD)
+else ifneq ($(filter $(ARCH),$(CROSS_ARCHES)),)
+XROOT   ?= build
+BUILD   ?= $(XROOT)/$(ARCH)
+TRIPLE_aarch64 := aarch64-linux-gnu
+TRIPLE_armhf   := arm-linux-gnueabihf
+TRIPLE  := $(TRIPLE_$(ARCH))
+XDIR    := $(SCHEDTAP_CACHE)/$(ARCH)
+SPECS   := $(XDIR)/musl-gcc.specs
+CC      := $(TRIPLE)-gcc -specs $(SPECS)
+# Objects and the link depend on the specs file (rewritten only when it
+# changes); toolchain/cross.sh runs on every cross build, silent when ready.
+TOOLCHAIN := $(SPECS)
+UAPI_ARGS := $(TRIPLE) $(XDIR)/root
+# The tests run the x86_64 build: don't let ARCH=aarch64 suggest otherwise.
+ifneq ($(filter test unit bench e2e,$(MAKECMDGOALS)),)
+$(error $(filter test unit bench e2e,$(MAKECMDGOALS)) runs on the x86_64 build only: drop ARCH=$(ARCH))
+endif
+else
+$(error ARCH=$(ARCH) is not supported: x86_64 (the default), $(CROSS_ARCHES))
+endif
 HOSTCC  ?= gcc
 WARN    := -Wall -Wextra -Werror
 CFLAGS  ?= -O2 -g
@@ -15,18 +43,18 @@ OBJS      := $(SRCS:%.c=$(BUILD)/obj/%.o)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all deps test unit oracle integration clean bench
+.PHONY: all deps test unit oracle integration clean bench cross e2e FORCE $(CROSS_ARCHES:%=cross-%)
 all: $(BUILD)/schedtap
 
-$(BUILD)/uapi/linux:
-	toolchain/uapi-shim.sh $(BUILD)/uapi
+$(BUILD)/uapi/linux: | $(TOOLCHAIN)
+	toolchain/uapi-shim.sh $(BUILD)/uapi$(if $(UAPI_ARGS), $(UAPI_ARGS))
 
-$(BUILD)/obj/%.o: %.c $(BUILD)/uapi/linux $(wildcard asm/*.h src/*.h bpf/*.h)
+$(BUILD)/obj/%.o: %.c $(BUILD)/uapi/linux $(TOOLCHAIN) $(wildcard asm/*.h src/*.h bpf/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) -DSCHEDTAP_VERSION='"$(VERSION)"' -c -o $@ $<
 
-$(BUILD)/schedtap: $(OBJS)
+$(BUILD)/schedtap: $(OBJS) $(TOOLCHAIN)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $(OBJS)
 
@@ -58,3 +86,27 @@ $(BUILD)/itest: tests/integration/itest.c $(LIB_SRCS) $(wildcard asm/*.h src/*.h
 
 bench: deps all
 	@tests/bench.sh
+
+ifneq ($(TOOLCHAIN),)
+$(SPECS): FORCE
+	@SCHEDTAP_CACHE='$(SCHEDTAP_CACHE)' toolchain/cross.sh $(ARCH)
+# Point the shim at this cache again if SCHEDTAP_CACHE has changed.
+ifneq ($(shell readlink $(BUILD)/uapi/linux 2>/dev/null),$(XDIR)/root/usr/include/linux)
+$(BUILD)/uapi/linux: FORCE
+endif
+endif
+FORCE:
+
+# Every cross architecture, each in its own directory under the x86_64 one:
+# build/aarch64/schedtap, build/armhf/schedtap.
+cross: $(CROSS_ARCHES:%=cross-%)
+$(CROSS_ARCHES:%=cross-%): cross-%: FORCE
+	@$(MAKE) --no-print-directory ARCH=$* XROOT=$(XROOT) BUILD=$(XROOT)/$* all
+
+# End-to-end suite: the x86_64 binary and the aarch64 one, whose paths it
+# gets as BUILD (as tests/lib.sh) and E2E_BINS (both binaries).
+# E2E_LABELS=... limits it to some kernels (toolchain/e2e-image.sh list).
+E2E_BINS := $(XROOT)/schedtap $(XROOT)/aarch64/schedtap
+e2e: deps all
+	@$(MAKE) --no-print-directory cross-aarch64
+	@BUILD='$(XROOT)' E2E_BINS='$(E2E_BINS)' tests/e2e/run.sh $(E2E_LABELS)

@@ -1,8 +1,12 @@
 #!/bin/sh
 # Install the Debian packages that building and testing schedtap need.
 # Idempotent: prints nothing and touches nothing when all are present.
+# The cross compilers are for `make cross` (ARCH=aarch64, ARCH=armhf); the
+# target's musl and kernel headers are not installed: toolchain/cross.sh
+# fetches them into a cache when a cross build first needs them.
 set -eu
 pkgs="make gcc musl-tools linux-libc-dev llvm-19 clang-19 linux-perf bpftool file jq time"
+pkgs="$pkgs gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
@@ -17,4 +21,4 @@ echo "deps: installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >/dev/null
+apt-get install -y -qq -o DPkg::Lock::Timeout=300 --no-install-recommends $missing >/dev/null
