@@ -13,18 +13,28 @@
 
 struct top_task {
 	uint64_t runtime_ns;	/* on-CPU time of finished slices */
-	uint64_t last_in_ns;	/* when the running slice began; 0 off-CPU */
+	uint64_t reserved;
 	uint64_t switches;	/* switched out */
 	uint64_t voluntary;	/* ... asleep (S, D, ...) */
 	uint64_t involuntary;	/* ... still runnable (R, R+) */
 	uint64_t migrations;	/* sched_migrate_task to another CPU */
 	uint64_t cpus;		/* CPUs it ran on, bit n = CPU n (n < 64) */
 	uint32_t tgid;		/* learnt when it is switched out */
-	uint32_t last_cpu;
+	uint32_t last_cpu;	/* where it was last switched out */
 	int32_t prio;
 	uint32_t flags;
 	char comm[TOP_COMM_LEN];
 };
 
 #define TOP_OFF(f) ((int16_t)offsetof(struct top_task, f))
+
+/* Per CPU: who was switched in, and when. A slice is timed from here to
+ * the task's switch-out on the same CPU, so each switch costs one hash
+ * lookup (prev's), not two; and the consumer adds the running slices. */
+struct top_oncpu {
+	uint64_t start_ns;
+	uint32_t pid;
+	uint32_t pad;
+};
+#define ONCPU_OFF(f) ((int16_t)offsetof(struct top_oncpu, f))
 #endif

@@ -10,14 +10,28 @@
 static const struct tap_map_def maps[] = {
 	{ "tasks", BPF_MAP_TYPE_HASH, 4, sizeof(struct top_task), TOP_MAX_TASKS, 0 },
 	{ "top_full", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1, 0 },
+	{ "top_oncpu", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct top_oncpu), 1, 0 },
 };
 
 static const char *const fields[] = {
-	"prev_pid", "prev_state", "prev_comm", "next_pid", "next_prio", "next_comm", NULL
+	"prev_pid", "prev_prio", "prev_state", "prev_comm", "next_pid", NULL
 };
 
+/* rD = &map[0] of a one-slot per-CPU array, or jump to skip. */
+static void percpu_slot(struct asm_prog *p, const char *map, int dst, const char *skip)
+{
+	asm_st(p, BPF_W, FP, KEY_OFF, 0);
+	asm_ld_map_fd(p, R1, map);
+	asm_mov64_reg(p, R2, FP);
+	asm_add64_imm(p, R2, KEY_OFF);
+	asm_call(p, BPF_FUNC_map_lookup_elem);
+	asm_jeq_imm(p, R0, 0, skip);
+	if (dst != R0)
+		asm_mov64_reg(p, dst, R0);
+}
+
 /* r9 = &tasks[pid in r1], created if new; on a full map count the miss
- * in top_full and jump to skip. r6 (ctx), r7 (now), r8 (cpu) survive. */
+ * in top_full and jump to skip. */
 static void task_slot(struct asm_prog *p, const char *skip)
 {
 	const char *full = asm_new_label(p, "full");
@@ -29,17 +43,13 @@ static void task_slot(struct asm_prog *p, const char *skip)
 	asm_ja(p, ok);
 	asm_label(p, full);
 	asm_comment(p, "map full: count it, never silently");
-	asm_st(p, BPF_W, FP, KEY_OFF, 0);
-	asm_ld_map_fd(p, R1, "top_full");
-	asm_mov64_reg(p, R2, FP);
-	asm_add64_imm(p, R2, KEY_OFF);
-	asm_call(p, BPF_FUNC_map_lookup_elem);
-	asm_jeq_imm(p, R0, 0, skip);
+	percpu_slot(p, "top_full", R0, skip);
 	asm_inc_u64(p, R0, 0, R1, 0);
 	asm_ja(p, skip);
 	asm_label(p, ok);
 }
 
+/* r6 ctx, r7 now, r8 this CPU's top_oncpu slot; r9 the task. */
 static void switch_out(struct asm_prog *p, const struct tap_build_ctx *ctx,
 		       const struct sched_state *st)
 {
@@ -47,8 +57,11 @@ static void switch_out(struct asm_prog *p, const struct tap_build_ctx *ctx,
 	asm_ld_field(p, ctx->fmt, R1, R6, "prev_pid");
 	asm_jeq_imm(p, R1, 0, "next");
 	task_slot(p, "next");
-	asm_comment(p, "runtime += now - last_in (if we saw it go in)");
-	asm_ldx(p, BPF_DW, R1, R9, TOP_OFF(last_in_ns));
+	asm_comment(p, "runtime += now - start, if this CPU saw prev go in");
+	asm_ld_field(p, ctx->fmt, R1, R6, "prev_pid");
+	asm_ldx(p, BPF_W, R2, R8, ONCPU_OFF(pid));
+	asm_jmp_reg(p, BPF_JMP, BPF_JNE, R1, R2, "counted");
+	asm_ldx(p, BPF_DW, R1, R8, ONCPU_OFF(start_ns));
 	asm_jeq_imm(p, R1, 0, "counted");
 	asm_mov64_reg(p, R2, R7);
 	asm_sub64_reg(p, R2, R1);
@@ -56,7 +69,6 @@ static void switch_out(struct asm_prog *p, const struct tap_build_ctx *ctx,
 	asm_add64_reg(p, R1, R2);
 	asm_stx(p, BPF_DW, R9, R1, TOP_OFF(runtime_ns));
 	asm_label(p, "counted");
-	asm_st(p, BPF_DW, R9, TOP_OFF(last_in_ns), 0);
 	asm_inc_u64(p, R9, TOP_OFF(switches), R1, 0);
 	asm_ld_field(p, ctx->fmt, R1, R6, "prev_state");
 	asm_comment(p, "asleep (voluntary) unless no sleep bit is set (R, R+); "
@@ -65,42 +77,35 @@ static void switch_out(struct asm_prog *p, const struct tap_build_ctx *ctx,
 	asm_alu_reg(p, BPF_ALU64, BPF_AND, R1, R2);
 	asm_jeq_imm(p, R1, 0, "preempted");
 	asm_inc_u64(p, R9, TOP_OFF(voluntary), R1, 0);
-	asm_ja(p, "tgid");
+	asm_ja(p, "where");
 	asm_label(p, "preempted");
 	asm_inc_u64(p, R9, TOP_OFF(involuntary), R1, 0);
-	asm_label(p, "tgid");
-	asm_comment(p, "prev is still current: its tgid is ours to read");
-	asm_call(p, BPF_FUNC_get_current_pid_tgid);
-	asm_alu_imm(p, BPF_ALU64, BPF_RSH, R0, 32);
-	asm_stx(p, BPF_W, R9, R0, TOP_OFF(tgid));
-	asm_copy_field(p, ctx->fmt, R9, TOP_OFF(comm), R6, "prev_comm", R1, TOP_COMM_LEN);
-}
-
-static void switch_in(struct asm_prog *p, const struct tap_build_ctx *ctx)
-{
-	asm_label(p, "next");
-	asm_comment(p, "--- next: switched in ---");
-	asm_ld_field(p, ctx->fmt, R1, R6, "next_pid");
-	asm_jeq_imm(p, R1, 0, "out");
-	task_slot(p, "out");
-	asm_stx(p, BPF_DW, R9, R7, TOP_OFF(last_in_ns));
-	asm_stx(p, BPF_W, R9, R8, TOP_OFF(last_cpu));
-	asm_ld_field(p, ctx->fmt, R1, R6, "next_prio");
+	asm_label(p, "where");
+	asm_ld_field(p, ctx->fmt, R1, R6, "prev_prio");
 	asm_stx(p, BPF_W, R9, R1, TOP_OFF(prio));
+	asm_call(p, BPF_FUNC_get_smp_processor_id);
+	asm_stx(p, BPF_W, R9, R0, TOP_OFF(last_cpu));
 	asm_comment(p, "cpus |= 1 << cpu (CPUs past 63 set a flag instead)");
-	asm_jmp_imm(p, BPF_JMP, BPF_JGT, R8, 63, "wide");
+	asm_jmp_imm(p, BPF_JMP, BPF_JGT, R0, 63, "wide");
 	asm_mov64_imm(p, R1, 1);
-	asm_alu_reg(p, BPF_ALU64, BPF_LSH, R1, R8);
+	asm_alu_reg(p, BPF_ALU64, BPF_LSH, R1, R0);
 	asm_ldx(p, BPF_DW, R2, R9, TOP_OFF(cpus));
 	asm_alu_reg(p, BPF_ALU64, BPF_OR, R2, R1);
 	asm_stx(p, BPF_DW, R9, R2, TOP_OFF(cpus));
-	asm_ja(p, "comm");
+	asm_ja(p, "tgid");
 	asm_label(p, "wide");
 	asm_ldx(p, BPF_W, R1, R9, TOP_OFF(flags));
 	asm_alu_imm(p, BPF_ALU64, BPF_OR, R1, TOP_CPU_BEYOND_64);
 	asm_stx(p, BPF_W, R9, R1, TOP_OFF(flags));
+	asm_label(p, "tgid");
+	asm_comment(p, "prev is still current: its tgid is ours to read (once)");
+	asm_ldx(p, BPF_W, R1, R9, TOP_OFF(tgid));
+	asm_jne_imm(p, R1, 0, "comm");
+	asm_call(p, BPF_FUNC_get_current_pid_tgid);
+	asm_alu_imm(p, BPF_ALU64, BPF_RSH, R0, 32);
+	asm_stx(p, BPF_W, R9, R0, TOP_OFF(tgid));
 	asm_label(p, "comm");
-	asm_copy_field(p, ctx->fmt, R9, TOP_OFF(comm), R6, "next_comm", R1, TOP_COMM_LEN);
+	asm_copy_field(p, ctx->fmt, R9, TOP_OFF(comm), R6, "prev_comm", R1, TOP_COMM_LEN);
 }
 
 static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
@@ -110,14 +115,16 @@ static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	if (sched_state_decode(ctx->fmt, &st))
 		asm_comment(p, "prev_state print fmt not understood: "
 			    "any state bit but the preemption marker means asleep");
-
 	asm_mov64_reg(p, R6, R1);
 	asm_call(p, BPF_FUNC_ktime_get_ns);
 	asm_mov64_reg(p, R7, R0);
-	asm_call(p, BPF_FUNC_get_smp_processor_id);
-	asm_mov64_reg(p, R8, R0);
+	percpu_slot(p, "top_oncpu", R8, "out");
 	switch_out(p, ctx, &st);
-	switch_in(p, ctx);
+	asm_label(p, "next");
+	asm_comment(p, "--- next: remember who went in on this CPU, and when ---");
+	asm_ld_field(p, ctx->fmt, R1, R6, "next_pid");
+	asm_stx(p, BPF_W, R8, R1, ONCPU_OFF(pid));
+	asm_stx(p, BPF_DW, R8, R7, ONCPU_OFF(start_ns));
 	asm_label(p, "out");
 	asm_return(p, 1);
 	return 0;

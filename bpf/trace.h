@@ -11,9 +11,9 @@
 struct tap_map_def;
 
 #define TRACE_COMM_LEN 16
-/* Ring buffer pages count in our RSS once read: 2 MiB holds ~20k records,
- * a fifth of a second at 100k switches/s. */
-#define TRACE_RINGBUF_SIZE (2u << 20)
+/* Ring buffer pages count in our RSS once read, twice (the data is mapped
+ * twice in a row): 1 MiB holds ~10k records, 0.1 s at 100k switches/s. */
+#define TRACE_RINGBUF_SIZE (1u << 20)
 #define TRACE_PERF_MAX_CPUS 4096
 
 enum trace_kind {

@@ -86,12 +86,25 @@ void trace_submit(struct asm_prog *p, const struct trace_params *tp)
 		asm_mov64_imm(p, R5, (int32_t)sizeof(struct trace_rec));
 		asm_call(p, BPF_FUNC_perf_event_output);
 	} else {
-		asm_comment(p, "ringbuf_output(events, rec)");
+		const char *quiet = asm_new_label(p, "quiet");
+
+		/* Waking the reader per record would make every record cost a
+		 * wakeup and a context switch of its own (and records of
+		 * those): wake it only once the ring is a quarter full; it
+		 * also polls on a short timeout. */
+		asm_comment(p, "wake the reader only past a quarter of the ring");
+		asm_ld_map_fd(p, R1, "events");
+		asm_mov64_imm(p, R2, BPF_RB_AVAIL_DATA);
+		asm_call(p, BPF_FUNC_ringbuf_query);
+		asm_mov64_imm(p, R4, BPF_RB_NO_WAKEUP);
+		asm_jmp_imm(p, BPF_JMP, BPF_JLT, R0, TRACE_RINGBUF_SIZE / 4, quiet);
+		asm_mov64_imm(p, R4, BPF_RB_FORCE_WAKEUP);
+		asm_label(p, quiet);
+		asm_comment(p, "ringbuf_output(events, rec, flags)");
 		asm_ld_map_fd(p, R1, "events");
 		asm_mov64_reg(p, R2, FP);
 		asm_add64_imm(p, R2, TR_STACK);
 		asm_mov64_imm(p, R3, (int32_t)sizeof(struct trace_rec));
-		asm_mov64_imm(p, R4, 0);
 		asm_call(p, BPF_FUNC_ringbuf_output);
 	}
 	asm_jmp_imm(p, BPF_JMP, BPF_JSGE, R0, 0, "out");

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli.h"
 #include "msg.h"
 
@@ -105,12 +106,18 @@ int cli_positional(struct cli_common *c, int argc, char **argv, int first)
 
 FILE *cli_open_output(const struct cli_common *c)
 {
-	FILE *f;
+	FILE *f = stdout;
 
-	if (!c->output)
-		return stdout;
-	f = fopen(c->output, "w");
-	if (!f)
-		msg_errno(-errno, "cannot open output file %s", c->output);
+	if (c->output) {
+		f = fopen(c->output, "w");
+		if (!f) {
+			msg_errno(-errno, "cannot open output file %s", c->output);
+			return NULL;
+		}
+	}
+	/* Files and pipes get a large buffer (the subcommands flush after
+	 * each report or batch); a terminal keeps its line buffering. */
+	if (!isatty(fileno(f)))
+		setvbuf(f, NULL, _IOFBF, 1 << 16);
 	return f;
 }

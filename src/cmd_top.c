@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "cpus.h"
+#include "bpf_sys.h"
 #include "loader.h"
 #include "maps.h"
 #include "msg.h"
@@ -200,24 +201,39 @@ static int take_entry(void *ctx, const void *key, const void *value)
 {
 	struct top_run *t = ctx;
 
-	return task_table_update(&t->table, *(const uint32_t *)key, value, t->now_ns);
+	return task_table_update(&t->table, *(const uint32_t *)key, value);
 }
 
 static int sample(struct top_run *t, const struct tap_obj *obj, int ncpus)
 {
 	uint64_t *full = calloc((size_t)ncpus, sizeof(*full));
+	struct top_oncpu *oncpu = calloc((size_t)ncpus, sizeof(*oncpu));
 	int r;
 
-	if (!full)
+	if (!full || !oncpu) {
+		free(full);
+		free(oncpu);
 		return -ENOMEM;
-	t->now_ns = sig_now_ns();
+	}
 	task_table_begin(&t->table);
 	r = map_for_each(tap_map_fd(obj, "tasks"), 4, sizeof(struct top_task),
 			 TOP_MAX_TASKS, take_entry, t, &t->read_mode);
 	if (r < 0) {
 		free(full);
+		free(oncpu);
 		return msg_errno(r, "reading the task map");
 	}
+	/* Who runs where, read after the task map and after taking the time
+	 * of the sample: a running slice is counted up to that time, and the
+	 * map holds at least that much of it by the next sample, so totals
+	 * only ever grow. */
+	t->now_ns = sig_now_ns();
+	if (bpf_map_lookup(tap_map_fd(obj, "top_oncpu"), &(uint32_t){ 0 }, oncpu))
+		memset(oncpu, 0, sizeof(*oncpu) * (size_t)ncpus);
+	task_table_sort(&t->table);
+	for (int i = 0; i < ncpus; i++)
+		task_table_add_running(&t->table, oncpu[i].pid, oncpu[i].start_ns, t->now_ns);
+	free(oncpu);
 	/* Per-CPU miss counter: any non-zero slot means the map filled. */
 	t->full_prev = 0;
 	if (!map_read_percpu_u64(tap_map_fd(obj, "top_full"), 0, full, ncpus))

@@ -19,8 +19,9 @@
 
 #define MAX_CPUS 8192
 #define PERF_PAGES_PER_CPU 128
-/* How long a record may wait in a quiet perf buffer before we look. */
-#define POLL_MS 100
+/* How long a record may wait before we look: the programs wake us only
+ * when a buffer fills up, so this bounds the latency of a quiet stream. */
+#define POLL_MS 20
 
 static const char help[] =
 	"usage: schedtap trace [options]\n\n"

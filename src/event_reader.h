@@ -10,8 +10,9 @@
  * Alignment of `data`: 8 bytes for the ring buffer; 4 bytes for the perf
  * buffer (the kernel puts a u32 size in front), so callbacks read wider
  * fields with memcpy. Sizes: the ring buffer gives the exact size the BPF
- * program wrote; the perf buffer gives it rounded up to 8n + 4 bytes, the
- * kernel's zero padding included.
+ * program wrote; the perf buffer gives it rounded up to 8n + 4 bytes, and
+ * the padding bytes are stale ring contents (the kernel skips them), so
+ * the record itself must say how long it is.
  *
  * A reader is not thread-safe: one thread polls and drains it. */
 #ifndef SCHEDTAP_EVENT_READER_H
@@ -62,7 +63,9 @@ int event_reader_perfbuf_opts(struct event_reader **out, int map_fd,
  * swapped in (NULL = the current mask), then drain everything available.
  * Never sleeps while a record is waiting: then it only lets pending
  * signals in (zero-timeout ppoll with the mask) and drains. Returns records
- * delivered (>= 0), a callback's non-zero value, or negative errno:
+ * delivered (>= 0; 0 after the timeout, or after a wakeup whose records an
+ * earlier drain took: perf queues a wakeup per sample), a callback's
+ * non-zero value, or negative errno:
  * -EINTR when a signal arrived (nothing drained: check the flag, then call
  * event_reader_drain once more), -EINVAL when a ring is corrupt. */
 int event_reader_poll(struct event_reader *r, int timeout_ms, const sigset_t *mask,

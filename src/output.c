@@ -264,6 +264,68 @@ static int clamp(int v, int lo, int hi)
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
+/* Decimal digits of v at the end of buf[0..size); returns the start.
+ * Number formatting is the trace consumer's hot path: printf's general
+ * machinery costs several times this. */
+static char *u64_digits(uint64_t v, char *end)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return end;
+}
+
+static void fmt_u64(uint64_t v, int neg, char *buf)
+{
+	char tmp[24], *p = u64_digits(v, tmp + sizeof(tmp));
+
+	if (neg)
+		*buf++ = '-';
+	memcpy(buf, p, (size_t)(tmp + sizeof(tmp) - p));
+	buf[tmp + sizeof(tmp) - p] = 0;
+}
+
+/* Fixed-point for |v| * 10^prec below 2^53; anything larger goes through
+ * snprintf. It can differ from printf in the last digit where v * 10^prec
+ * rounds onto a tie (0.15 is 0.1499.. in binary: printf says 0.1, this
+ * 0.2), never by more. */
+static int fmt_fixed(double v, int prec, char *buf, size_t size)
+{
+	static const double scale[] = { 1, 10, 100, 1e3, 1e4, 1e5, 1e6 };
+	double a = v < 0 ? -v : v, s, x, frac;
+	uint64_t n, ip, fp;
+	char *at = buf;
+
+	if (prec > 6 || a * scale[prec] >= 9007199254740992.0)
+		return 0;
+	s = scale[prec];
+	x = a * s;
+	n = (uint64_t)x;
+	frac = x - (double)n;
+	/* Round half to even, as printf does for exact ties (0.25 -> 0.2). */
+	if (frac > 0.5 || (frac == 0.5 && (n & 1)))
+		n++;
+	ip = n / (uint64_t)s;
+	fp = n % (uint64_t)s;
+	if (v < 0 && n)
+		*at++ = '-';
+	fmt_u64(ip, 0, at);
+	at += strlen(at);
+	if (prec) {
+		char digits[8];
+
+		*at++ = '.';
+		for (int i = prec - 1; i >= 0; i--, fp /= 10)
+			digits[i] = (char)('0' + fp % 10);
+		memcpy(at, digits, (size_t)prec);
+		at += prec;
+	}
+	*at = 0;
+	(void)size;
+	return 1;
+}
+
 /* Format a number column into buf (room for %.30f of DBL_MAX);
  * returns 0 when the value has no finite representation. */
 static int fmt_number(const struct out_col *c, const struct out_val *v, char *buf,
@@ -273,15 +335,16 @@ static int fmt_number(const struct out_col *c, const struct out_val *v, char *bu
 		return 0;
 	switch (c->type) {
 	case OUT_U64:
-		snprintf(buf, size, "%" PRIu64, v->u);
+		fmt_u64(v->u, 0, buf);
 		return 1;
 	case OUT_S64:
-		snprintf(buf, size, "%" PRId64, v->s);
+		fmt_u64(v->s < 0 ? 0 - (uint64_t)v->s : (uint64_t)v->s, v->s < 0, buf);
 		return 1;
 	case OUT_F64:
 		if (!isfinite(v->f))
 			return 0;
-		snprintf(buf, size, "%.*f", clamp(c->prec, 0, OUT_PREC_MAX), v->f);
+		if (!fmt_fixed(v->f, clamp(c->prec, 0, OUT_PREC_MAX), buf, size))
+			snprintf(buf, size, "%.*f", clamp(c->prec, 0, OUT_PREC_MAX), v->f);
 		return 1;
 	case OUT_BOOL:
 		snprintf(buf, size, "%s", v->u ? "yes" : "no");

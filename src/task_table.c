@@ -22,8 +22,7 @@ void task_table_begin(struct task_table *t)
 	t->ncur = 0;
 }
 
-int task_table_update(struct task_table *t, uint32_t tid, const struct top_task *v,
-		      uint64_t now_ns)
+static struct task_snap *append(struct task_table *t)
 {
 	struct task_snap *s;
 
@@ -32,12 +31,21 @@ int task_table_update(struct task_table *t, uint32_t tid, const struct top_task 
 		void *n = realloc(t->cur, cap * sizeof(*t->cur));
 
 		if (!n)
-			return -ENOMEM;
+			return NULL;
 		t->cur = n;
 		t->capcur = cap;
 	}
 	s = &t->cur[t->ncur++];
 	memset(s, 0, sizeof(*s));
+	return s;
+}
+
+int task_table_update(struct task_table *t, uint32_t tid, const struct top_task *v)
+{
+	struct task_snap *s = append(t);
+
+	if (!s)
+		return -ENOMEM;
 	s->tid = tid;
 	s->tgid = v->tgid;
 	s->prio = v->prio;
@@ -45,10 +53,6 @@ int task_table_update(struct task_table *t, uint32_t tid, const struct top_task 
 	s->flags = v->flags;
 	memcpy(s->comm, v->comm, TOP_COMM_LEN);
 	s->tot.runtime_ns = v->runtime_ns;
-	/* A task on a CPU now has run since last_in: count that too, or a
-	 * busy loop that is never switched out would show no CPU time. */
-	if (v->last_in_ns && now_ns > v->last_in_ns)
-		s->tot.runtime_ns += now_ns - v->last_in_ns;
 	s->tot.switches = v->switches;
 	s->tot.voluntary = v->voluntary;
 	s->tot.involuntary = v->involuntary;
@@ -62,6 +66,32 @@ static int by_tid(const void *a, const void *b)
 	const struct task_snap *x = a, *y = b;
 
 	return x->tid < y->tid ? -1 : x->tid > y->tid;
+}
+
+int task_table_add_running(struct task_table *t, uint32_t tid, uint64_t start_ns,
+			   uint64_t now_ns)
+{
+	struct task_snap key = { .tid = tid }, *s;
+
+	if (!tid || !start_ns || now_ns <= start_ns)
+		return 0;
+	s = t->ncur ? bsearch(&key, t->cur, t->ncur, sizeof(key), by_tid) : NULL;
+	if (!s) {
+		/* Running since before its first switch-out: no entry yet. */
+		s = append(t);
+		if (!s)
+			return -ENOMEM;
+		s->tid = tid;
+		qsort(t->cur, t->ncur, sizeof(*t->cur), by_tid);
+		s = bsearch(&key, t->cur, t->ncur, sizeof(key), by_tid);
+	}
+	s->tot.runtime_ns += now_ns - start_ns;
+	return 0;
+}
+
+void task_table_sort(struct task_table *t)
+{
+	qsort(t->cur, t->ncur, sizeof(*t->cur), by_tid);
 }
 
 static const struct task_snap *find_prev(const struct task_table *t, uint32_t tid)
@@ -121,14 +151,13 @@ static void delta(struct task_counts *d, const struct task_counts *now,
 		  const struct task_counts *then)
 {
 	*d = *now;
+	/* Counters only grow; fewer switches mean a new task reused the TID:
+	 * count it from zero. */
+	if (then && now->switches < then->switches)
+		then = NULL;
 	if (then) {
-		/* Counters only grow; a smaller one means a new task reused
-		 * the TID: count it from zero. */
-		if (now->switches < then->switches || now->runtime_ns < then->runtime_ns)
-			then = NULL;
-	}
-	if (then) {
-		d->runtime_ns -= then->runtime_ns;
+		d->runtime_ns = now->runtime_ns > then->runtime_ns ?
+				now->runtime_ns - then->runtime_ns : 0;
 		d->switches -= then->switches;
 		d->voluntary -= then->voluntary;
 		d->involuntary -= then->involuntary;
