@@ -202,8 +202,11 @@ static int fold_processes(struct task_row *rows, int n)
 			add_counts(&p->d, &r->d);
 			p->beyond_64 |= r->beyond_64;
 			/* The main thread (tid == tgid) names the process. */
-			if (r->tgid == r->id && r->comm[0])
+			if (r->tid == r->tgid && r->comm[0]) {
 				memcpy(p->comm, r->comm, TOP_COMM_LEN);
+				p->tid = r->tid;
+				p->prio = r->prio;
+			}
 			continue;
 		}
 		rows[out++] = *r;
@@ -225,7 +228,7 @@ int task_table_rows(struct task_table *t, int per_process, struct task_row **out
 		struct task_row *r = &rows[n++];
 
 		fill_identity(t, s, old);
-		r->id = s->tid;
+		r->id = r->tid = s->tid;
 		r->tgid = s->tgid;
 		r->prio = s->prio;
 		r->last_cpu = s->last_cpu;

@@ -16,6 +16,7 @@ struct task_counts {
 
 struct task_row {
 	uint32_t id;			/* TID, or TGID per process */
+	uint32_t tid;			/* a thread of the row (the main one if folded) */
 	uint32_t tgid;
 	int32_t prio;
 	uint32_t last_cpu;

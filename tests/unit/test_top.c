@@ -1,0 +1,194 @@
+/* schedtap top's user-space side: deltas, running slices, per-process
+ * folding, CPU lists; and the prev_state decoding its program relies on. */
+#include <stdlib.h>
+#include <string.h>
+#include "sched_state.h"
+#include "task_table.h"
+#include "unit.h"
+
+static struct top_task task(uint32_t tgid, uint64_t rt, uint64_t sw, uint64_t vol,
+			    const char *comm)
+{
+	struct top_task t;
+
+	memset(&t, 0, sizeof(t));
+	t.tgid = tgid;
+	t.runtime_ns = rt;
+	t.switches = sw;
+	t.voluntary = vol;
+	t.involuntary = sw - vol;
+	t.cpus = 0x5;
+	t.prio = 120;
+	strncpy(t.comm, comm, sizeof(t.comm) - 1);
+	return t;
+}
+
+static const struct task_row *row_of(const struct task_row *r, int n, uint32_t id)
+{
+	for (int i = 0; i < n; i++)
+		if (r[i].id == id)
+			return &r[i];
+	return NULL;
+}
+
+static void deltas_between_snapshots(void)
+{
+	struct task_table t;
+	struct top_task a = task(10, 1000, 4, 3, "a"), b = task(10, 500, 2, 2, "b");
+	struct task_row *rows;
+	const struct task_row *r;
+	int n;
+
+	task_table_init(&t);
+	t.proc = "/nonexistent";
+	task_table_begin(&t);
+	CHECK(task_table_update(&t, 11, &a) == 0);
+	task_table_sort(&t);
+	n = task_table_rows(&t, 0, &rows);
+	CHECK(n == 1 && rows[0].d.runtime_ns == 1000 && rows[0].d.switches == 4);
+	free(rows);
+
+	a.runtime_ns = 1600;
+	a.switches = 6;
+	a.voluntary = 4;
+	a.involuntary = 2;
+	task_table_begin(&t);
+	task_table_update(&t, 11, &a);
+	task_table_update(&t, 12, &b);
+	task_table_sort(&t);
+	/* 12 is on a CPU since 300 ns before the sample. */
+	CHECK(task_table_add_running(&t, 12, 700, 1000) == 0);
+	/* 13 has run since before its first switch-out: a row of its own. */
+	CHECK(task_table_add_running(&t, 13, 900, 1000) == 0);
+	n = task_table_rows(&t, 0, &rows);
+	CHECK(n == 3);
+	r = row_of(rows, n, 11);
+	CHECK(r && r->d.runtime_ns == 600 && r->d.switches == 2 && r->d.voluntary == 1 &&
+	      r->d.involuntary == 1 && r->t.runtime_ns == 1600);
+	r = row_of(rows, n, 12);
+	CHECK(r && r->d.runtime_ns == 800 && r->t.runtime_ns == 800);
+	r = row_of(rows, n, 13);
+	CHECK(r && r->d.runtime_ns == 100 && r->d.switches == 0 && r->d.active);
+	free(rows);
+	task_table_free(&t);
+}
+
+/* Fewer switches than before: a new task reused the TID. */
+static void reused_tid_counts_from_zero(void)
+{
+	struct task_table t;
+	struct top_task a = task(1, 5000, 50, 50, "old"), b = task(1, 100, 1, 1, "new");
+	struct task_row *rows;
+
+	task_table_init(&t);
+	task_table_begin(&t);
+	task_table_update(&t, 7, &a);
+	CHECK(task_table_rows(&t, 0, &rows) == 1);
+	free(rows);
+	task_table_begin(&t);
+	task_table_update(&t, 7, &b);
+	CHECK(task_table_rows(&t, 0, &rows) == 1);
+	CHECK(rows[0].d.runtime_ns == 100 && rows[0].d.switches == 1);
+	CHECK(!strcmp(rows[0].comm, "new"));
+	free(rows);
+	task_table_free(&t);
+}
+
+static void threads_fold_into_processes(void)
+{
+	struct task_table t;
+	struct top_task main_thread = task(20, 100, 1, 1, "server"),
+			worker = task(20, 300, 5, 2, "worker"), other = task(30, 7, 1, 1, "x");
+	struct task_row *rows;
+	const struct task_row *r;
+	int n;
+
+	task_table_init(&t);
+	task_table_begin(&t);
+	task_table_update(&t, 21, &worker);
+	task_table_update(&t, 20, &main_thread);
+	task_table_update(&t, 30, &other);
+	n = task_table_rows(&t, 1, &rows);
+	CHECK(n == 2);
+	r = row_of(rows, n, 20);
+	CHECK(r && r->d.runtime_ns == 400 && r->d.switches == 6 && r->d.voluntary == 3);
+	CHECK(r && !strcmp(r->comm, "server"));
+	free(rows);
+	task_table_free(&t);
+}
+
+static void cpu_lists(void)
+{
+	char b[64];
+
+	task_cpu_list(0x0, 0, b, sizeof(b));
+	CHECK_STR(b, "-");
+	task_cpu_list(0x1, 0, b, sizeof(b));
+	CHECK_STR(b, "0");
+	task_cpu_list(0xf5, 0, b, sizeof(b));
+	CHECK_STR(b, "0,2,4-7");
+	task_cpu_list(1ull << 63 | 3, 1, b, sizeof(b));
+	CHECK_STR(b, "0-1,63,+");
+	task_cpu_list(~0ull, 0, b, 4);
+	CHECK(strlen(b) == 3);
+}
+
+/* The 6.18 print fmt of sched_switch, as tracefs shows it. */
+static const char fmt618[] =
+	"\"prev_comm=%s prev_pid=%d prev_prio=%d prev_state=%s%s ==> next_comm=%s next_pid=%d next_prio=%d\", "
+	"REC->prev_comm, REC->prev_pid, REC->prev_prio, (REC->prev_state & ((((0x00000000 | 0x00000001 | "
+	"0x00000002 | 0x00000004 | 0x00000008 | 0x00000010 | 0x00000020 | 0x00000040) + 1) << 1) - 1)) ? "
+	"__print_flags(REC->prev_state & ((((0x00000000 | 0x00000001 | 0x00000002 | 0x00000004 | 0x00000008 | "
+	"0x00000010 | 0x00000020 | 0x00000040) + 1) << 1) - 1), \"|\", { 0x00000001, \"S\" }, { 0x00000002, \"D\" }, "
+	"{ 0x00000004, \"T\" }, { 0x00000008, \"t\" }, { 0x00000010, \"X\" }, { 0x00000020, \"Z\" }, "
+	"{ 0x00000040, \"P\" }, { 0x00000080, \"I\" }) : \"R\", REC->prev_state & (((0x00000000 | 0x00000001 | "
+	"0x00000002 | 0x00000004 | 0x00000008 | 0x00000010 | 0x00000020 | 0x00000040) + 1) << 1) ? \"+\" : \"\", "
+	"REC->next_comm, REC->next_pid, REC->next_prio";
+
+static void prev_state_from_print_fmt(void)
+{
+	struct tp_format fmt = { .print_fmt = (char *)fmt618 };
+	struct sched_state st;
+	char b[16];
+
+	CHECK(sched_state_decode(&fmt, &st) == 0);
+	CHECK(st.preempt_bit == 0x100);
+	CHECK(st.sleep_mask == 0xff);
+	CHECK(sched_state_runnable(&st, 0));
+	CHECK(sched_state_runnable(&st, 0x100));
+	CHECK(!sched_state_runnable(&st, 0x1));
+	CHECK(!sched_state_runnable(&st, 0x2));
+	CHECK(!sched_state_runnable(&st, 0x80));
+	sched_state_name(&st, 0x100, b, sizeof(b));
+	CHECK_STR(b, "R+");
+	sched_state_name(&st, 0, b, sizeof(b));
+	CHECK_STR(b, "R");
+	sched_state_name(&st, 0x1, b, sizeof(b));
+	CHECK_STR(b, "S");
+	sched_state_name(&st, 0x82, b, sizeof(b));
+	CHECK_STR(b, "D|I");
+}
+
+/* No print fmt we understand: everything but 0 counts as asleep. */
+static void prev_state_fallback(void)
+{
+	struct tp_format fmt = { .print_fmt = (char *)"\"%d\", REC->prev_state" };
+	struct sched_state st;
+	char b[16];
+
+	CHECK(sched_state_decode(&fmt, &st) < 0);
+	CHECK(sched_state_runnable(&st, 0));
+	CHECK(!sched_state_runnable(&st, 2));
+	sched_state_name(&st, 2, b, sizeof(b));
+	CHECK_STR(b, "2");
+}
+
+UNIT_SUITE(top_tests) = {
+	UNIT(deltas_between_snapshots),
+	UNIT(reused_tid_counts_from_zero),
+	UNIT(threads_fold_into_processes),
+	UNIT(cpu_lists),
+	UNIT(prev_state_from_print_fmt),
+	UNIT(prev_state_fallback),
+	UNIT_END,
+};
