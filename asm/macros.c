@@ -113,6 +113,17 @@ void asm_map_lookup_or_init(struct asm_prog *p, const char *map,
 	asm_label(p, found);
 }
 
+void asm_map_lookup_slot0(struct asm_prog *p, const char *map, int16_t key_off,
+			  const char *miss)
+{
+	asm_st(p, BPF_W, FP, key_off, 0);
+	asm_ld_map_fd(p, R1, map);
+	asm_mov64_reg(p, R2, FP);
+	asm_add64_imm(p, R2, key_off);
+	asm_call(p, BPF_FUNC_map_lookup_elem);
+	asm_jeq_imm(p, R0, 0, miss);
+}
+
 void asm_log2(struct asm_prog *p, int dst, int src, int tmp)
 {
 	static const int shifts[] = { 32, 16, 8, 4, 2, 1 };

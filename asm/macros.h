@@ -28,6 +28,11 @@ void asm_copy_field(struct asm_prog *p, const struct tp_format *fmt, int base,
 void asm_map_lookup_or_init(struct asm_prog *p, const char *map,
 			    int16_t key_off, int16_t val_off, int val_size,
 			    const char *fail);
+/* r0 = &map[0] (the key, 0, is stored at fp+key_off): the one slot of an
+ * array or per-CPU array; jumps to miss when the lookup fails. Clobbers
+ * r1-r5. */
+void asm_map_lookup_slot0(struct asm_prog *p, const char *map, int16_t key_off,
+			  const char *miss);
 /* dst = floor(log2(src)), 0 for src 0 or 1; src is clobbered, dst must
  * differ from src; tmp is clobbered. */
 void asm_log2(struct asm_prog *p, int dst, int src, int tmp);

@@ -15,12 +15,7 @@ static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
 	(void)ctx;
 	asm_comment(p, "key = 0 (the one slot; the map is per-CPU)");
-	asm_st(p, BPF_W, FP, -4, 0);
-	asm_ld_map_fd(p, R1, "switches");
-	asm_mov64_reg(p, R2, FP);
-	asm_add64_imm(p, R2, -4);
-	asm_call(p, BPF_FUNC_map_lookup_elem);
-	asm_jeq_imm(p, R0, 0, "out");
+	asm_map_lookup_slot0(p, "switches", -4, "out");
 	asm_comment(p, "this CPU's counter += 1");
 	asm_inc_u64(p, R0, 0, R1, 0);
 	asm_label(p, "out");

@@ -17,19 +17,6 @@ static const char *const fields[] = {
 	"prev_pid", "prev_prio", "prev_state", "prev_comm", "next_pid", NULL
 };
 
-/* rD = &map[0] of a one-slot per-CPU array, or jump to skip. */
-static void percpu_slot(struct asm_prog *p, const char *map, int dst, const char *skip)
-{
-	asm_st(p, BPF_W, FP, KEY_OFF, 0);
-	asm_ld_map_fd(p, R1, map);
-	asm_mov64_reg(p, R2, FP);
-	asm_add64_imm(p, R2, KEY_OFF);
-	asm_call(p, BPF_FUNC_map_lookup_elem);
-	asm_jeq_imm(p, R0, 0, skip);
-	if (dst != R0)
-		asm_mov64_reg(p, dst, R0);
-}
-
 /* r9 = &tasks[pid in r1], created if new; on a full map count the miss
  * in top_full and jump to skip. */
 static void task_slot(struct asm_prog *p, const char *skip)
@@ -43,7 +30,7 @@ static void task_slot(struct asm_prog *p, const char *skip)
 	asm_ja(p, ok);
 	asm_label(p, full);
 	asm_comment(p, "map full: count it, never silently");
-	percpu_slot(p, "top_full", R0, skip);
+	asm_map_lookup_slot0(p, "top_full", KEY_OFF, skip);
 	asm_inc_u64(p, R0, 0, R1, 0);
 	asm_ja(p, skip);
 	asm_label(p, ok);
@@ -118,7 +105,8 @@ static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	asm_mov64_reg(p, R6, R1);
 	asm_call(p, BPF_FUNC_ktime_get_ns);
 	asm_mov64_reg(p, R7, R0);
-	percpu_slot(p, "top_oncpu", R8, "out");
+	asm_map_lookup_slot0(p, "top_oncpu", KEY_OFF, "out");
+	asm_mov64_reg(p, R8, R0);
 	switch_out(p, ctx, &st);
 	asm_label(p, "next");
 	asm_comment(p, "--- next: remember who went in on this CPU, and when ---");

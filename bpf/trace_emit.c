@@ -109,12 +109,7 @@ void trace_submit(struct asm_prog *p, const struct trace_params *tp)
 	}
 	asm_jmp_imm(p, BPF_JMP, BPF_JSGE, R0, 0, "out");
 	asm_comment(p, "no room: count the loss on this CPU, never silently");
-	asm_st(p, BPF_W, FP, -4 + TR_STACK, 0);
-	asm_ld_map_fd(p, R1, "trace_lost");
-	asm_mov64_reg(p, R2, FP);
-	asm_add64_imm(p, R2, -4 + TR_STACK);
-	asm_call(p, BPF_FUNC_map_lookup_elem);
-	asm_jeq_imm(p, R0, 0, "out");
+	asm_map_lookup_slot0(p, "trace_lost", TR_STACK - 4, "out");
 	asm_inc_u64(p, R0, 0, R1, 0);
 }
 

@@ -28,12 +28,7 @@ static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	trace_copy_comm(p, fmt, "next_comm", TR_OFF(comm2));
 
 	asm_comment(p, "runtime = now - this CPU's previous switch; then remember now");
-	asm_st(p, BPF_W, FP, TR_STACK - 4, 0);
-	asm_ld_map_fd(p, R1, "trace_last");
-	asm_mov64_reg(p, R2, FP);
-	asm_add64_imm(p, R2, TR_STACK - 4);
-	asm_call(p, BPF_FUNC_map_lookup_elem);
-	asm_jeq_imm(p, R0, 0, "filter");
+	asm_map_lookup_slot0(p, "trace_last", TR_STACK - 4, "filter");
 	asm_ldx(p, BPF_DW, R1, R0, 0);
 	asm_stx(p, BPF_DW, R0, R7, 0);
 	asm_jeq_imm(p, R1, 0, "filter");

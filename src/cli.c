@@ -4,9 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "cli.h"
 #include "msg.h"
+#include "sig.h"
 
 /* A day; longer intervals are almost certainly a typo. */
 #define MAX_INTERVAL 86400.0
@@ -120,4 +122,66 @@ FILE *cli_open_output(const struct cli_common *c)
 	if (!isatty(fileno(f)))
 		setvbuf(f, NULL, _IOFBF, 1 << 16);
 	return f;
+}
+
+int cli_next_opt(struct cli_common *c, int argc, char **argv, const char *shortopts,
+		 const struct option *longopts, const char *help)
+{
+	int opt, h;
+
+	while ((opt = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if (opt == 'h') {
+			fputs(help, stdout);
+			return CLI_HELP;
+		}
+		if (opt == '?' || opt == ':')
+			return cli_usage_error(c, "unknown option or missing argument"), CLI_BAD;
+		h = cli_common_opt(c, opt, optarg);
+		if (h < 0)
+			return CLI_BAD;
+		if (!h)
+			return opt;
+	}
+	return -1;
+}
+
+int cli_interval_loop(const struct cli_common *c, int (*report)(void *ctx, double iv),
+		      void *ctx)
+{
+	unsigned long long last = sig_now_ns(), next = last;
+
+	for (long n = 0; !c->count || n < c->count; n++) {
+		unsigned long long now;
+		int stopped, err;
+
+		next += (unsigned long long)(c->interval * 1e9);
+		stopped = sig_sleep_until(next);
+		now = sig_now_ns();
+		err = report(ctx, (double)(now - last) / 1e9);
+		if (err)
+			return err;
+		last = now;
+		if (stopped)
+			break;
+	}
+	return 0;
+}
+
+double cli_wall_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void cli_interval_title(char *buf, size_t len, double wall_s, double iv)
+{
+	time_t t = (time_t)wall_s;
+	struct tm tm;
+	size_t n;
+
+	localtime_r(&t, &tm);
+	n = strftime(buf, len, "%H:%M:%S", &tm);
+	snprintf(buf + n, len - n, "  interval %.3f s", iv);
 }

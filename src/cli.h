@@ -56,4 +56,20 @@ int cli_parse_seconds(const char *s, double *out);
 int cli_parse_long(const char *s, long min, long max, long *out);
 /* Open c->output (or stdout). Returns NULL after printing why. */
 FILE *cli_open_output(const struct cli_common *c);
+
+/* getopt_long, with --help and the common options handled here: returns
+ * the next option that is the subcommand's own, -1 at the end, CLI_HELP
+ * once help is printed, CLI_BAD after a usage error (already reported). */
+enum { CLI_HELP = -2, CLI_BAD = -3 };
+int cli_next_opt(struct cli_common *c, int argc, char **argv, const char *shortopts,
+		 const struct option *longopts, const char *help);
+
+/* Every c->interval seconds until c->count reports or a stop signal:
+ * report(ctx, seconds since the previous report). Returns its first
+ * error, 0 otherwise. */
+int cli_interval_loop(const struct cli_common *c, int (*report)(void *ctx, double iv),
+		      void *ctx);
+/* Wall-clock seconds, and a report heading "HH:MM:SS  interval 1.000 s". */
+double cli_wall_seconds(void);
+void cli_interval_title(char *buf, size_t len, double wall_s, double iv);
 #endif

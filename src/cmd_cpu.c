@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "cli.h"
 #include "commands.h"
 #include "cpus.h"
@@ -46,15 +45,9 @@ struct cpu_run {
 	int nposs;
 	unsigned char online[MAX_CPUS];
 	uint64_t *now, *prev;		/* cumulative, per possible CPU */
+	int fd;				/* the switches map */
+	struct out out;
 };
-
-static double wall_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void row(struct out *o, double ts, double iv, const char *cpu,
 		uint64_t delta, uint64_t total)
@@ -73,16 +66,11 @@ static void row(struct out *o, double ts, double iv, const char *cpu,
 
 static void report(struct cpu_run *r, struct out *o, double iv)
 {
-	double ts = wall_seconds();
+	double ts = cli_wall_seconds();
 	uint64_t sum_delta = 0, sum_total = 0;
 	char title[64], name[16];
-	time_t t = (time_t)ts;
-	struct tm tm;
 
-	localtime_r(&t, &tm);
-	strftime(title, sizeof(title), "%H:%M:%S", &tm);
-	snprintf(title + strlen(title), sizeof(title) - strlen(title),
-		 "  interval %.3f s", iv);
+	cli_interval_title(title, sizeof(title), ts, iv);
 	out_group(o, title);
 	for (int i = 0; i < r->nposs; i++) {
 		int id = r->ids[i];
@@ -110,33 +98,17 @@ static int read_counts(struct cpu_run *r, int fd)
 	return err;
 }
 
-static int run_loop(struct cpu_run *r, const struct tap_obj *obj, FILE *f)
+/* One report: read the counters, print, keep them for the next delta. */
+static int report_interval(void *ctx, double iv)
 {
-	int fd = tap_map_fd(obj, "switches");
-	unsigned long long start = sig_now_ns(), last = start, next = start;
-	struct out o;
-	int err = 0;
+	struct cpu_run *r = ctx;
+	int err = read_counts(r, r->fd);
 
-	out_init(&o, f, r->cli.fmt, cols, NCOLS);
-	for (long n = 0; !r->cli.count || n < r->cli.count; n++) {
-		int stopped;
-		unsigned long long now;
-
-		next += (unsigned long long)(r->cli.interval * 1e9);
-		stopped = sig_sleep_until(next);
-		now = sig_now_ns();
-		err = read_counts(r, fd);
-		if (err)
-			break;
-		report(r, &o, (double)(now - last) / 1e9);
-		memcpy(r->prev, r->now, sizeof(*r->now) * (size_t)r->nposs);
-		last = now;
-		if (out_flush(&o))
-			return msg_errno(-EIO, "writing the report");
-		if (stopped)
-			break;
-	}
-	return err;
+	if (err)
+		return err;
+	report(r, &r->out, iv);
+	memcpy(r->prev, r->now, sizeof(*r->now) * (size_t)r->nposs);
+	return out_flush(&r->out) ? msg_errno(-EIO, "writing the report") : 0;
 }
 
 static int parse(struct cpu_run *r, int argc, char **argv)
@@ -146,27 +118,20 @@ static int parse(struct cpu_run *r, int argc, char **argv)
 		{ "cpu", required_argument, 0, 'C' },
 		{ 0, 0, 0, 0 },
 	};
-	int opt, h;
+	int opt;
 
 	cli_init(&r->cli, "cpu");
 	r->only_cpu = -1;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT "C:", longopts, NULL)) != -1) {
-		if (opt == 'h') {
-			fputs(help, stdout);
-			return 1;
-		}
-		h = cli_common_opt(&r->cli, opt, optarg);
-		if (h < 0)
-			return -1;
-		if (h)
-			continue;
-		if (opt == 'C') {
-			if (cli_parse_long(optarg, 0, MAX_CPUS - 1, &r->only_cpu))
-				return cli_usage_error(&r->cli, "bad CPU '%s'", optarg);
-			continue;
-		}
-		return cli_usage_error(&r->cli, "unknown option");
+	while ((opt = cli_next_opt(&r->cli, argc, argv, CLI_COMMON_SHORT "C:", longopts,
+				   help)) >= 0) {
+		if (opt != 'C' || cli_parse_long(optarg, 0, MAX_CPUS - 1, &r->only_cpu))
+			return cli_usage_error(&r->cli, "bad option or CPU '%s'",
+					       optarg ? optarg : "");
 	}
+	if (opt == CLI_HELP)
+		return 1;
+	if (opt == CLI_BAD)
+		return -1;
 	return cli_positional(&r->cli, argc, argv, optind);
 }
 
@@ -214,8 +179,11 @@ int cmd_cpu(int argc, char **argv)
 		err = tap_obj_load(&obj);
 	if (!err)
 		err = tap_obj_attach(&obj);
-	if (!err)
-		err = run_loop(&r, &obj, f);
+	if (!err) {
+		r.fd = tap_map_fd(&obj, "switches");
+		out_init(&r.out, f, r.cli.fmt, cols, NCOLS);
+		err = cli_interval_loop(&r.cli, report_interval, &r);
+	}
 out:
 	tap_obj_close(&obj);
 	if (f && f != stdout && fclose(f) && !err)

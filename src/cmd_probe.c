@@ -302,21 +302,21 @@ static void probe_memlock(struct probe *p)
 
 static int parse(struct cli_common *c, int argc, char **argv)
 {
-	static const struct option longopts[] = { CLI_COMMON_LONG, { 0, 0, 0, 0 } };
-	int opt, h;
+	static const struct option longopts[] = {
+		{ "help", no_argument, 0, 'h' },
+		{ "output", required_argument, 0, 'o' },
+		{ "csv", no_argument, 0, OPT_CSV },
+		{ "json", no_argument, 0, OPT_JSON },
+		{ 0, 0, 0, 0 },
+	};
+	int opt;
 
 	cli_init(c, "probe");
-	while ((opt = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
-		if (opt == 'h') {
-			fputs(help, stdout);
-			return 1;
-		}
-		h = cli_common_opt(c, opt, optarg);
-		if (h < 0)
-			return -1;
-		if (!h || opt == 'i' || opt == OPT_DUMP)
-			return cli_usage_error(c, "unknown option");
-	}
+	opt = cli_next_opt(c, argc, argv, "ho:", longopts, help);
+	if (opt == CLI_HELP)
+		return 1;
+	if (opt != -1)
+		return opt == CLI_BAD ? -1 : cli_usage_error(c, "unknown option");
 	if (optind < argc)
 		return cli_usage_error(c, "unexpected argument '%s'", argv[optind]);
 	return 0;

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "cli.h"
 #include "commands.h"
 #include "cpus.h"
@@ -83,6 +82,9 @@ struct top_run {
 	unsigned long long now_ns;	/* CLOCK_MONOTONIC at the read */
 	enum map_read_mode read_mode;
 	uint64_t full_prev;
+	int said_full;
+	const struct tap_obj *obj;
+	int ncpus;
 };
 
 static int cmp_rows(const void *a, const void *b, void *ctx)
@@ -157,14 +159,12 @@ static void print_row(struct top_run *t, const struct task_row *r, double ts, do
 static void title(struct top_run *t, double ts, double iv, int shown, int total)
 {
 	char buf[160];
-	time_t s = (time_t)ts;
-	struct tm tm;
 	size_t n;
 
-	localtime_r(&s, &tm);
-	n = strftime(buf, sizeof(buf), "%H:%M:%S", &tm);
-	snprintf(buf + n, sizeof(buf) - n, "  interval %.3f s  %d of %d %s%s", iv, shown,
-		 total, t->opt->process ? "processes" : "tasks",
+	cli_interval_title(buf, sizeof(buf), ts, iv);
+	n = strlen(buf);
+	snprintf(buf + n, sizeof(buf) - n, "  %d of %d %s%s", shown, total,
+		 t->opt->process ? "processes" : "tasks",
 		 t->full_prev ? "  (task map full: some tasks not counted)" : "");
 	out_group(&t->out, buf);
 }
@@ -173,13 +173,10 @@ static int report(struct top_run *t, double iv)
 {
 	const struct top_opts *o = t->opt;
 	struct task_row *rows;
-	double ts = (double)time(NULL);
-	struct timespec rt;
+	double ts = cli_wall_seconds();
 	long limit = o->top ? o->top : (o->cli.fmt == OUT_TABLE ? 20 : 0);
 	int n, shown = 0, kept = 0;
 
-	clock_gettime(CLOCK_REALTIME, &rt);
-	ts = (double)rt.tv_sec + (double)rt.tv_nsec / 1e9;
 	n = task_table_rows(&t->table, o->process, &rows);
 	if (n < 0)
 		return msg_errno(n, "collecting task rows");
@@ -243,42 +240,34 @@ static int sample(struct top_run *t, const struct tap_obj *obj, int ncpus)
 	return 0;
 }
 
-static int run_loop(struct top_run *t, const struct tap_obj *obj, int ncpus, FILE *f)
+static int report_interval(void *ctx, double iv)
 {
-	const struct top_opts *o = t->opt;
-	unsigned long long start = sig_now_ns(), last = start, next = start;
-	int err = 0, said_full = 0;
+	struct top_run *t = ctx;
+	int err = sample(t, t->obj, t->ncpus);
+
+	if (!err)
+		err = report(t, iv);
+	if (err)
+		return err;
+	if (t->full_prev && !t->said_full++)
+		msg_err("warning: the task map (%d entries) is full: %llu updates "
+			"were dropped; totals for new tasks are incomplete",
+			TOP_MAX_TASKS, (unsigned long long)t->full_prev);
+	return out_flush(&t->out) ? msg_errno(-EIO, "writing the report") : 0;
+}
+
+static void start_output(struct top_run *t, FILE *f)
+{
 	static struct out_col c[NCOLS];
 
-	/* Per process, the row's id is the PID and no TID column exists. */
+	/* Per process, the row's id is the PID. */
 	memcpy(c, cols, sizeof(c));
-	if (o->process) {
+	if (t->opt->process) {
 		c[C_ID].name = "pid";
 		c[C_ID].title = "PID";
 		c[C_TGID].name = "tgid";
 	}
-	out_init(&t->out, f, o->cli.fmt, c, NCOLS);
-	for (long n = 0; !o->cli.count || n < o->cli.count; n++) {
-		int stopped;
-
-		next += (unsigned long long)(o->cli.interval * 1e9);
-		stopped = sig_sleep_until(next);
-		err = sample(t, obj, ncpus);
-		if (!err)
-			err = report(t, (double)(t->now_ns - last) / 1e9);
-		if (err)
-			break;
-		last = t->now_ns;
-		if (t->full_prev && !said_full++)
-			msg_err("warning: the task map (%d entries) is full: %llu updates "
-				"were dropped; totals for new tasks are incomplete",
-				TOP_MAX_TASKS, (unsigned long long)t->full_prev);
-		if (out_flush(&t->out))
-			return msg_errno(-EIO, "writing the report");
-		if (stopped)
-			break;
-	}
-	return err;
+	out_init(&t->out, f, t->opt->cli.fmt, c, NCOLS);
 }
 
 static int parse_sort(const char *s, enum sort_key *k)
@@ -308,20 +297,12 @@ static int parse(struct top_opts *o, int argc, char **argv)
 		{ "process", no_argument, 0, OPT_PROCESS },
 		{ 0, 0, 0, 0 },
 	};
-	int opt, h;
+	int opt;
 
 	cli_init(&o->cli, "top");
 	o->pid = o->cpu = -1;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT "p:c:C:s:n:", longopts, NULL)) != -1) {
-		if (opt == 'h') {
-			fputs(help, stdout);
-			return 1;
-		}
-		h = cli_common_opt(&o->cli, opt, optarg);
-		if (h < 0)
-			return -1;
-		if (h)
-			continue;
+	while ((opt = cli_next_opt(&o->cli, argc, argv, CLI_COMMON_SHORT "p:c:C:s:n:",
+				   longopts, help)) >= 0) {
 		switch (opt) {
 		case 'p':
 			if (cli_parse_long(optarg, 1, 0x7fffffffL, &o->pid))
@@ -349,6 +330,10 @@ static int parse(struct top_opts *o, int argc, char **argv)
 			return cli_usage_error(&o->cli, "unknown option");
 		}
 	}
+	if (opt == CLI_HELP)
+		return 1;
+	if (opt == CLI_BAD)
+		return -1;
 	return cli_positional(&o->cli, argc, argv, optind);
 }
 
@@ -387,8 +372,12 @@ int cmd_top(int argc, char **argv)
 		err = tap_obj_load(&obj);
 	if (!err)
 		err = tap_obj_attach(&obj);
-	if (!err)
-		err = run_loop(&t, &obj, ncpus, f);
+	if (!err) {
+		t.obj = &obj;
+		t.ncpus = ncpus;
+		start_output(&t, f);
+		err = cli_interval_loop(&o.cli, report_interval, &t);
+	}
 out:
 	tap_obj_close(&obj);
 	task_table_free(&t.table);

@@ -247,20 +247,11 @@ static int parse(struct trace_opts *o, int argc, char **argv)
 		{ "perf-buffer", no_argument, 0, OPT_PERF_BUFFER },
 		{ 0, 0, 0, 0 },
 	};
-	int opt, h;
+	int opt;
 
 	cli_init(&o->cli, "trace");
 	o->prog.pid = o->prog.cpu = -1;
-	while ((opt = getopt_long(argc, argv, "ho:ep:c:C:d:", longopts, NULL)) != -1) {
-		if (opt == 'h') {
-			fputs(help, stdout);
-			return 1;
-		}
-		h = cli_common_opt(&o->cli, opt, optarg);
-		if (h < 0)
-			return -1;
-		if (h)
-			continue;
+	while ((opt = cli_next_opt(&o->cli, argc, argv, "ho:ep:c:C:d:", longopts, help)) >= 0) {
 		switch (opt) {
 		case 'e':
 			o->events = 1;
@@ -290,6 +281,10 @@ static int parse(struct trace_opts *o, int argc, char **argv)
 			return cli_usage_error(&o->cli, "unknown option");
 		}
 	}
+	if (opt == CLI_HELP)
+		return 1;
+	if (opt == CLI_BAD)
+		return -1;
 	if (optind < argc)
 		return cli_usage_error(&o->cli, "unexpected argument '%s'", argv[optind]);
 	return 0;
