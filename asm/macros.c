@@ -74,9 +74,12 @@ void asm_copy_field(struct asm_prog *p, const struct tp_format *fmt, int base,
 	asm_comment(p, "copy %s (%u bytes at offset %u)", name, len, f->offset);
 	while (done < len) {
 		unsigned at = f->offset + done, chunk = 8;
+		int to = off + (int)done;
 
-		/* The widest load that is aligned and stays inside the field. */
-		while (chunk > 1 && (at % chunk || done + chunk > len))
+		/* The widest access aligned on both sides (the verifier refuses
+		 * misaligned stack and context accesses) that stays inside the
+		 * field. */
+		while (chunk > 1 && (at % chunk || (unsigned)to % chunk || done + chunk > len))
 			chunk /= 2;
 		asm_ldx(p, size_code(chunk), tmp, ctx, (int16_t)at);
 		asm_stx(p, size_code(chunk), base, tmp, (int16_t)(off + done));

@@ -219,6 +219,19 @@ static void field_loads_follow_the_format(void)
 	CHECK(p.err == -EINVAL);
 	asm_free(&p);
 
+	/* A comm at offset 28 (sched_process_fork's child_comm on 6.1): 4,
+	 * 8, 4 bytes, every access aligned on both sides. */
+	fields[3].offset = 28;
+	asm_init(&p);
+	asm_copy_field(&p, &fmt, FP, -16, R6, "prev_comm", R1, 16);
+	CHECK(p.err == 0);
+	for (int i = 0; i < p.len; i++) {
+		int size = (p.insns[i].code & 0x18) == BPF_DW ? 8 : (p.insns[i].code & 0x18) == BPF_W ? 4 : 0;
+
+		CHECK(size && p.insns[i].off % size == 0);
+	}
+	asm_free(&p);
+
 	asm_init(&p);
 	asm_ld_field(&p, &fmt, R1, R6, "nosuch");
 	CHECK(p.err == -ENOENT && strstr(p.errmsg, "nosuch"));
