@@ -71,7 +71,10 @@ deps:
 
 unit: $(BUILD)/unit-tests
 
+# Everything CI runs: unit, oracle, verifier, integration and the QEMU
+# end-to-end suite (which boots the aarch64 build too).
 test: deps all unit $(BUILD)/itest
+	@$(MAKE) --no-print-directory cross-aarch64
 	@tests/run.sh
 
 clean:

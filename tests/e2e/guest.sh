@@ -1,0 +1,337 @@
+#!/bin/sh
+# The end-to-end checks, run by /init inside a QEMU guest (busybox sh) on a
+# stock Debian kernel; see tests/e2e/README.md. Prints one line per check
+# on the serial console, each behind the marker "E2E: " that the host
+# (tests/e2e/run.sh) strips:
+#   E2E: PASS name
+#   E2E: FAIL name: why          followed by  E2E: | detail line...
+#   E2E: SKIP name: why
+# Checks assert on schedtap's output, not only its exit code.
+#
+# Adding a subcommand's checks: write a function sub_NAME (see sub_cpu,
+# sub_probe). It runs when `schedtap --help` lists NAME; a listed
+# subcommand without a function is a FAIL.
+# pass and echo succeed, so "A && pass || fail" is an if-then-else here.
+# shellcheck disable=SC2015
+M='E2E:'
+ST=/bin/schedtap
+T=/tmp/e2e
+# E2E_CMD_TIMEOUT and E2E_VERBOSE come from the kernel command line
+# (tests/e2e/run.sh passes them on).
+TO=${E2E_CMD_TIMEOUT:-20}
+mkdir -p "$T"
+NCPU=$(nproc)
+failed=0
+
+pass() { echo "$M PASS $1"; }
+skip() { t=$1; shift; echo "$M SKIP $t: $*"; }
+fail() { t=$1; shift; echo "$M FAIL $t: $*"; failed=$((failed + 1)); }
+# detail FILE...: the files' lines (at most 40 each) under the last FAIL.
+detail() {
+	for f in "$@"; do
+		[ -s "$f" ] && head -n 40 "$f" | sed "s/^/$M | /"
+	done
+	return 0
+}
+# fail_run NAME WHY: FAIL with what the last st run printed, stderr first.
+fail_run() { fail "$1" "$2"; detail "$T/$1.err" "$T/$1.out"; }
+
+# st NAME ARGS...: run schedtap ARGS with a time limit; stdout in
+# $T/NAME.out, stderr in $T/NAME.err, exit status in $rc.
+st() {
+	n=$1
+	shift
+	timeout -k 5 "$TO" "$ST" "$@" > "$T/$n.out" 2> "$T/$n.err"
+	rc=$?
+	[ $rc -eq 143 ] || [ $rc -eq 137 ] && echo "(killed after ${TO} s)" >> "$T/$n.err"
+	show "$n" "schedtap $* (exit $rc)"
+	return $rc
+}
+# With E2E_VERBOSE=1, what each run printed, as "E2E: > line".
+show() {
+	[ -n "${E2E_VERBOSE:-}" ] || return 0
+	echo "$M > == $2"
+	cat "$T/$1.out" "$T/$1.err" 2> /dev/null | sed "s/^/$M > /"
+}
+
+# The filesystem types mounted in this namespace.
+fstypes() {
+	awk '{ for (i = 7; i < NF; i++) if ($i == "-") { print $(i + 1); break } }' /proc/self/mountinfo
+}
+
+# A workload that switches: a shell that forks (paced, so that it leaves
+# the emulated CPUs time for schedtap), and a sleeper that wakes every 2 ms.
+workload_start() {
+	(while :; do (:); usleep 1000; done) > /dev/null 2>&1 &
+	W1=$!
+	(while :; do usleep 2000; done) > /dev/null 2>&1 &
+	W2=$!
+}
+workload_stop() { kill "$W1" "$W2" 2> /dev/null; wait 2> /dev/null; }
+
+t_version() {
+	st version --version || { fail_run version "exit $rc"; return; }
+	grep -q '^schedtap ' "$T/version.out" && pass version ||
+		fail_run version "no 'schedtap VERSION' line"
+}
+
+# `schedtap --help` and the subcommands it lists (in $T/help.out).
+t_help() {
+	st help --help || { fail_run help "exit $rc"; return 1; }
+	SUBS=$(awk '/^subcommands:/ { on = 1; next } on && /^  [a-z]/ { print $1 } on && /^$/ { on = 0 }' \
+		"$T/help.out" | tr '\n' ' ')
+	[ -n "${SUBS% }" ] || { fail_run help "no subcommands listed"; return 1; }
+	pass help
+	echo "$M INFO subcommands: $SUBS"
+}
+listed() { case " $SUBS " in *" $1 "*) return 0 ;; esac; return 1; }
+
+# /init mounts no tracefs: schedtap must find it absent, mount it itself,
+# and unmount it on exit. The run is `schedtap cpu 1 2`, whose output
+# t_cpu_table checks. Runs before any other schedtap command that could
+# leave tracefs mounted.
+t_tracefs_mount() {
+	if fstypes | grep -qx -e tracefs -e debugfs; then
+		fail cpu_tracefs_mount "tracefs or debugfs mounted before schedtap ran"
+		detail /proc/self/mountinfo
+		return
+	fi
+	timeout -k 5 "$TO" "$ST" cpu 1 2 > "$T/cpu_table.out" 2> "$T/cpu_table.err" &
+	p=$!
+	seen=0
+	while kill -0 $p 2> /dev/null; do
+		fstypes | grep -qx tracefs && seen=1
+		[ $seen -eq 1 ] && break
+		usleep 50000
+	done
+	wait $p
+	rc=$?
+	show cpu_table "schedtap cpu 1 2 (exit $rc, tracefs seen mounted: $seen)"
+	cp "$T/cpu_table.out" "$T/cpu_tracefs_mount.out"
+	cp "$T/cpu_table.err" "$T/cpu_tracefs_mount.err"
+	if [ $rc -ne 0 ]; then
+		fail_run cpu_tracefs_mount "schedtap cpu 1 2 without tracefs mounted: exit $rc"
+	elif [ $seen -ne 1 ]; then
+		fail_run cpu_tracefs_mount "tracefs never appeared in /proc/self/mountinfo while schedtap ran"
+	else
+		pass cpu_tracefs_mount
+	fi
+	if [ $seen -ne 1 ]; then
+		skip cpu_tracefs_unmount "schedtap never mounted tracefs"
+	elif fstypes | grep -qx tracefs; then
+		fail cpu_tracefs_unmount "tracefs still mounted after schedtap exited"
+		grep tracefs /proc/self/mountinfo | sed "s/^/$M | /"
+	else
+		pass cpu_tracefs_unmount
+	fi
+	CPU_TABLE_RC=$rc
+}
+
+# The table of `schedtap cpu 1 2`: t_tracefs_mount's run, or a new one.
+t_cpu_table() {
+	n=cpu_table
+	[ "${CPU_TABLE_RC:-1}" -eq 0 ] || st "$n" cpu 1 2 || { fail_run "$n" "exit $rc"; return; }
+	blocks=$(grep -c 'interval [0-9.]* s$' "$T/$n.out")
+	alls=$(grep -c '^ *all ' "$T/$n.out")
+	cpus=$(grep -cE '^ *[0-9]+ +[0-9]+ ' "$T/$n.out")
+	if [ "$blocks" -ne 2 ] || [ "$alls" -ne 2 ]; then
+		fail_run "$n" "cpu 1 2: $blocks interval blocks and $alls all-rows, want 2 and 2"; return
+	fi
+	[ "$cpus" -eq $((2 * NCPU)) ] || { fail_run "$n" "$cpus CPU rows for $NCPU CPUs x 2"; return; }
+	total=$(awk '$1 == "all" { t = $4 } END { print t + 0 }' "$T/$n.out")
+	[ "$total" -gt 0 ] || { fail_run "$n" "total of the last all-row is $total"; return; }
+	pass "$n"
+}
+
+t_cpu_csv() {
+	n=cpu_csv
+	st "$n" cpu --csv 0.5 2 || { fail_run "$n" "exit $rc"; return; }
+	head -n 1 "$T/$n.out" | grep -qx 'timestamp_s,interval_s,cpu,switches,switches_per_s,total' ||
+		{ fail_run "$n" "header is not timestamp_s,interval_s,cpu,switches,switches_per_s,total"; return; }
+	rows=$(($(wc -l < "$T/$n.out") - 1))
+	[ "$rows" -eq $((2 * (NCPU + 1))) ] || { fail_run "$n" "$rows rows for $NCPU CPUs x 2 intervals"; return; }
+	awk -F, 'NR > 1 && $3 == "all" { a++; if ($4 + 0 <= 0) bad = 1 } END { exit bad || a != 2 }' "$T/$n.out" ||
+		{ fail_run "$n" "an all-row with no switches"; return; }
+	awk -F, 'NR > 1 { if ($3 == "all") { if (s != $4) bad = 1; s = 0 } else s += $4 } END { exit bad }' \
+		"$T/$n.out" || { fail_run "$n" "an all-row is not the sum of its CPU rows"; return; }
+	pass "$n"
+}
+
+t_cpu_json() {
+	n=cpu_json
+	st "$n" cpu --json 0.5 1 || { fail_run "$n" "exit $rc"; return; }
+	lines=$(wc -l < "$T/$n.out")
+	[ "$lines" -eq $((NCPU + 1)) ] || { fail_run "$n" "$lines lines for $NCPU CPUs + all"; return; }
+	bad=$(grep -cv '^{"timestamp_s":.*}$' "$T/$n.out")
+	[ "$bad" -eq 0 ] || { fail_run "$n" "$bad lines are not {\"timestamp_s\":...} objects"; return; }
+	grep -q '"cpu":"all"' "$T/$n.out" || { fail_run "$n" 'no "cpu":"all" object'; return; }
+	pass "$n"
+}
+
+# The PERF_EVENT_IOC_SET_BPF attach path, which these kernels (5.15+)
+# would otherwise not take.
+t_cpu_ioctl_attach() {
+	n=cpu_ioctl_attach
+	SCHEDTAP_FORCE_IOCTL_ATTACH=1 st "$n" cpu 0.5 1 || { fail_run "$n" "exit $rc"; return; }
+	sw=$(awk '$1 == "all" { print $2 }' "$T/$n.out")
+	[ "${sw:-0}" -gt 0 ] || { fail_run "$n" "all-row switches: ${sw:-none}"; return; }
+	# schedtap says which way it attached.
+	grep -q 'PERF_EVENT_IOC_SET_BPF' "$T/$n.err" && pass "$n" ||
+		fail_run "$n" "no note on stderr that it attached with PERF_EVENT_IOC_SET_BPF"
+}
+
+t_cpu_dump() {
+	n=cpu_dump
+	st "$n" cpu --dump || { fail_run "$n" "exit $rc"; return; }
+	grep -q 'call bpf_map_lookup_elem#1' "$T/$n.out" && pass "$n" ||
+		fail_run "$n" "no 'call bpf_map_lookup_elem#1'"
+}
+
+# SIGINT ends a run with the partial interval's report, exit 0.
+t_cpu_sigint() {
+	n=cpu_sigint
+	"$ST" cpu 30 > "$T/$n.out" 2> "$T/$n.err" &
+	p=$!
+	sleep 1
+	kill -INT $p 2> /dev/null
+	wait $p
+	rc=$?
+	show $n "schedtap cpu 30, SIGINT after 1 s (exit $rc)"
+	[ $rc -eq 0 ] || { fail_run "$n" "exit $rc after SIGINT"; return; }
+	grep -q '^ *all ' "$T/$n.out" && pass "$n" || fail_run "$n" "no final report"
+}
+
+sub_cpu() {
+	t_cpu_table
+	t_cpu_csv
+	t_cpu_json
+	t_cpu_ioctl_attach
+	t_cpu_dump
+	t_cpu_sigint
+}
+
+# schedtap probe: one line per item, "ITEM  yes|no  DETAIL", after an
+# optional header line "ITEM  OK  DETAIL".
+sub_probe() {
+	n=probe
+	if st "$n" probe; then
+		sed '1{/^ITEM  *[A-Z]*  *DETAIL *$/d}' "$T/$n.out" | grep -v '^$' > "$T/probe.items"
+		bad=$(grep -cvE '^[A-Za-z0-9_.:-]+ +(yes|no)( +.*)?$' "$T/probe.items")
+		if [ "$bad" -ne 0 ]; then
+			fail_run "$n" "$bad lines are not 'ITEM  yes|no  DETAIL'"
+		else
+			ok=1
+			for item in bpf_syscall prog_tracepoint tracefs; do
+				grep -qE "^$item +yes( |$)" "$T/probe.items" || { fail_run "$n" "no '$item yes'"; ok=0; break; }
+			done
+			[ $ok -eq 1 ] && pass "$n"
+		fi
+	else
+		fail_run "$n" "exit $rc"
+	fi
+
+	n=probe_json
+	st "$n" probe --json || { fail_run "$n" "exit $rc"; return; }
+	lines=$(grep -c . "$T/$n.out")
+	items=$(grep -c . "$T/probe.items")
+	[ "$lines" -gt 0 ] || { fail_run "$n" "no output"; return; }
+	bad=$(awk '!(/^\{.*\}$/ && /"item":/ && /"available":/ && /"detail":/)' "$T/$n.out" | wc -l)
+	[ "$bad" -eq 0 ] || { fail_run "$n" "$bad lines are not objects with item, available, detail"; return; }
+	[ "$lines" -eq "$items" ] || { fail_run "$n" "$lines objects, $items text lines"; return; }
+	grep '"item":"bpf_syscall"' "$T/$n.out" | grep -qE '"available":(true|"yes")' ||
+		{ fail_run "$n" "bpf_syscall not available"; return; }
+	pass "$n"
+}
+
+# schedtap top: per-task rows; the workload's sleeper (W2) shows up with
+# voluntary switches; JSON carries totals; the get_next_key fallback works.
+sub_top() {
+	n=top_table
+	st "$n" top 1 2 || { fail_run "$n" "exit $rc"; return; }
+	[ "$(grep -c '^ *TID  COMM' "$T/$n.out")" -eq 2 ] || { fail_run "$n" "not two table headers"; return; }
+	grep -qE '^ *[0-9]+  [^ ].* +[0-9]+\.[0-9] +[0-9]+\.[0-9] ' "$T/$n.out" && pass "$n" ||
+		fail_run "$n" "no task rows"
+
+	n=top_json
+	st "$n" top --json -n 1000 0.5 2 || { fail_run "$n" "exit $rc"; return; }
+	bad=$(awk '!(/^\{"timestamp_s":/ && /"tid":/ && /"total_cpu_ns":/ && /"voluntary":/)' "$T/$n.out" | wc -l)
+	[ "$bad" -eq 0 ] || { fail_run "$n" "$bad lines are not top objects"; return; }
+	grep "\"tid\":$W2," "$T/$n.out" | tail -1 | grep -qE '"total_voluntary":[1-9]' &&
+		pass "$n" || fail_run "$n" "the sleeper ($W2) has no voluntary switches"
+
+	n=top_no_batch
+	SCHEDTAP_FORCE_NO_BATCH=1 st "$n" top --csv 0.5 1 || { fail_run "$n" "exit $rc"; return; }
+	head -1 "$T/$n.out" | grep -q '^timestamp_s,interval_s,tid,pid,comm,' &&
+		[ "$(wc -l < "$T/$n.out")" -gt 2 ] && pass "$n" || fail_run "$n" "no CSV rows"
+}
+
+# schedtap trace: switch records from the ring buffer and, forced, from
+# perf buffers; nothing lost; -e adds forks and exits (the workload forks).
+t_trace_stream() {
+	n=$1
+	shift
+	st "$n" trace --json -d 1 "$@" || { fail_run "$n" "exit $rc"; return; }
+	sw=$(grep -c '"event":"switch"' "$T/$n.out")
+	[ "$sw" -gt 10 ] || { fail_run "$n" "only $sw switch records"; return; }
+	tail -1 "$T/$n.out" | grep -q '"summary":true,.*"lost":0,' ||
+		{ fail_run "$n" "no summary or events lost"; return; }
+	grep -q ' 0 lost' "$T/$n.err" && pass "$n" || fail_run "$n" "exit line does not say 0 lost"
+}
+
+sub_trace() {
+	t_trace_stream trace_ringbuf
+	grep -q '"buffer":"ringbuf"' "$T/trace_ringbuf.out" ||
+		fail_run trace_ringbuf "a 6.1+ kernel has a ring buffer, but it was not used"
+	SCHEDTAP_FORCE_PERF_BUFFER=1 t_trace_stream trace_perfbuf
+	grep -q 'using perf buffers' "$T/trace_perfbuf.err" ||
+		fail_run trace_perfbuf "no note about the perf-buffer fallback"
+	t_trace_stream trace_events -e
+	for ev in fork exit wakeup; do
+		grep -q "\"event\":\"$ev\"" "$T/trace_events.out" ||
+			{ fail_run trace_events "no $ev records"; return; }
+	done
+	n=trace_pid_filter
+	st "$n" trace --csv -d 1 -p "$W2" || { fail_run "$n" "exit $rc"; return; }
+	awk -F, -v p="$W2" 'NR > 1 && $6 != p && $11 != p { bad++ } END { exit bad > 0 }' "$T/$n.out" &&
+		[ "$(wc -l < "$T/$n.out")" -gt 3 ] && pass "$n" || fail_run "$n" "records of other tasks, or none"
+}
+
+# Each listed subcommand answers --help.
+t_sub_help() {
+	st "$1_help" "$1" --help && [ -s "$T/$1_help.out" ] && pass "$1_help" ||
+		fail_run "$1_help" "exit $rc (or no output)"
+}
+
+workload_start
+t_version
+if t_help; then
+	if listed cpu; then
+		t_tracefs_mount
+	else
+		fail cpu "schedtap --help does not list cpu"
+	fi
+	# Subcommands with checks here, then whatever else --help lists.
+	done_subs=
+	for s in cpu probe top trace runqlat lottery $SUBS; do
+		case " $done_subs " in *" $s "*) continue ;; esac
+		done_subs="$done_subs $s"
+		# Not in this binary (yet): nothing to check, and no SKIP either.
+		listed "$s" || continue
+		t_sub_help "$s"
+		if type "sub_$s" > /dev/null 2>&1; then
+			"sub_$s"
+		else
+			fail "$s" "no e2e checks for $s: every subcommand joins tests/e2e/guest.sh"
+		fi
+	done
+fi
+workload_stop
+# Whatever ran, tracefs is unmounted again: schedtap unmounts what it
+# mounted. (bpffs may stay: pinned objects live there.)
+if fstypes | grep -qx tracefs; then
+	fail tracefs_unmounted_at_end "tracefs is still mounted after all the checks"
+	grep tracefs /proc/self/mountinfo | sed "s/^/$M | /"
+else
+	pass tracefs_unmounted_at_end
+fi
+[ "$failed" -eq 0 ]
