@@ -12,6 +12,7 @@
 #include "kernel_features.h"
 #include "loader.h"
 #include "macros.h"
+#include "trace.h"
 
 static int failures;
 
@@ -36,6 +37,34 @@ static void check_builtin_programs(void)
 			err = tap_obj_load(&o);
 		if (!err)
 			err = tap_obj_attach(&o);
+		result(!err, name, strerror(-err));
+		tap_obj_close(&o);
+	}
+}
+
+/* trace's programs change shape with their options: the perf-buffer
+ * variant and the in-kernel filters must pass the verifier too. */
+static void check_trace_variants(void)
+{
+	const struct tap_prog_def *defs[] = {
+		&prog_trace_switch, &prog_trace_wakeup, &prog_trace_wakeup_new,
+		&prog_trace_migrate, &prog_trace_fork, &prog_trace_exit,
+	};
+	struct trace_params variants[] = {
+		{ .perfbuf = 1, .pid = -1, .cpu = -1 },
+		{ .perfbuf = 0, .pid = 1, .cpu = 0, .comm = "systemd" },
+		{ .perfbuf = 1, .pid = 42, .cpu = 1, .comm = "a,b\"c" },
+	};
+
+	for (unsigned v = 0; v < sizeof(variants) / sizeof(variants[0]); v++) {
+		struct tap_obj o;
+		char name[64];
+		int err;
+
+		snprintf(name, sizeof(name), "trace_variant_%u", v);
+		err = tap_obj_open(&o, defs, 6, &variants[v]);
+		if (!err)
+			err = tap_obj_load(&o);
 		result(!err, name, strerror(-err));
 		tap_obj_close(&o);
 	}
@@ -205,6 +234,7 @@ int main(void)
 		return 1;
 	}
 	check_builtin_programs();
+	check_trace_variants();
 	check_rejection_report();
 	check_log2_macro();
 	check_lookup_or_init();
