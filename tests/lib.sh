@@ -21,7 +21,8 @@ within_pct() {
 		exit !(b > 0 && d * 100 <= p * b) }'
 }
 
-# Programs of ours still loaded in the kernel (name prefix tap_).
+# Programs of the subcommands still loaded in the kernel (tap_cpu_*,
+# tap_top_*, tap_trace_*; test-only programs have other names).
 our_progs() {
-	bpftool prog show 2>/dev/null | grep -c ' name tap_' || true
+	bpftool prog show 2>/dev/null | grep -cE ' name tap_(cpu|top|trace)' || true
 }

@@ -188,4 +188,4 @@ t_nonroot
 t_tracefs_mount
 t_ioctl_attach
 t_output_file
-[ "$(our_progs)" -eq 0 ] && pass nothing_left_attached || fail nothing_left_attached "$(bpftool prog show | grep tap_)"
+[ "$(our_progs)" -eq 0 ] && pass nothing_left_attached || fail nothing_left_attached "$(bpftool prog show | grep -E "name tap_(cpu|top|trace)")"

@@ -111,4 +111,4 @@ t_table_and_filters
 t_process
 t_exited_tasks_dropped
 t_no_batch
-[ "$(our_progs)" -eq 0 ] && pass nothing_left_attached || fail nothing_left_attached "$(bpftool prog show | grep tap_)"
+[ "$(our_progs)" -eq 0 ] && pass nothing_left_attached || fail nothing_left_attached "$(bpftool prog show | grep -E "name tap_(cpu|top|trace)")"

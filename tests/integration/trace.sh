@@ -139,4 +139,4 @@ t_filters_in_kernel
 t_events
 t_perf_buffer
 t_sigint
-[ "$(our_progs)" -eq 0 ] && pass nothing_left_attached || fail nothing_left_attached "$(bpftool prog show | grep tap_)"
+[ "$(our_progs)" -eq 0 ] && pass nothing_left_attached || fail nothing_left_attached "$(bpftool prog show | grep -E "name tap_(cpu|top|trace)")"
