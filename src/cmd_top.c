@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "cpus.h"
 #include "bpf_sys.h"
+#include "kernel_features.h"
 #include "loader.h"
 #include "maps.h"
 #include "msg.h"
@@ -82,7 +83,7 @@ struct top_run {
 	unsigned long long now_ns;	/* CLOCK_MONOTONIC at the read */
 	enum map_read_mode read_mode;
 	uint64_t full_prev;
-	int said_full;
+	int said_full, said_next_key;
 	const struct tap_obj *obj;
 	int ncpus;
 };
@@ -220,6 +221,11 @@ static int sample(struct top_run *t, const struct tap_obj *obj, int ncpus)
 		free(oncpu);
 		return msg_errno(r, "reading the task map");
 	}
+	if (t->read_mode == MAP_READ_NEXT_KEY)
+		feat_note_once(&t->said_next_key, "no batch map lookups (%s): reading the "
+			       "task map with get_next_key",
+			       feat_forced("FORCE_NO_BATCH") ? "forced by SCHEDTAP_FORCE_NO_BATCH"
+							     : "kernel < 5.6");
 	/* Who runs where, read after the task map and after taking the time
 	 * of the sample: a running slice is counted up to that time, and the
 	 * map holds at least that much of it by the next sample, so totals

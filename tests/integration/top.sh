@@ -101,9 +101,10 @@ t_exited_tasks_dropped() {
 }
 
 t_no_batch() {
-	SCHEDTAP_FORCE_NO_BATCH=1 $ST top --csv -n 5 0.3 1 > "$TMP/nb" 2>&1 &&
-		[ "$(tail -n +2 "$TMP/nb" | wc -l)" -ge 1 ] && pass no_batch_fallback ||
-		fail no_batch_fallback "$(cat "$TMP/nb")"
+	SCHEDTAP_FORCE_NO_BATCH=1 $ST top --csv -n 5 0.3 2 > "$TMP/nb" 2> "$TMP/nb.err" &&
+		[ "$(tail -n +2 "$TMP/nb" | wc -l)" -ge 2 ] &&
+		[ "$(grep -c 'reading the task map with get_next_key' "$TMP/nb.err")" -eq 1 ] &&
+		pass no_batch_fallback || fail no_batch_fallback "$(cat "$TMP/nb" "$TMP/nb.err")"
 }
 
 t_vs_proc
