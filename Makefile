@@ -81,11 +81,12 @@ clean:
 	rm -rf $(BUILD)
 
 # Integration checks that link the library (verifier, macros in-kernel).
-$(BUILD)/itest: tests/integration/itest.c $(LIB_SRCS) $(wildcard asm/*.h src/*.h bpf/*.h)
+ITEST_SRCS := $(wildcard tests/integration/itest*.c)
+$(BUILD)/itest: $(ITEST_SRCS) $(LIB_SRCS) $(wildcard asm/*.h src/*.h bpf/*.h)
 	@mkdir -p $(BUILD)
 	@echo "  HOSTCC  $@"
 	@$(HOSTCC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) -Iasm -Isrc -Ibpf \
-		-DSCHEDTAP_VERSION='"test"' -o $@ tests/integration/itest.c $(LIB_SRCS)
+		-DSCHEDTAP_VERSION='"test"' -o $@ $(ITEST_SRCS) $(LIB_SRCS)
 
 bench: deps all
 	@tests/bench.sh

@@ -45,4 +45,7 @@ extern const struct tap_prog_def prog_trace_wakeup_new;
 extern const struct tap_prog_def prog_trace_migrate;
 extern const struct tap_prog_def prog_trace_fork;
 extern const struct tap_prog_def prog_trace_exit;
+extern const struct tap_prog_def prog_runq_wakeup;
+extern const struct tap_prog_def prog_runq_wakeup_new;
+extern const struct tap_prog_def prog_runq_switch;
 #endif

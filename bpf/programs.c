@@ -14,5 +14,8 @@ const struct tap_prog_def *const tap_programs[] = {
 	&prog_trace_migrate,
 	&prog_trace_fork,
 	&prog_trace_exit,
+	&prog_runq_wakeup,
+	&prog_runq_wakeup_new,
+	&prog_runq_switch,
 	NULL,
 };

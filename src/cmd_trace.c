@@ -194,8 +194,8 @@ static int open_reader(struct event_reader **rd, const struct trace_opts *o,
 	if (!o->prog.perfbuf)
 		err = event_reader_ringbuf(rd, tap_map_fd(obj, "events"), TRACE_RINGBUF_SIZE);
 	else
-		/* Wake on a half-full ring, not per record; POLL_MS bounds
-		 * how long a quiet CPU's records wait. */
+		/* Wake on a quarter-full ring, not per record; POLL_MS
+		 * bounds how long a quiet CPU's records wait. */
 		err = event_reader_perfbuf_opts(rd, tap_map_fd(obj, "events_pb"), ids, ncpus,
 						PERF_PAGES_PER_CPU, 0, 0);
 	if (err)

@@ -13,6 +13,7 @@ int cmd_cpu(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
+int cmd_runqlat(int argc, char **argv);
 
 extern const struct command commands[];
 #endif

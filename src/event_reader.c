@@ -43,6 +43,7 @@ struct event_reader {
 	enum reader_kind kind;
 	int epfd;
 	int map_fd;		/* the caller's */
+	int flush_ms;		/* wakeups are batched: sleep in slices */
 	size_t page_size;
 	/* Ring buffer. */
 	unsigned long *cons_pos;
@@ -324,10 +325,46 @@ static void drop_dead(struct event_reader *r, const struct epoll_event *ev, int 
 	}
 }
 
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Sleep until a wakeup, a signal or the timeout. With batched wakeups,
+ * in slices: records below the threshold wake nobody, so look for them
+ * after each slice. */
+static int sleep_for_records(struct event_reader *r, int timeout_ms,
+			     const sigset_t *mask)
+{
+	int64_t deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
+	struct epoll_event ev[16];
+
+	for (;;) {
+		int slice = timeout_ms, n;
+
+		if (r->flush_ms > 0) {
+			int64_t left = timeout_ms < 0 ? INT_MAX : deadline - now_ms();
+
+			if (left <= 0)
+				return 0;
+			slice = left < r->flush_ms ? (int)left : r->flush_ms;
+		}
+		n = epoll_pwait(r->epfd, ev, (int)(sizeof(ev) / sizeof(ev[0])), slice, mask);
+		if (n < 0)
+			return -errno;
+		drop_dead(r, ev, n);
+		if (n > 0 || r->flush_ms <= 0 || reader_pending(r))
+			return 0;
+	}
+}
+
 int event_reader_poll(struct event_reader *r, int timeout_ms, const sigset_t *mask,
 		      event_fn fn, void *ctx)
 {
-	struct epoll_event ev[16];
+	int err;
 
 	if (!r || !fn)
 		return -EINVAL;
@@ -341,12 +378,9 @@ int event_reader_poll(struct event_reader *r, int timeout_ms, const sigset_t *ma
 				return -errno;
 		}
 	} else {
-		int n = epoll_pwait(r->epfd, ev, (int)(sizeof(ev) / sizeof(ev[0])),
-				    timeout_ms, mask);
-
-		if (n < 0)
-			return -errno;
-		drop_dead(r, ev, n);
+		err = sleep_for_records(r, timeout_ms, mask);
+		if (err)
+			return err;
 	}
 	return event_reader_drain(r, fn, ctx);
 }
@@ -471,6 +505,7 @@ int event_reader_ringbuf(struct event_reader **out, int map_fd, uint32_t size)
 	err = reader_new(&r, READER_RINGBUF, map_fd);
 	if (err)
 		return err;
+	r->flush_ms = EVENT_READER_FLUSH_MS;
 	r->rb_size = size;
 	r->rb_map_len = page + 2 * (size_t)size;
 	cons = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, map_fd, 0);
@@ -556,7 +591,7 @@ static int perf_output_open(int cpu, uint32_t wakeup_events, uint32_t watermark)
 		attr.wakeup_events = wakeup_events;
 	} else {
 		attr.watermark = 1;
-		attr.wakeup_watermark = watermark;	/* 0: half the ring */
+		attr.wakeup_watermark = watermark;
 	}
 	fd = syscall(__NR_perf_event_open, &attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
 	return fd < 0 ? -errno : (int)fd;
@@ -581,6 +616,9 @@ int event_reader_perfbuf_opts(struct event_reader **out, int map_fd,
 	map_len = ((size_t)pages_per_cpu + 1) * page;
 	if (watermark_bytes > map_len - page)
 		return -EINVAL;
+	if (!wakeup_events && !watermark_bytes)
+		watermark_bytes = (map_len - page) / 4 > UINT32_MAX ? UINT32_MAX
+			: (uint32_t)((map_len - page) / 4);
 	have_info = !map_info(map_fd, &info);
 	if (have_info && info.type != BPF_MAP_TYPE_PERF_EVENT_ARRAY)
 		return -EINVAL;
@@ -591,6 +629,7 @@ int event_reader_perfbuf_opts(struct event_reader **out, int map_fd,
 	err = reader_new(&r, READER_PERFBUF, map_fd);
 	if (err)
 		return err;
+	r->flush_ms = wakeup_events == 1 ? 0 : EVENT_READER_FLUSH_MS;
 	r->rings = calloc((size_t)ncpus, sizeof(*r->rings));
 	if (!r->rings) {
 		err = -ENOMEM;
@@ -642,8 +681,7 @@ fail:
 int event_reader_perfbuf(struct event_reader **out, int map_fd, const int *cpus,
 			 int ncpus, int pages_per_cpu)
 {
-	return event_reader_perfbuf_opts(out, map_fd, cpus, ncpus, pages_per_cpu,
-					 EVENT_READER_WAKEUP_EVENTS, 0);
+	return event_reader_perfbuf_opts(out, map_fd, cpus, ncpus, pages_per_cpu, 0, 0);
 }
 
 int event_reader_perfbuf_mem(struct event_reader **out, void *user_page,

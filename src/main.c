@@ -14,6 +14,7 @@ const struct command commands[] = {
 	{ "cpu", "context switches per CPU: counts and rates per interval", cmd_cpu },
 	{ "top", "per-task CPU time, switches (voluntary or not), migrations", cmd_top },
 	{ "trace", "the event stream: every switch (and wakeups, forks, exits with -e)", cmd_trace },
+	{ "runqlat", "run-queue latency histograms, as BCC's runqlat prints them", cmd_runqlat },
 	{ NULL, NULL, NULL },
 };
 

@@ -8,7 +8,7 @@ set -eu
 pkgs="make gcc musl-tools linux-libc-dev llvm-19 clang-19 linux-perf bpftool file jq time"
 pkgs="$pkgs gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf"
 # The QEMU end-to-end suite (tests/e2e) and a CSV parser for the tests.
-pkgs="$pkgs qemu-system-x86 qemu-system-arm cpio python3"
+pkgs="$pkgs qemu-system-x86 qemu-system-arm cpio python3 libbpf-tools"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

@@ -296,6 +296,23 @@ sub_trace() {
 		[ "$(wc -l < "$T/$n.out")" -gt 3 ] && pass "$n" || fail_run "$n" "records of other tasks, or none"
 }
 
+# schedtap runqlat: BCC's histogram layout, per-CPU sections, JSON.
+sub_runqlat() {
+	n=runqlat
+	st "$n" runqlat 1 1 || { fail_run "$n" "exit $rc"; return; }
+	grep -q '^     usecs               : count     distribution$' "$T/$n.out" &&
+		grep -qE '^ +0 -> 1 +: [0-9]+ +\|[* ]{40}\|$' "$T/$n.out" && pass "$n" ||
+		fail_run "$n" "not BCC's layout"
+	n=runqlat_cpus
+	st "$n" runqlat -C -m 0.5 1 || { fail_run "$n" "exit $rc"; return; }
+	grep -q '^cpu = 0$' "$T/$n.out" && grep -q '^     msecs ' "$T/$n.out" && pass "$n" ||
+		fail_run "$n" "no per-CPU msecs histograms"
+	n=runqlat_json
+	st "$n" runqlat --json 0.5 1 || { fail_run "$n" "exit $rc"; return; }
+	grep -qE '^\{"timestamp_s":.*"unit":"usecs","count":[1-9][0-9]*,.*"buckets":\[\{"low":0,"high":1,' \
+		"$T/$n.out" && pass "$n" || fail_run "$n" "no histogram object"
+}
+
 # Each listed subcommand answers --help.
 t_sub_help() {
 	st "$1_help" "$1" --help && [ -s "$T/$1_help.out" ] && pass "$1_help" ||

@@ -12,6 +12,7 @@
 #include "kernel_features.h"
 #include "loader.h"
 #include "macros.h"
+#include "runqlat.h"
 #include "trace.h"
 
 static int failures;
@@ -63,6 +64,29 @@ static void check_trace_variants(void)
 
 		snprintf(name, sizeof(name), "trace_variant_%u", v);
 		err = tap_obj_open(&o, defs, 6, &variants[v]);
+		if (!err)
+			err = tap_obj_load(&o);
+		result(!err, name, strerror(-err));
+		tap_obj_close(&o);
+	}
+}
+
+/* runqlat's histogram keys and units change its switch program. */
+static void check_runqlat_variants(void)
+{
+	const struct tap_prog_def *defs[] = { &prog_runq_wakeup, &prog_runq_wakeup_new,
+					      &prog_runq_switch };
+	struct runq_params variants[] = {
+		{ RUNQ_KEY_TID, 0, -1 }, { RUNQ_KEY_CPU, 1, -1 }, { RUNQ_KEY_NONE, 1, 1 },
+	};
+
+	for (unsigned v = 0; v < sizeof(variants) / sizeof(variants[0]); v++) {
+		struct tap_obj o;
+		char name[64];
+		int err;
+
+		snprintf(name, sizeof(name), "runqlat_variant_%u", v);
+		err = tap_obj_open(&o, defs, 3, &variants[v]);
 		if (!err)
 			err = tap_obj_load(&o);
 		result(!err, name, strerror(-err));
@@ -227,6 +251,9 @@ static void check_probes_can_refuse(void)
 	       bogus ? "helper 100000 reported callable" : "map_lookup_elem reported missing");
 }
 
+/* The ring-buffer and perf-buffer readers (itest_readers.c). */
+void itest_readers(int *failures);
+
 int main(void)
 {
 	if (geteuid() != 0) {
@@ -235,9 +262,11 @@ int main(void)
 	}
 	check_builtin_programs();
 	check_trace_variants();
+	check_runqlat_variants();
 	check_rejection_report();
 	check_log2_macro();
 	check_lookup_or_init();
 	check_probes_can_refuse();
+	itest_readers(&failures);
 	return failures ? 1 : 0;
 }

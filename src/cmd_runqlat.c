@@ -1,0 +1,313 @@
+/* schedtap runqlat: run-queue latency (runnable to running) as log2
+ * histograms, in BCC runqlat's layout. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "bpf_sys.h"
+#include "cli.h"
+#include "commands.h"
+#include "cpus.h"
+#include "loader.h"
+#include "log2_hist.h"
+#include "maps.h"
+#include "msg.h"
+#include "runqlat.h"
+#include "sig.h"
+
+#define MAX_CPUS 8192
+
+static const char help[] =
+	"usage: schedtap runqlat [options] [interval [count]]\n\n"
+	"Summarizes run-queue latency (how long runnable tasks waited for a CPU:\n"
+	"from wakeup, or from preemption, to running) as a log2 histogram, in the\n"
+	"layout of BCC's runqlat. Without an interval, prints once on Ctrl-C.\n\n"
+	"options:\n"
+	"  -T, --timestamp         print a timestamp before each report\n"
+	"  -m, --milliseconds      buckets in milliseconds (default microseconds)\n"
+	"  -P, --pids              a histogram per process\n"
+	"  -L, --tids              a histogram per thread\n"
+	"  -C, --cpus              a histogram per CPU\n"
+	"  -p, --pid PID           only this task (thread id)\n"
+	"  -i, --interval SECONDS  seconds between reports\n"
+	"  -o, --output FILE       write the report to FILE\n"
+	"      --json              one JSON object per histogram per line\n"
+	"      --dump              print the BPF programs as assembly, exit\n"
+	"  -h, --help              this help\n";
+
+struct runq_opts {
+	struct cli_common cli;
+	struct runq_params prog;
+	int timestamp, per_process;
+};
+
+struct runq_run {
+	const struct runq_opts *opt;
+	const struct tap_obj *obj;
+	FILE *f;
+	int ncpus;
+	struct runq_hist *percpu;	/* one read of the per-CPU histogram */
+	struct runq_hist last;		/* cumulative at the previous report */
+	struct keyed *keyed;		/* per task / process / CPU this report */
+	int nkeyed, capkeyed;
+};
+
+struct keyed {
+	uint32_t id;
+	struct runq_hist h;
+};
+
+static const char *unit(const struct runq_opts *o)
+{
+	return o->prog.millis ? "msecs" : "usecs";
+}
+
+static void add_hist(struct runq_hist *a, const struct runq_hist *b)
+{
+	for (int i = 0; i < RUNQ_SLOTS; i++)
+		a->slots[i] += b->slots[i];
+	a->sum_ns += b->sum_ns;
+	a->count += b->count;
+}
+
+static void emit(struct runq_run *r, const char *section, uint32_t id, int keyed,
+		 const struct runq_hist *h, double iv)
+{
+	const struct runq_opts *o = r->opt;
+	char label[160];
+
+	if (o->cli.fmt == OUT_JSON) {
+		int n = snprintf(label, sizeof(label), "\"timestamp_s\":%.3f,\"interval_s\":%.3f",
+				 cli_wall_seconds(), iv);
+
+		if (keyed)
+			snprintf(label + n, sizeof(label) - (size_t)n, ",\"%s\":%" PRIu32,
+				 section, id);
+		log2_hist_json(r->f, label, unit(o), h->slots, RUNQ_SLOTS, h->sum_ns, h->count);
+		return;
+	}
+	if (keyed)
+		fprintf(r->f, "\n%s = %" PRIu32 "\n", section, id);
+	log2_hist_print(r->f, unit(o), h->slots, RUNQ_SLOTS);
+}
+
+/* The one histogram: per-CPU copies summed, minus the last report's. */
+static int report_global(struct runq_run *r, double iv)
+{
+	struct runq_hist now, d;
+	int err = bpf_map_lookup(tap_map_fd(r->obj, "runq_hist"), &(uint32_t){ 0 }, r->percpu);
+
+	if (err)
+		return msg_errno(err, "reading the histogram");
+	memset(&now, 0, sizeof(now));
+	for (int i = 0; i < r->ncpus; i++)
+		add_hist(&now, &r->percpu[i]);
+	d = now;
+	for (int i = 0; i < RUNQ_SLOTS; i++)
+		d.slots[i] -= r->last.slots[i];
+	d.sum_ns -= r->last.sum_ns;
+	d.count -= r->last.count;
+	r->last = now;
+	emit(r, "", 0, 0, &d, iv);
+	return 0;
+}
+
+static uint32_t tgid_of(uint32_t tid)
+{
+	char path[64], line[128];
+	uint32_t tgid = tid;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%" PRIu32 "/status", tid);
+	f = fopen(path, "r");
+	if (!f)
+		return tid;	/* gone: keep it under its own id */
+	for (int i = 0; i < 64 && fgets(line, sizeof(line), f); i++)
+		if (!strncmp(line, "Tgid:", 5)) {
+			tgid = (uint32_t)strtoul(line + 5, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return tgid;
+}
+
+static int add_keyed(struct runq_run *r, uint32_t id, const struct runq_hist *h)
+{
+	for (int i = 0; i < r->nkeyed; i++)
+		if (r->keyed[i].id == id) {
+			add_hist(&r->keyed[i].h, h);
+			return 0;
+		}
+	if (r->nkeyed == r->capkeyed) {
+		int cap = r->capkeyed ? r->capkeyed * 2 : 64;
+		void *n = realloc(r->keyed, (size_t)cap * sizeof(*r->keyed));
+
+		if (!n)
+			return -ENOMEM;
+		r->keyed = n;
+		r->capkeyed = cap;
+	}
+	r->keyed[r->nkeyed].id = id;
+	r->keyed[r->nkeyed++].h = *h;
+	return 0;
+}
+
+static int take_keyed(void *ctx, const void *key, const void *value)
+{
+	struct runq_run *r = ctx;
+	uint32_t id = *(const uint32_t *)key;
+	int err;
+
+	if (r->opt->per_process)
+		id = tgid_of(id);
+	err = add_keyed(r, id, value);
+	/* Cleared as read, as BCC does: each report covers its interval. */
+	bpf_map_delete(tap_map_fd(r->obj, "runq_hists"), key);
+	return err;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int report_keyed(struct runq_run *r, double iv)
+{
+	const char *section = r->opt->prog.key == RUNQ_KEY_CPU ? "cpu" :
+			      r->opt->per_process ? "pid" : "tid";
+	int n;
+
+	r->nkeyed = 0;
+	n = map_for_each(tap_map_fd(r->obj, "runq_hists"), 4, sizeof(struct runq_hist),
+			 RUNQ_MAX_KEYS, take_keyed, r, NULL);
+	if (n < 0)
+		return msg_errno(n, "reading the histograms");
+	qsort(r->keyed, (size_t)r->nkeyed, sizeof(*r->keyed), by_id);
+	for (int i = 0; i < r->nkeyed; i++)
+		emit(r, section, r->keyed[i].id, 1, &r->keyed[i].h, iv);
+	return 0;
+}
+
+static int report(void *ctx, double iv)
+{
+	struct runq_run *r = ctx;
+	int err;
+
+	if (r->opt->cli.fmt != OUT_JSON) {
+		fputc('\n', r->f);
+		if (r->opt->timestamp) {
+			char ts[16];
+			time_t t = time(NULL);
+			struct tm tm;
+
+			localtime_r(&t, &tm);
+			strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
+			fprintf(r->f, "%-8s\n", ts);
+		}
+	}
+	err = r->opt->prog.key == RUNQ_KEY_NONE ? report_global(r, iv) : report_keyed(r, iv);
+	if (!err && fflush(r->f))
+		err = msg_errno(-errno, "writing the report");
+	return err;
+}
+
+static int parse(struct runq_opts *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_COMMON_LONG,
+		{ "timestamp", no_argument, 0, 'T' },
+		{ "milliseconds", no_argument, 0, 'm' },
+		{ "pids", no_argument, 0, 'P' },
+		{ "tids", no_argument, 0, 'L' },
+		{ "cpus", no_argument, 0, 'C' },
+		{ "pid", required_argument, 0, 'p' },
+		{ 0, 0, 0, 0 },
+	};
+	int opt, keys = 0;
+
+	cli_init(&o->cli, "runqlat");
+	o->prog.pid = -1;
+	while ((opt = cli_next_opt(&o->cli, argc, argv, CLI_COMMON_SHORT "TmPLCp:", longopts,
+				   help)) >= 0) {
+		switch (opt) {
+		case 'T': o->timestamp = 1; break;
+		case 'm': o->prog.millis = 1; break;
+		case 'P': o->per_process = 1; o->prog.key = RUNQ_KEY_TID; keys++; break;
+		case 'L': o->prog.key = RUNQ_KEY_TID; keys++; break;
+		case 'C': o->prog.key = RUNQ_KEY_CPU; keys++; break;
+		case 'p':
+			if (cli_parse_long(optarg, 1, 0x7fffffffL, &o->prog.pid))
+				return cli_usage_error(&o->cli, "bad PID '%s'", optarg);
+			break;
+		default:
+			return cli_usage_error(&o->cli, "unknown option");
+		}
+	}
+	if (opt == CLI_HELP)
+		return 1;
+	if (opt == CLI_BAD)
+		return -1;
+	if (keys > 1)
+		return cli_usage_error(&o->cli, "choose one of -P, -L, -C");
+	if (o->cli.fmt == OUT_CSV)
+		return cli_usage_error(&o->cli, "histograms come as text or --json, not CSV");
+	if (optind == argc && !o->cli.interval_given) {
+		/* BCC's default: one report, at Ctrl-C. */
+		o->cli.interval = 86400;
+		o->cli.count = 1;
+	}
+	return cli_positional(&o->cli, argc, argv, optind);
+}
+
+int cmd_runqlat(int argc, char **argv)
+{
+	const struct tap_prog_def *progs[] = { &prog_runq_wakeup, &prog_runq_wakeup_new,
+					       &prog_runq_switch };
+	static int ids[MAX_CPUS];
+	static struct runq_opts o;
+	struct runq_run r;
+	struct tap_obj obj;
+	int err, p;
+
+	memset(&o, 0, sizeof(o));
+	memset(&r, 0, sizeof(r));
+	p = parse(&o, argc, argv);
+	if (p)
+		return p > 0 ? EXIT_OK : EXIT_USAGE;
+	r.opt = &o;
+	sig_setup();
+	err = tap_obj_open(&obj, progs, 3, &o.prog);
+	if (!err && o.cli.dump) {
+		tap_obj_dump(&obj, stdout);
+		goto out;
+	}
+	if (!err) {
+		r.ncpus = cpus_possible(ids, MAX_CPUS);
+		r.percpu = r.ncpus > 0 ? calloc((size_t)r.ncpus, sizeof(*r.percpu)) : NULL;
+		if (!r.percpu)
+			err = msg_errno(r.ncpus < 0 ? r.ncpus : -ENOMEM, "reading the possible CPUs");
+	}
+	if (!err && !(r.f = cli_open_output(&o.cli)))
+		err = -EIO;
+	if (!err)
+		err = tap_obj_load(&obj);
+	if (!err)
+		err = tap_obj_attach(&obj);
+	if (!err) {
+		r.obj = &obj;
+		if (o.cli.fmt != OUT_JSON)
+			fprintf(stderr, "Tracing run queue latency... Hit Ctrl-C to end.\n");
+		err = cli_interval_loop(&o.cli, report, &r);
+	}
+out:
+	tap_obj_close(&obj);
+	if (r.f && r.f != stdout && fclose(r.f) && !err)
+		err = msg_errno(-errno, "closing %s", o.cli.output);
+	free(r.percpu);
+	free(r.keyed);
+	return err ? EXIT_RUNTIME : EXIT_OK;
+}
