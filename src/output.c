@@ -12,6 +12,7 @@
  * semantics, len counts what was needed) or straight to a FILE, so that
  * rows never need a heap copy of an arbitrarily long string. */
 struct sink {
+	struct out *o;	/* a row being written: append to its buffer */
 	FILE *f;
 	char *buf;
 	size_t size;
@@ -19,11 +20,15 @@ struct sink {
 	int err; /* negative errno of the first failed write */
 };
 
+static void out_put(struct out *o, const char *s, size_t n);
+
 static void sink_put(struct sink *k, const char *s, size_t n)
 {
 	if (n == 0)
 		return;
-	if (k->f) {
+	if (k->o) {
+		out_put(k->o, s, n);
+	} else if (k->f) {
 		if (!k->err && fwrite(s, 1, n, k->f) != n)
 			k->err = errno ? -errno : -EIO;
 	} else if (k->buf && k->len + 1 < k->size) {
@@ -231,15 +236,36 @@ size_t out_table_escape(const char *s, int len, char *buf, size_t size)
 
 /* ---- writers ------------------------------------------------------ */
 
+/* Rows are assembled in o->wbuf and written with one fwrite each: a row
+ * is dozens of small pieces, and stdio's per-call locking made those the
+ * trace consumer's largest cost. */
+static void out_drain(struct out *o)
+{
+	if (o->wlen && !o->err) {
+		errno = 0;
+		if (fwrite(o->wbuf, 1, o->wlen, o->f) != o->wlen)
+			o->err = errno ? -errno : -EIO;
+	}
+	o->wlen = 0;
+}
+
 static void out_put(struct out *o, const char *s, size_t n)
 {
-	struct sink k = { .f = o->f };
-
 	if (o->err)
 		return;
-	errno = 0;
-	sink_put(&k, s, n);
-	o->err = k.err;
+	if (o->wlen + n > sizeof(o->wbuf)) {
+		out_drain(o);
+		if (n > sizeof(o->wbuf)) {
+			struct sink k = { .f = o->f };
+
+			errno = 0;
+			sink_put(&k, s, n);
+			o->err = k.err;
+			return;
+		}
+	}
+	memcpy(o->wbuf + o->wlen, s, n);
+	o->wlen += n;
 }
 
 static void out_puts(struct out *o, const char *s)
@@ -361,18 +387,15 @@ static void table_cell(struct out *o, const struct out_col *c, int last,
 		       const char *s, size_t n, int escape, int cut)
 {
 	int width = clamp(c->width, 0, OUT_WIDTH_MAX), cols, pad;
-	struct sink m = { 0 }, k = { .f = o->f };
+	struct sink m = { 0 }, k = { .o = o };
 
 	cols = escape ? table_escape(s, n, &m, cut ? width : 0) : (int)n;
 	pad = width > cols ? width - cols : 0;
 	if (!c->left)
 		out_spaces(o, pad);
 	if (escape) {
-		if (!o->err) {
-			errno = 0;
+		if (!o->err)
 			table_escape(s, n, &k, cut ? width : 0);
-			o->err = k.err;
-		}
 	} else {
 		out_put(o, s, n);
 	}
@@ -449,13 +472,10 @@ static void table_row(struct out *o, const struct out_val *vals)
 static void escaped(struct out *o, const char *s, size_t n,
 		    void (*esc)(const char *, size_t, struct sink *))
 {
-	struct sink k = { .f = o->f };
+	struct sink k = { .o = o };
 
-	if (o->err)
-		return;
-	errno = 0;
-	esc(s, n, &k);
-	o->err = k.err;
+	if (!o->err)
+		esc(s, n, &k);
 }
 
 static void csv_row(struct out *o, const struct out_val *vals)
@@ -546,6 +566,7 @@ void out_group(struct out *o, const char *title)
 		out_puts(o, "\n");
 	}
 	table_header(o);
+	out_drain(o);
 }
 
 void out_row(struct out *o, const struct out_val *vals)
@@ -563,10 +584,12 @@ void out_row(struct out *o, const struct out_val *vals)
 		json_row(o, vals);
 		break;
 	}
+	out_drain(o);
 }
 
 int out_flush(struct out *o)
 {
+	out_drain(o);
 	errno = 0;
 	if (fflush(o->f) != 0 && !o->err)
 		o->err = errno ? -errno : -EIO;

@@ -48,6 +48,8 @@ struct out {
 	int ncols;
 	int header_done;
 	int err; /* first negative errno of a failed write, else 0 */
+	size_t wlen;		/* bytes of the row in wbuf */
+	char wbuf[2048];
 };
 
 void out_init(struct out *o, FILE *f, enum out_format fmt,
