@@ -48,4 +48,9 @@ extern const struct tap_prog_def prog_trace_exit;
 extern const struct tap_prog_def prog_runq_wakeup;
 extern const struct tap_prog_def prog_runq_wakeup_new;
 extern const struct tap_prog_def prog_runq_switch;
+extern const struct tap_prog_def prog_lat_wakeup;
+extern const struct tap_prog_def prog_lat_wakeup_new;
+extern const struct tap_prog_def prog_lat_switch;
+extern const struct tap_prog_def prog_lat_free;
+extern const struct tap_prog_def prog_inv_switch, prog_inv_wakeup, prog_inv_futex, prog_inv_futex_raw, prog_inv_pi;
 #endif

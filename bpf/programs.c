@@ -17,5 +17,10 @@ const struct tap_prog_def *const tap_programs[] = {
 	&prog_runq_wakeup,
 	&prog_runq_wakeup_new,
 	&prog_runq_switch,
+	&prog_lat_wakeup,
+	&prog_lat_wakeup_new,
+	&prog_lat_switch,
+	&prog_lat_free,
+	&prog_inv_switch, &prog_inv_wakeup, &prog_inv_futex, &prog_inv_futex_raw, &prog_inv_pi,
 	NULL,
 };

@@ -14,6 +14,9 @@ int cmd_probe(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_runqlat(int argc, char **argv);
+int cmd_latency(int argc, char **argv);
+int cmd_inversion(int argc, char **argv);
+int cmd_workload(int argc, char **argv);
 
 extern const struct command commands[];
 #endif

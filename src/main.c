@@ -15,6 +15,9 @@ const struct command commands[] = {
 	{ "top", "per-task CPU time, switches (voluntary or not), migrations", cmd_top },
 	{ "trace", "the event stream: every switch (and wakeups, forks, exits with -e)", cmd_trace },
 	{ "runqlat", "run-queue latency histograms, as BCC's runqlat prints them", cmd_runqlat },
+	{ "latency", "per-task scheduling delay, as perf sched latency prints it", cmd_latency },
+	{ "inversion", "priority inversions: runnable, futex-blocked, and PI boosts", cmd_inversion },
+	{ "workload", "test workloads (inversion: the three-thread SCHED_FIFO case)", cmd_workload },
 	{ NULL, NULL, NULL },
 };
 

@@ -313,6 +313,45 @@ sub_runqlat() {
 		"$T/$n.out" && pass "$n" || fail_run "$n" "no histogram object"
 }
 
+# schedtap workload inversion: three SCHED_FIFO threads; prints their TIDs.
+sub_workload() {
+	n=workload_inversion
+	st "$n" workload inversion --spin-ms 50 || { fail_run "$n" "exit $rc"; return; }
+	grep -qE '^L [0-9]+$' "$T/$n.out" && grep -qE '^M [0-9]+$' "$T/$n.out" &&
+		grep -qE '^H [0-9]+$' "$T/$n.out" && pass "$n" || fail_run "$n" "no L, M, H TIDs"
+}
+
+# schedtap inversion finds the workload's inversion: H, L and M by TID.
+sub_inversion() {
+	n=inversion_blocking
+	timeout -k 5 "$TO" "$ST" inversion --csv -d 6 > "$T/$n.out" 2> "$T/$n.err" &
+	ip=$!
+	sleep 3
+	timeout -k 5 "$TO" "$ST" workload inversion --spin-ms 100 > "$T/$n.tids" 2>> "$T/$n.err"
+	wait $ip
+	rc=$?
+	show "$n" "schedtap inversion --csv -d 6 (exit $rc)"
+	[ $rc -eq 0 ] || { fail_run "$n" "exit $rc"; return; }
+	# CSV: type, h_pid, l_pid, m_pid are fields 3, 5, 8, 11.
+	awk 'NR == FNR { t[$1] = $2; next }
+	     FNR > 1 && $3 == "blocking" && $5 == t["H"] && $8 == t["L"] && $11 == t["M"] { ok = 1 }
+	     END { exit !ok }' "$T/$n.tids" FS=, "$T/$n.out" && pass "$n" ||
+		{ fail_run "$n" "no blocking inversion with the workload's H, L, M"; detail "$T/$n.tids"; }
+}
+
+sub_latency() {
+	n=latency
+	st "$n" latency 1 1 || { fail_run "$n" "exit $rc"; return; }
+	grep -q '^  Task                  |   Runtime ms  | Switches | Avg delay ms    |' "$T/$n.out" &&
+		grep -qE '^  TOTAL:                \| +[0-9]+\.[0-9]{3} ms \| +[1-9][0-9]* \|$' "$T/$n.out" &&
+		grep -qE '^  .*:[0-9]+ +\| +[0-9.]+ ms \| +[0-9]+ \| avg: ' "$T/$n.out" && pass "$n" ||
+		fail_run "$n" "not perf sched latency's layout"
+	n=latency_csv
+	st "$n" latency --csv 0.5 1 || { fail_run "$n" "exit $rc"; return; }
+	[ "$(head -1 "$T/$n.out")" = "comm,pid,runtime_ms,switches,avg_delay_ms,max_delay_ms,max_delay_start_s,max_delay_end_s" ] &&
+		[ "$(wc -l < "$T/$n.out")" -ge 2 ] && pass "$n" || fail_run "$n" "bad CSV"
+}
+
 # Each listed subcommand answers --help.
 t_sub_help() {
 	st "$1_help" "$1" --help && [ -s "$T/$1_help.out" ] && pass "$1_help" ||

@@ -1,0 +1,223 @@
+/* schedtap latency: perf sched latency's per-task numbers, computed in the
+ * kernel. A task waits for a CPU from its wakeup (or new-task wakeup, or
+ * a preemption that left it runnable: prev_state R or R+, decoded from
+ * the tracepoint's print fmt) to its next switch-in; each such switch-in
+ * is one "switch" with its delay (sum and maximum, with when the longest
+ * wait started and ended). Runtime is timed from switch-in to switch-out
+ * on the same CPU. sched_process_free marks a task exited; the consumer
+ * drops it after it has been reported once. */
+#include "latency.h"
+#include "program.h"
+#include "sched_state.h"
+
+#define KEY_OFF (-4)
+#define VAL_OFF (-8 - (int)sizeof(struct lat_task))
+
+static const struct tap_map_def maps[] = {
+	{ "lat_tasks", BPF_MAP_TYPE_HASH, 4, sizeof(struct lat_task), LAT_MAX_TASKS, 0 },
+	{ "lat_full", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1, 0 },
+	{ "lat_oncpu", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct lat_oncpu), 1, 0 },
+};
+
+/* r9 = &lat_tasks[pid in r1], created zeroed if new; on a full map count
+ * the miss in lat_full and jump to skip. */
+static void task_slot(struct asm_prog *p, const char *skip)
+{
+	const char *full = asm_new_label(p, "full");
+	const char *ok = asm_new_label(p, "slot");
+
+	asm_stx(p, BPF_W, FP, R1, KEY_OFF);
+	asm_map_lookup_or_init(p, "lat_tasks", KEY_OFF, VAL_OFF, sizeof(struct lat_task), full);
+	asm_mov64_reg(p, R9, R0);
+	asm_ja(p, ok);
+	asm_label(p, full);
+	asm_comment(p, "map full: count it, never silently");
+	asm_map_lookup_slot0(p, "lat_full", KEY_OFF, skip);
+	asm_inc_u64(p, R0, 0, R1, 0);
+	asm_ja(p, skip);
+	asm_label(p, ok);
+}
+
+/* The task in r9 waits for a CPU from now (r7). */
+static void start_wait(struct asm_prog *p)
+{
+	asm_stx(p, BPF_DW, R9, R7, LAT_OFF(wake_ns));
+	asm_st(p, BPF_W, R9, LAT_OFF(state), LAT_WAITING);
+}
+
+static int build_wakeup(struct asm_prog *p, const struct tap_build_ctx *ctx)
+{
+	asm_mov64_reg(p, R6, R1);
+	asm_call(p, BPF_FUNC_ktime_get_ns);
+	asm_mov64_reg(p, R7, R0);
+	asm_ld_field(p, ctx->fmt, R1, R6, "pid");
+	asm_jeq_imm(p, R1, 0, "out");
+	task_slot(p, "out");
+	asm_comment(p, "a wakeup starts a wait only for a sleeping (or unseen) task, as in perf");
+	asm_ldx(p, BPF_W, R1, R9, LAT_OFF(state));
+	asm_jeq_imm(p, R1, LAT_WAITING, "out");
+	asm_jeq_imm(p, R1, LAT_RUNNING, "out");
+	start_wait(p);
+	asm_comment(p, "its name, for tasks not yet switched out");
+	asm_copy_field(p, ctx->fmt, R9, LAT_OFF(comm), R6, "comm", R1, LAT_COMM_LEN);
+	asm_label(p, "out");
+	asm_return(p, 1);
+	return 0;
+}
+
+static int build_wakeup_new(struct asm_prog *p, const struct tap_build_ctx *ctx)
+{
+	asm_mov64_reg(p, R6, R1);
+	asm_call(p, BPF_FUNC_ktime_get_ns);
+	asm_mov64_reg(p, R7, R0);
+	asm_ld_field(p, ctx->fmt, R1, R6, "pid");
+	asm_jeq_imm(p, R1, 0, "out");
+	task_slot(p, "out");
+	asm_comment(p, "a new task: a reused TID starts from zero");
+	asm_mov64_imm(p, R1, 0);
+	asm_stx(p, BPF_DW, R9, R1, LAT_OFF(runtime_ns));
+	asm_stx(p, BPF_DW, R9, R1, LAT_OFF(switches));
+	asm_stx(p, BPF_DW, R9, R1, LAT_OFF(delay_sum_ns));
+	asm_stx(p, BPF_DW, R9, R1, LAT_OFF(max_delay_ns));
+	asm_stx(p, BPF_DW, R9, R1, LAT_OFF(max_start_ns));
+	asm_stx(p, BPF_DW, R9, R1, LAT_OFF(max_end_ns));
+	asm_stx(p, BPF_W, R9, R1, LAT_OFF(tgid));
+	asm_stx(p, BPF_W, R9, R1, LAT_OFF(flags));
+	asm_copy_field(p, ctx->fmt, R9, LAT_OFF(comm), R6, "comm", R1, LAT_COMM_LEN);
+	start_wait(p);
+	asm_label(p, "out");
+	asm_return(p, 1);
+	return 0;
+}
+
+static int build_switch(struct asm_prog *p, const struct tap_build_ctx *ctx)
+{
+	struct sched_state st;
+
+	if (sched_state_decode(ctx->fmt, &st))
+		asm_comment(p, "prev_state print fmt not understood: "
+			    "any state bit but the preemption marker means asleep");
+	asm_mov64_reg(p, R6, R1);
+	asm_call(p, BPF_FUNC_ktime_get_ns);
+	asm_mov64_reg(p, R7, R0);
+	asm_map_lookup_slot0(p, "lat_oncpu", KEY_OFF, "out");
+	asm_mov64_reg(p, R8, R0);
+
+	asm_comment(p, "--- prev: switched out ---");
+	asm_ld_field(p, ctx->fmt, R1, R6, "prev_pid");
+	asm_jeq_imm(p, R1, 0, "oncpu");
+	task_slot(p, "oncpu");
+	asm_comment(p, "runtime += now - start, if this CPU saw prev go in");
+	asm_ld_field(p, ctx->fmt, R1, R6, "prev_pid");
+	asm_ldx(p, BPF_W, R2, R8, LONCPU_OFF(pid));
+	asm_jmp_reg(p, BPF_JMP, BPF_JNE, R1, R2, "counted");
+	asm_ldx(p, BPF_DW, R1, R8, LONCPU_OFF(start_ns));
+	asm_jeq_imm(p, R1, 0, "counted");
+	asm_mov64_reg(p, R2, R7);
+	asm_sub64_reg(p, R2, R1);
+	asm_ldx(p, BPF_DW, R1, R9, LAT_OFF(runtime_ns));
+	asm_add64_reg(p, R1, R2);
+	asm_stx(p, BPF_DW, R9, R1, LAT_OFF(runtime_ns));
+	asm_label(p, "counted");
+	asm_comment(p, "still runnable (R, R+: no sleep bit, bits from the print fmt) "
+		    "waits from now; else it sleeps");
+	asm_ld_field(p, ctx->fmt, R1, R6, "prev_state");
+	asm_ld_imm64(p, R2, st.sleep_mask & ~st.preempt_bit);
+	asm_alu_reg(p, BPF_ALU64, BPF_AND, R1, R2);
+	asm_jeq_imm(p, R1, 0, "preempted");
+	asm_st(p, BPF_W, R9, LAT_OFF(state), LAT_SLEEPING);
+	asm_ja(p, "tgid");
+	asm_label(p, "preempted");
+	start_wait(p);
+	asm_label(p, "tgid");
+	asm_comment(p, "prev is still current: its tgid is ours to read (once)");
+	asm_ldx(p, BPF_W, R1, R9, LAT_OFF(tgid));
+	asm_jne_imm(p, R1, 0, "comm");
+	asm_call(p, BPF_FUNC_get_current_pid_tgid);
+	asm_alu_imm(p, BPF_ALU64, BPF_RSH, R0, 32);
+	asm_stx(p, BPF_W, R9, R0, LAT_OFF(tgid));
+	asm_label(p, "comm");
+	asm_copy_field(p, ctx->fmt, R9, LAT_OFF(comm), R6, "prev_comm", R1, LAT_COMM_LEN);
+
+	asm_label(p, "oncpu");
+	asm_comment(p, "--- next: remember who went in on this CPU, and when ---");
+	asm_ld_field(p, ctx->fmt, R1, R6, "next_pid");
+	asm_stx(p, BPF_W, R8, R1, LONCPU_OFF(pid));
+	asm_stx(p, BPF_DW, R8, R7, LONCPU_OFF(start_ns));
+	asm_jeq_imm(p, R1, 0, "out");
+	asm_stx(p, BPF_W, FP, R1, KEY_OFF);
+	asm_ld_map_fd(p, R1, "lat_tasks");
+	asm_mov64_reg(p, R2, FP);
+	asm_add64_imm(p, R2, KEY_OFF);
+	asm_call(p, BPF_FUNC_map_lookup_elem);
+	asm_comment(p, "a task never seen waiting has no delay to count");
+	asm_jeq_imm(p, R0, 0, "out");
+	asm_mov64_reg(p, R9, R0);
+	asm_ldx(p, BPF_W, R1, R9, LAT_OFF(state));
+	asm_jne_imm(p, R1, LAT_WAITING, "running");
+	asm_ldx(p, BPF_DW, R1, R9, LAT_OFF(wake_ns));
+	asm_mov64_reg(p, R2, R7);
+	asm_sub64_reg(p, R2, R1);
+	asm_comment(p, "woken after now (another CPU's clock): ignored, as perf does");
+	asm_jmp_imm(p, BPF_JMP, BPF_JSLT, R2, 0, "running");
+	asm_comment(p, "switches += 1; delay sum += now - wake; keep the longest");
+	asm_inc_u64(p, R9, LAT_OFF(switches), R3, 0);
+	asm_ldx(p, BPF_DW, R3, R9, LAT_OFF(delay_sum_ns));
+	asm_add64_reg(p, R3, R2);
+	asm_stx(p, BPF_DW, R9, R3, LAT_OFF(delay_sum_ns));
+	asm_ldx(p, BPF_DW, R3, R9, LAT_OFF(max_delay_ns));
+	asm_jmp_reg(p, BPF_JMP, BPF_JLE, R2, R3, "running");
+	asm_stx(p, BPF_DW, R9, R2, LAT_OFF(max_delay_ns));
+	asm_stx(p, BPF_DW, R9, R1, LAT_OFF(max_start_ns));
+	asm_stx(p, BPF_DW, R9, R7, LAT_OFF(max_end_ns));
+	asm_label(p, "running");
+	asm_st(p, BPF_W, R9, LAT_OFF(state), LAT_RUNNING);
+	asm_label(p, "out");
+	asm_return(p, 1);
+	return 0;
+}
+
+static int build_free(struct asm_prog *p, const struct tap_build_ctx *ctx)
+{
+	asm_ld_field(p, ctx->fmt, R2, R1, "pid");
+	asm_stx(p, BPF_W, FP, R2, KEY_OFF);
+	asm_ld_map_fd(p, R1, "lat_tasks");
+	asm_mov64_reg(p, R2, FP);
+	asm_add64_imm(p, R2, KEY_OFF);
+	asm_call(p, BPF_FUNC_map_lookup_elem);
+	asm_jeq_imm(p, R0, 0, "out");
+	asm_comment(p, "keep it until reported: the consumer drops exited tasks");
+	asm_ldx(p, BPF_W, R1, R0, LAT_OFF(flags));
+	asm_alu_imm(p, BPF_ALU64, BPF_OR, R1, LAT_EXITED);
+	asm_stx(p, BPF_W, R0, R1, LAT_OFF(flags));
+	asm_label(p, "out");
+	asm_return(p, 1);
+	return 0;
+}
+
+static const char *const wakeup_fields[] = { "pid", "comm", NULL };
+static const char *const wakeup_new_fields[] = { "pid", "comm", NULL };
+static const char *const switch_fields[] = { "prev_pid", "prev_state", "prev_comm",
+					     "next_pid", NULL };
+static const char *const free_fields[] = { "pid", NULL };
+
+const struct tap_prog_def prog_lat_wakeup = {
+	.name = "tap_lat_wake", .summary = "a woken sleeper starts waiting",
+	.tp_system = "sched", .tp_event = "sched_wakeup", .fields = wakeup_fields,
+	.maps = maps, .nmaps = TAP_ARRAY_SIZE(maps), .build = build_wakeup,
+};
+const struct tap_prog_def prog_lat_wakeup_new = {
+	.name = "tap_lat_wnew", .summary = "a new task starts waiting",
+	.tp_system = "sched", .tp_event = "sched_wakeup_new", .fields = wakeup_new_fields,
+	.maps = maps, .nmaps = TAP_ARRAY_SIZE(maps), .build = build_wakeup_new,
+};
+const struct tap_prog_def prog_lat_switch = {
+	.name = "tap_lat_switch", .summary = "per-task runtime, delays and their maximum",
+	.tp_system = "sched", .tp_event = "sched_switch", .fields = switch_fields,
+	.maps = maps, .nmaps = TAP_ARRAY_SIZE(maps), .build = build_switch,
+};
+const struct tap_prog_def prog_lat_free = {
+	.name = "tap_lat_free", .summary = "mark freed tasks exited",
+	.tp_system = "sched", .tp_event = "sched_process_free", .fields = free_fields,
+	.maps = maps, .nmaps = TAP_ARRAY_SIZE(maps), .build = build_free,
+};
