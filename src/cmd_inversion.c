@@ -16,7 +16,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "cpus.h"
-#include "event_reader.h"
+#include "event_stream.h"
 #include "program.h"
 #include "inversion.h"
 #include "kernel_features.h"
@@ -34,8 +34,6 @@
 #define NTASKS 16384		/* open addressing; cleared when 3/4 full */
 #define NIVALS 8		/* runnable intervals kept per task */
 #define NOTHERS 8		/* tasks listed per inversion */
-#define PERF_PAGES_PER_CPU 128
-#define POLL_MS 20
 
 static const char help[] =
 	"usage: schedtap inversion [options]\n\n"
@@ -472,41 +470,6 @@ static int on_record(void *ctx, const void *data, uint32_t size)
 	return 0;
 }
 
-static uint64_t count_lost(const struct tap_obj *obj, const struct event_reader *rd, int ncpus)
-{
-	uint64_t *lost = calloc((size_t)ncpus, sizeof(*lost)), total = 0;
-
-	if (lost && !map_read_percpu_u64(tap_map_fd(obj, "trace_lost"), 0, lost, ncpus))
-		for (int i = 0; i < ncpus; i++)
-			total += lost[i];
-	free(lost);
-	return total + (rd ? event_reader_kernel_lost(rd) : 0);
-}
-
-static int stream(struct inv_run *r, const struct inv_opts *o, struct event_reader *rd)
-{
-	unsigned long long end = o->duration > 0 ?
-		r->t0 + (unsigned long long)(o->duration * 1e9) : 0;
-
-	while (!sig_stopped()) {
-		unsigned long long now = sig_now_ns();
-		int ms = POLL_MS, n;
-
-		if (end && now >= end)
-			break;
-		if (end && (end - now) / 1000000 < (unsigned long long)ms)
-			ms = (int)((end - now) / 1000000) + 1;
-		n = event_reader_poll(rd, ms, sig_run_mask(), on_record, r);
-		if (n < 0 && n != -EINTR)
-			return msg_errno(n, "reading events");
-		if (out_flush(&r->out))
-			return msg_errno(r->out.err ? r->out.err : -EIO, "writing the report");
-	}
-	if (event_reader_drain(rd, on_record, r) < 0)
-		return -EIO;
-	return out_flush(&r->out) ? msg_errno(-EIO, "writing the report") : 0;
-}
-
 enum { OPT_PERF_BUFFER = 0x200 };
 
 static int parse(struct inv_opts *o, int argc, char **argv)
@@ -589,8 +552,7 @@ int cmd_inversion(int argc, char **argv)
 	if (ret)
 		return ret > 0 ? EXIT_OK : EXIT_USAGE;
 	sig_setup();
-	if (!o.prog.tp.perfbuf && !feat_ringbuf())
-		o.prog.tp.perfbuf = 1;
+	stream_choose_buffer(&o.prog.tp.perfbuf);
 	progs[2] = futex_prog();
 	err = tap_obj_open(&obj, progs, 4, &o.prog);
 	if (!err && o.cli.dump) {
@@ -610,26 +572,19 @@ int cmd_inversion(int argc, char **argv)
 		err = -EIO;
 	if (!err)
 		err = tap_obj_load(&obj);
-	if (!err) {
-		if (!o.prog.tp.perfbuf)
-			err = event_reader_ringbuf(&rd, tap_map_fd(&obj, "events"), TRACE_RINGBUF_SIZE);
-		else
-			err = event_reader_perfbuf_opts(&rd, tap_map_fd(&obj, "events_pb"), ids, ncpus,
-							PERF_PAGES_PER_CPU, 0, 0);
-		if (err)
-			msg_errno(err, "mapping the event buffer");
-	}
+	if (!err)
+		err = stream_open(&rd, o.prog.tp.perfbuf, &obj, ids, ncpus);
 	if (!err)
 		err = tap_obj_attach(&obj);
 	if (!err) {
 		out_init(&r.out, f, o.cli.fmt, cols, NCOLS);
 		r.t0 = sig_now_ns();
 		r.thresh_ns = (uint64_t)(o.threshold_ms * 1e6);
-		err = stream(&r, &o, rd);
+		err = stream_run(rd, r.t0, o.duration, on_record, &r, &r.out);
 		fprintf(stderr, "schedtap: %llu inversions, %llu PI boosts, %llu records, %llu lost\n",
 			(unsigned long long)r.reported, (unsigned long long)r.boosts,
 			(unsigned long long)r.records,
-			(unsigned long long)count_lost(&obj, rd, ncpus));
+			(unsigned long long)stream_lost(&obj, rd, ids, ncpus, NULL, 0));
 		if (out_flush(&r.out) && !err)
 			err = msg_errno(-EIO, "writing the report");
 	}

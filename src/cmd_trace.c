@@ -7,7 +7,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "cpus.h"
-#include "event_reader.h"
+#include "event_stream.h"
 #include "kernel_features.h"
 #include "loader.h"
 #include "maps.h"
@@ -18,10 +18,6 @@
 #include "trace.h"
 
 #define MAX_CPUS 8192
-#define PERF_PAGES_PER_CPU 128
-/* How long a record may wait before we look: the programs wake us only
- * when a buffer fills up, so this bounds the latency of a quiet stream. */
-#define POLL_MS 20
 
 static const char help[] =
 	"usage: schedtap trace [options]\n\n"
@@ -142,35 +138,12 @@ static int on_record(void *ctx, const void *data, uint32_t size)
 	return 0;
 }
 
-/* Losses: the programs count per CPU what they could not write; a perf
- * buffer may also report losses of its own. */
-static uint64_t count_lost(const struct tap_obj *obj, const struct event_reader *rd,
-			   int ncpus, const int *ids, char *per_cpu, size_t len)
-{
-	uint64_t *lost = calloc((size_t)ncpus, sizeof(*lost)), total = 0;
-	size_t at = 0;
-
-	if (per_cpu && len)
-		per_cpu[0] = 0;
-	if (lost && !map_read_percpu_u64(tap_map_fd(obj, "trace_lost"), 0, lost, ncpus)) {
-		for (int i = 0; i < ncpus; i++) {
-			total += lost[i];
-			if (lost[i] && per_cpu && at < len)
-				at += (size_t)snprintf(per_cpu + at, len - at, "%s\"%d\":%llu",
-						       at ? "," : "", ids[i],
-						       (unsigned long long)lost[i]);
-		}
-	}
-	free(lost);
-	return total + (rd ? event_reader_kernel_lost(rd) : 0);
-}
-
 static void summary(struct trace_run *t, const struct trace_opts *o,
 		    const struct tap_obj *obj, const struct event_reader *rd,
 		    int ncpus, const int *ids)
 {
 	char per_cpu[512];
-	uint64_t lost = count_lost(obj, rd, ncpus, ids, per_cpu, sizeof(per_cpu));
+	uint64_t lost = stream_lost(obj, rd, ids, ncpus, per_cpu, sizeof(per_cpu));
 
 	if (o->cli.fmt == OUT_JSON) {
 		fprintf(t->out.f, "{\"summary\":true,\"events\":%llu,\"lost\":%llu,"
@@ -184,49 +157,6 @@ static void summary(struct trace_run *t, const struct trace_opts *o,
 	if (t->bad)
 		fprintf(stderr, "schedtap: %llu records of an unknown shape skipped\n",
 			(unsigned long long)t->bad);
-}
-
-static int open_reader(struct event_reader **rd, const struct trace_opts *o,
-		       const struct tap_obj *obj, int ncpus, const int *ids)
-{
-	int err;
-
-	if (!o->prog.perfbuf)
-		err = event_reader_ringbuf(rd, tap_map_fd(obj, "events"), TRACE_RINGBUF_SIZE);
-	else
-		/* Wake on a quarter-full ring, not per record; POLL_MS
-		 * bounds how long a quiet CPU's records wait. */
-		err = event_reader_perfbuf_opts(rd, tap_map_fd(obj, "events_pb"), ids, ncpus,
-						PERF_PAGES_PER_CPU, 0, 0);
-	if (err)
-		msg_errno(err, "mapping the %s", o->prog.perfbuf ? "perf buffers" : "ring buffer");
-	return err;
-}
-
-static int stream(struct trace_run *t, const struct trace_opts *o,
-		  struct event_reader *rd)
-{
-	unsigned long long end = o->duration > 0 ?
-		t->t0 + (unsigned long long)(o->duration * 1e9) : 0;
-
-	while (!sig_stopped()) {
-		unsigned long long now = sig_now_ns();
-		int ms = POLL_MS, r;
-
-		if (end && now >= end)
-			break;
-		if (end && (end - now) / 1000000 < (unsigned long long)ms)
-			ms = (int)((end - now) / 1000000) + 1;
-		r = event_reader_poll(rd, ms, sig_run_mask(), on_record, t);
-		if (r < 0 && r != -EINTR)
-			return msg_errno(r, "reading events");
-		if (out_flush(&t->out))
-			return msg_errno(t->out.err ? t->out.err : -EIO, "writing events");
-	}
-	/* Stopped: what the kernel already wrote still goes out. */
-	if (event_reader_drain(rd, on_record, t) < 0)
-		return -EIO;
-	return out_flush(&t->out) ? msg_errno(-EIO, "writing events") : 0;
 }
 
 enum { OPT_PERF_BUFFER = 0x200 };
@@ -290,18 +220,6 @@ static int parse(struct trace_opts *o, int argc, char **argv)
 	return 0;
 }
 
-static void choose_buffer(struct trace_opts *o)
-{
-	static int said;
-
-	if (o->prog.perfbuf || feat_ringbuf())
-		return;
-	o->prog.perfbuf = 1;
-	feat_note_once(&said, "no ring buffer (%s): using perf buffers",
-		       feat_forced("FORCE_PERF_BUFFER") ? "forced by SCHEDTAP_FORCE_PERF_BUFFER"
-							: "kernel < 5.8");
-}
-
 int cmd_trace(int argc, char **argv)
 {
 	const struct tap_prog_def *progs[] = {
@@ -322,7 +240,7 @@ int cmd_trace(int argc, char **argv)
 	if (r)
 		return r > 0 ? EXIT_OK : EXIT_USAGE;
 	sig_setup();
-	choose_buffer(&o);
+	stream_choose_buffer(&o.prog.perfbuf);
 	err = tap_obj_open(&obj, progs, o.events ? 6 : 1, &o.prog);
 	if (!err && o.cli.dump) {
 		tap_obj_dump(&obj, stdout);
@@ -340,13 +258,13 @@ int cmd_trace(int argc, char **argv)
 	if (!err)
 		err = tap_obj_load(&obj);
 	if (!err)
-		err = open_reader(&rd, &o, &obj, ncpus, ids);
+		err = stream_open(&rd, o.prog.perfbuf, &obj, ids, ncpus);
 	if (!err)
 		err = tap_obj_attach(&obj);
 	if (!err) {
 		out_init(&t.out, f, o.cli.fmt, cols, NCOLS);
 		t.t0 = sig_now_ns();
-		err = stream(&t, &o, rd);
+		err = stream_run(rd, t.t0, o.duration, on_record, &t, &t.out);
 		summary(&t, &o, &obj, rd, ncpus, ids);
 		if (out_flush(&t.out) && !err)
 			err = msg_errno(-EIO, "writing events");
