@@ -167,7 +167,8 @@ t_ioctl_attach() {
 }
 
 t_output_file() {
-	$ST cpu --csv -o "$TMP/o.csv" 0.2 1 > "$TMP/o.stdout" 2>&1 || { fail output_file "$(cat "$TMP/o.stdout")"; return; }
+	$ST cpu --csv -o "$TMP/o.csv" 0.2 1 > "$TMP/o.stdout" 2> "$TMP/o.stderr" ||
+		{ fail output_file "$(cat "$TMP/o.stderr")"; return; }
 	[ ! -s "$TMP/o.stdout" ] && head -1 "$TMP/o.csv" | grep -q '^timestamp_s,' && pass output_file ||
 		fail output_file "stdout: $(cat "$TMP/o.stdout")"
 	$ST cpu -o /nonexistent/dir/x 0.2 1 > /dev/null 2> "$TMP/o.err"
