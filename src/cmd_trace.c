@@ -115,6 +115,8 @@ static int on_record(void *ctx, const void *data, uint32_t size)
 	sw = r.kind == TRACE_SWITCH;
 	if (sw)
 		sched_state_name(&t->states, r.state, state, sizeof(state));
+	/* Zeroed: a number's len must not be OUT_NULL by accident. */
+	memset(v, 0, sizeof(v));
 	v[C_TIME].f = (double)((int64_t)(r.ts_ns - t->t0)) / 1e6;
 	v[C_TS].u = r.ts_ns;
 	v[C_CPU].u = r.cpu;

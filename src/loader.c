@@ -227,7 +227,8 @@ static int load_with_log(struct bpf_load_req *req, struct asm_prog *code)
 	int fd;
 
 	for (;;) {
-		char *log = malloc(size);
+		/* calloc: the log is read as a string whatever the kernel wrote. */
+		char *log = calloc(1, size);
 
 		if (!log)
 			return -ENOMEM;
