@@ -3,7 +3,9 @@
 BUILD=${BUILD:-build}
 ST_BIN=$BUILD/schedtap
 if [ -n "${VALGRIND:-}" ] && [ "$VALGRIND" != 0 ]; then
-	ST="valgrind -q --error-exitcode=99 --leak-check=full $ST_BIN"
+	# valgrind's own chatter (it warns about bpf commands it does not
+	# model) goes to files; its verdict is the exit code 99.
+	ST="valgrind -q --error-exitcode=99 --leak-check=full --log-file=/tmp/schedtap-valgrind.%p.log $ST_BIN"
 else
 	ST=$ST_BIN
 fi
