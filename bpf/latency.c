@@ -9,6 +9,7 @@
 #include "latency.h"
 #include "program.h"
 #include "sched_state.h"
+#include "task_slot.h"
 
 #define KEY_OFF (-4)
 #define VAL_OFF (-8 - (int)sizeof(struct lat_task))
@@ -16,27 +17,8 @@
 static const struct tap_map_def maps[] = {
 	{ "lat_tasks", BPF_MAP_TYPE_HASH, 4, sizeof(struct lat_task), LAT_MAX_TASKS, 0 },
 	{ "lat_full", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1, 0 },
-	{ "lat_oncpu", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct lat_oncpu), 1, 0 },
+	{ "lat_oncpu", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct oncpu_slot), 1, 0 },
 };
-
-/* r9 = &lat_tasks[pid in r1], created zeroed if new; on a full map count
- * the miss in lat_full and jump to skip. */
-static void task_slot(struct asm_prog *p, const char *skip)
-{
-	const char *full = asm_new_label(p, "full");
-	const char *ok = asm_new_label(p, "slot");
-
-	asm_stx(p, BPF_W, FP, R1, KEY_OFF);
-	asm_map_lookup_or_init(p, "lat_tasks", KEY_OFF, VAL_OFF, sizeof(struct lat_task), full);
-	asm_mov64_reg(p, R9, R0);
-	asm_ja(p, ok);
-	asm_label(p, full);
-	asm_comment(p, "map full: count it, never silently");
-	asm_map_lookup_slot0(p, "lat_full", KEY_OFF, skip);
-	asm_inc_u64(p, R0, 0, R1, 0);
-	asm_ja(p, skip);
-	asm_label(p, ok);
-}
 
 /* The task in r9 waits for a CPU from now (r7). */
 static void start_wait(struct asm_prog *p)
@@ -52,7 +34,7 @@ static int build_wakeup(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	asm_mov64_reg(p, R7, R0);
 	asm_ld_field(p, ctx->fmt, R1, R6, "pid");
 	asm_jeq_imm(p, R1, 0, "out");
-	task_slot(p, "out");
+	task_slot(p, "lat_tasks", "lat_full", KEY_OFF, VAL_OFF, sizeof(struct lat_task), "out");
 	asm_comment(p, "a wakeup starts a wait only for a sleeping (or unseen) task, as in perf");
 	asm_ldx(p, BPF_W, R1, R9, LAT_OFF(state));
 	asm_jeq_imm(p, R1, LAT_WAITING, "out");
@@ -72,7 +54,7 @@ static int build_wakeup_new(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	asm_mov64_reg(p, R7, R0);
 	asm_ld_field(p, ctx->fmt, R1, R6, "pid");
 	asm_jeq_imm(p, R1, 0, "out");
-	task_slot(p, "out");
+	task_slot(p, "lat_tasks", "lat_full", KEY_OFF, VAL_OFF, sizeof(struct lat_task), "out");
 	asm_comment(p, "a new task: a reused TID starts from zero");
 	asm_mov64_imm(p, R1, 0);
 	asm_stx(p, BPF_DW, R9, R1, LAT_OFF(runtime_ns));
@@ -106,19 +88,8 @@ static int build_switch(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	asm_comment(p, "--- prev: switched out ---");
 	asm_ld_field(p, ctx->fmt, R1, R6, "prev_pid");
 	asm_jeq_imm(p, R1, 0, "oncpu");
-	task_slot(p, "oncpu");
-	asm_comment(p, "runtime += now - start, if this CPU saw prev go in");
-	asm_ld_field(p, ctx->fmt, R1, R6, "prev_pid");
-	asm_ldx(p, BPF_W, R2, R8, LONCPU_OFF(pid));
-	asm_jmp_reg(p, BPF_JMP, BPF_JNE, R1, R2, "counted");
-	asm_ldx(p, BPF_DW, R1, R8, LONCPU_OFF(start_ns));
-	asm_jeq_imm(p, R1, 0, "counted");
-	asm_mov64_reg(p, R2, R7);
-	asm_sub64_reg(p, R2, R1);
-	asm_ldx(p, BPF_DW, R1, R9, LAT_OFF(runtime_ns));
-	asm_add64_reg(p, R1, R2);
-	asm_stx(p, BPF_DW, R9, R1, LAT_OFF(runtime_ns));
-	asm_label(p, "counted");
+	task_slot(p, "lat_tasks", "lat_full", KEY_OFF, VAL_OFF, sizeof(struct lat_task), "oncpu");
+	task_add_slice(p, ctx->fmt, LAT_OFF(runtime_ns));
 	asm_comment(p, "still runnable (R, R+: no sleep bit, bits from the print fmt) "
 		    "waits from now; else it sleeps");
 	asm_ld_field(p, ctx->fmt, R1, R6, "prev_state");
@@ -140,10 +111,7 @@ static int build_switch(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	asm_copy_field(p, ctx->fmt, R9, LAT_OFF(comm), R6, "prev_comm", R1, LAT_COMM_LEN);
 
 	asm_label(p, "oncpu");
-	asm_comment(p, "--- next: remember who went in on this CPU, and when ---");
-	asm_ld_field(p, ctx->fmt, R1, R6, "next_pid");
-	asm_stx(p, BPF_W, R8, R1, LONCPU_OFF(pid));
-	asm_stx(p, BPF_DW, R8, R7, LONCPU_OFF(start_ns));
+	task_mark_oncpu(p, ctx->fmt);
 	asm_jeq_imm(p, R1, 0, "out");
 	asm_stx(p, BPF_W, FP, R1, KEY_OFF);
 	asm_ld_map_fd(p, R1, "lat_tasks");

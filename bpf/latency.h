@@ -36,11 +36,4 @@ struct lat_task {
 };
 #define LAT_OFF(f) ((int16_t)offsetof(struct lat_task, f))
 
-/* Per CPU: who was switched in, and when (as top's top_oncpu). */
-struct lat_oncpu {
-	uint64_t start_ns;
-	uint32_t pid;
-	uint32_t pad;
-};
-#define LONCPU_OFF(f) ((int16_t)offsetof(struct lat_oncpu, f))
 #endif

@@ -28,13 +28,4 @@ struct top_task {
 
 #define TOP_OFF(f) ((int16_t)offsetof(struct top_task, f))
 
-/* Per CPU: who was switched in, and when. A slice is timed from here to
- * the task's switch-out on the same CPU, so each switch costs one hash
- * lookup (prev's), not two; and the consumer adds the running slices. */
-struct top_oncpu {
-	uint64_t start_ns;
-	uint32_t pid;
-	uint32_t pad;
-};
-#define ONCPU_OFF(f) ((int16_t)offsetof(struct top_oncpu, f))
 #endif

@@ -2,6 +2,7 @@
  * not, from prev_state), CPUs used, priority and name. */
 #include "program.h"
 #include "sched_state.h"
+#include "task_slot.h"
 #include "top.h"
 
 #define KEY_OFF (-4)
@@ -10,31 +11,12 @@
 static const struct tap_map_def maps[] = {
 	{ "tasks", BPF_MAP_TYPE_HASH, 4, sizeof(struct top_task), TOP_MAX_TASKS, 0 },
 	{ "top_full", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1, 0 },
-	{ "top_oncpu", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct top_oncpu), 1, 0 },
+	{ "top_oncpu", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct oncpu_slot), 1, 0 },
 };
 
 static const char *const fields[] = {
 	"prev_pid", "prev_prio", "prev_state", "prev_comm", "next_pid", NULL
 };
-
-/* r9 = &tasks[pid in r1], created if new; on a full map count the miss
- * in top_full and jump to skip. */
-static void task_slot(struct asm_prog *p, const char *skip)
-{
-	const char *full = asm_new_label(p, "full");
-	const char *ok = asm_new_label(p, "slot");
-
-	asm_stx(p, BPF_W, FP, R1, KEY_OFF);
-	asm_map_lookup_or_init(p, "tasks", KEY_OFF, VAL_OFF, sizeof(struct top_task), full);
-	asm_mov64_reg(p, R9, R0);
-	asm_ja(p, ok);
-	asm_label(p, full);
-	asm_comment(p, "map full: count it, never silently");
-	asm_map_lookup_slot0(p, "top_full", KEY_OFF, skip);
-	asm_inc_u64(p, R0, 0, R1, 0);
-	asm_ja(p, skip);
-	asm_label(p, ok);
-}
 
 /* r6 ctx, r7 now, r8 this CPU's top_oncpu slot; r9 the task. */
 static void switch_out(struct asm_prog *p, const struct tap_build_ctx *ctx,
@@ -43,19 +25,8 @@ static void switch_out(struct asm_prog *p, const struct tap_build_ctx *ctx,
 	asm_comment(p, "--- prev: switched out ---");
 	asm_ld_field(p, ctx->fmt, R1, R6, "prev_pid");
 	asm_jeq_imm(p, R1, 0, "next");
-	task_slot(p, "next");
-	asm_comment(p, "runtime += now - start, if this CPU saw prev go in");
-	asm_ld_field(p, ctx->fmt, R1, R6, "prev_pid");
-	asm_ldx(p, BPF_W, R2, R8, ONCPU_OFF(pid));
-	asm_jmp_reg(p, BPF_JMP, BPF_JNE, R1, R2, "counted");
-	asm_ldx(p, BPF_DW, R1, R8, ONCPU_OFF(start_ns));
-	asm_jeq_imm(p, R1, 0, "counted");
-	asm_mov64_reg(p, R2, R7);
-	asm_sub64_reg(p, R2, R1);
-	asm_ldx(p, BPF_DW, R1, R9, TOP_OFF(runtime_ns));
-	asm_add64_reg(p, R1, R2);
-	asm_stx(p, BPF_DW, R9, R1, TOP_OFF(runtime_ns));
-	asm_label(p, "counted");
+	task_slot(p, "tasks", "top_full", KEY_OFF, VAL_OFF, sizeof(struct top_task), "next");
+	task_add_slice(p, ctx->fmt, TOP_OFF(runtime_ns));
 	asm_inc_u64(p, R9, TOP_OFF(switches), R1, 0);
 	asm_ld_field(p, ctx->fmt, R1, R6, "prev_state");
 	asm_comment(p, "asleep (voluntary) unless no sleep bit is set (R, R+); "
@@ -109,10 +80,7 @@ static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	asm_mov64_reg(p, R8, R0);
 	switch_out(p, ctx, &st);
 	asm_label(p, "next");
-	asm_comment(p, "--- next: remember who went in on this CPU, and when ---");
-	asm_ld_field(p, ctx->fmt, R1, R6, "next_pid");
-	asm_stx(p, BPF_W, R8, R1, ONCPU_OFF(pid));
-	asm_stx(p, BPF_DW, R8, R7, ONCPU_OFF(start_ns));
+	task_mark_oncpu(p, ctx->fmt);
 	asm_label(p, "out");
 	asm_return(p, 1);
 	return 0;

@@ -13,6 +13,7 @@
 #include "kernel_features.h"
 #include "latency.h"
 #include "loader.h"
+#include "task_slot.h"
 #include "maps.h"
 #include "msg.h"
 #include "output.h"
@@ -66,7 +67,7 @@ struct lat_run {
 	FILE *f;
 	struct out out;
 	int ncpus;
-	struct lat_oncpu *oncpu;
+	struct oncpu_slot *oncpu;
 	uint64_t *full;
 	struct lat_row *rows;
 	size_t nrows, caprows;

@@ -10,6 +10,7 @@
 #include "bpf_sys.h"
 #include "kernel_features.h"
 #include "loader.h"
+#include "task_slot.h"
 #include "maps.h"
 #include "msg.h"
 #include "output.h"
@@ -205,7 +206,7 @@ static int take_entry(void *ctx, const void *key, const void *value)
 static int sample(struct top_run *t, const struct tap_obj *obj, int ncpus)
 {
 	uint64_t *full = calloc((size_t)ncpus, sizeof(*full));
-	struct top_oncpu *oncpu = calloc((size_t)ncpus, sizeof(*oncpu));
+	struct oncpu_slot *oncpu = calloc((size_t)ncpus, sizeof(*oncpu));
 	int r;
 
 	if (!full || !oncpu) {

@@ -1,0 +1,46 @@
+#include "macros.h"
+#include "task_slot.h"
+
+void task_slot(struct asm_prog *p, const char *map, const char *full_map,
+	       int16_t key_off, int16_t val_off, int val_size, const char *skip)
+{
+	const char *full = asm_new_label(p, "full");
+	const char *ok = asm_new_label(p, "slot");
+
+	asm_stx(p, BPF_W, FP, R1, key_off);
+	asm_map_lookup_or_init(p, map, key_off, val_off, val_size, full);
+	asm_mov64_reg(p, R9, R0);
+	asm_ja(p, ok);
+	asm_label(p, full);
+	asm_comment(p, "map full: count it, never silently");
+	asm_map_lookup_slot0(p, full_map, key_off, skip);
+	asm_inc_u64(p, R0, 0, R1, 0);
+	asm_ja(p, skip);
+	asm_label(p, ok);
+}
+
+void task_add_slice(struct asm_prog *p, const struct tp_format *fmt, int16_t runtime_off)
+{
+	const char *done = asm_new_label(p, "counted");
+
+	asm_comment(p, "runtime += now - start, if this CPU saw prev go in");
+	asm_ld_field(p, fmt, R1, R6, "prev_pid");
+	asm_ldx(p, BPF_W, R2, R8, ONCPU_OFF(pid));
+	asm_jmp_reg(p, BPF_JMP, BPF_JNE, R1, R2, done);
+	asm_ldx(p, BPF_DW, R1, R8, ONCPU_OFF(start_ns));
+	asm_jeq_imm(p, R1, 0, done);
+	asm_mov64_reg(p, R2, R7);
+	asm_sub64_reg(p, R2, R1);
+	asm_ldx(p, BPF_DW, R1, R9, runtime_off);
+	asm_add64_reg(p, R1, R2);
+	asm_stx(p, BPF_DW, R9, R1, runtime_off);
+	asm_label(p, done);
+}
+
+void task_mark_oncpu(struct asm_prog *p, const struct tp_format *fmt)
+{
+	asm_comment(p, "--- next: remember who went in on this CPU, and when ---");
+	asm_ld_field(p, fmt, R1, R6, "next_pid");
+	asm_stx(p, BPF_W, R8, R1, ONCPU_OFF(pid));
+	asm_stx(p, BPF_DW, R8, R7, ONCPU_OFF(start_ns));
+}

@@ -1,0 +1,33 @@
+/* The per-task pieces top and latency share: a task's slot in a hash map
+ * (created if new, a full map counted), and the per-CPU on-CPU slot that
+ * times a task's slice from its switch-in to its switch-out. */
+#ifndef SCHEDTAP_BPF_TASK_SLOT_H
+#define SCHEDTAP_BPF_TASK_SLOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "asm.h"
+#include "tracefs.h"
+
+/* Per CPU: who was switched in, and when. Timing a slice from here to the
+ * task's switch-out on the same CPU costs one hash lookup per switch
+ * (prev's), not two; consumers add the slices running when they read. */
+struct oncpu_slot {
+	uint64_t start_ns;
+	uint32_t pid;
+	uint32_t pad;
+};
+#define ONCPU_OFF(f) ((int16_t)offsetof(struct oncpu_slot, f))
+
+/* r9 = &map[pid in r1], created zeroed if new (key built at fp+key_off,
+ * the zero value of val_size bytes at fp+val_off); on a full map count
+ * the miss in full_map (a one-slot per-CPU u64) and jump to skip. */
+void task_slot(struct asm_prog *p, const char *map, const char *full_map,
+	       int16_t key_off, int16_t val_off, int val_size, const char *skip);
+/* u64 at r9+runtime_off += now (r7) - this CPU's slot start (slot in r8),
+ * if the slot names prev, the task being switched out (ctx in r6).
+ * Clobbers r1, r2. */
+void task_add_slice(struct asm_prog *p, const struct tp_format *fmt, int16_t runtime_off);
+/* This CPU's slot (r8) = next_pid, from now (r7); leaves next_pid in r1. */
+void task_mark_oncpu(struct asm_prog *p, const struct tp_format *fmt);
+#endif
