@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <linux/futex.h>
 #include "cli.h"
 #include "commands.h"
@@ -529,8 +528,6 @@ static const struct tap_prog_def *futex_prog(void)
 		return &prog_inv_futex;
 	err = tracefs_format_load(path, "syscalls", "sys_enter_futex", &fmt);
 	tracefs_format_free(&fmt);
-	if (mounted)
-		umount(path);
 	return err == -ENOENT ? &prog_inv_futex_raw : &prog_inv_futex;
 }
 

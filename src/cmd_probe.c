@@ -6,7 +6,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -354,8 +353,6 @@ int cmd_probe(int argc, char **argv)
 	probe_memlock(&p);
 	item(&p, "core_tools", p.core_ok, p.core_ok ? NULL : "exit 1",
 	     "%s", p.core_ok ? "schedtap can run here" : "schedtap cannot run here");
-	if (mounted)
-		umount2(tracefs, 0);
 	r = out_flush(&p.out);
 	if (f != stdout && fclose(f))
 		r = -errno;

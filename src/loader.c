@@ -1,7 +1,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <unistd.h>
 #include "bpf_sys.h"
 #include "disasm.h"
@@ -353,8 +352,8 @@ void tap_obj_close(struct tap_obj *o)
 	}
 	for (int i = 0; i < o->nmaps; i++)
 		close_fd(&o->maps[i].fd);
-	if (o->tracefs_mounted)
-		umount(o->tracefs);
+	/* A tracefs we mounted stays mounted, as perf leaves its own: another
+	 * tracer may be using it by now (perf record reads format files when
+	 * it stops, and an unmount under it left a broken perf.data). */
 	o->nprogs = o->nmaps = 0;
-	o->tracefs_mounted = 0;
 }

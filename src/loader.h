@@ -29,7 +29,7 @@ struct tap_obj {
 	struct tap_prog progs[TAP_MAX_PROGS];
 	int nprogs;
 	char tracefs[256];
-	int tracefs_mounted;		/* we mounted it, so we unmount it */
+	int tracefs_mounted;		/* we mounted it (and leave it) */
 	enum attach_mode attach;	/* how the programs were attached */
 	unsigned long long t_open;	/* CLOCK_MONOTONIC ns at open */
 	int said_ioctl;			/* fallback note printed */

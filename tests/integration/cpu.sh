@@ -140,7 +140,7 @@ t_nonroot() {
 }
 
 # With tracefs unmounted (in a private mount namespace), schedtap mounts
-# it, runs, and unmounts what it mounted.
+# it, runs, and leaves it mounted (once: a second run finds it).
 t_tracefs_mount() {
 	unshare -m sh -c '
 		mount --make-rprivate / 2>/dev/null
@@ -153,7 +153,9 @@ t_tracefs_mount() {
 		done
 		grep -qw tracefs /proc/self/mountinfo && exit 4
 		'"$ST"' cpu 0.2 1 > '"$TMP/tm"' 2>&1 || exit 5
-		grep -qw tracefs /proc/self/mountinfo && exit 6
+		[ "$(grep -cw tracefs /proc/self/mountinfo)" -eq 1 ] || exit 6
+		'"$ST"' cpu 0.2 1 > /dev/null 2>&1 || exit 7
+		[ "$(grep -cw tracefs /proc/self/mountinfo)" -eq 1 ] || exit 8
 		exit 0'
 	rc=$?
 	[ $rc -eq 0 ] && pass tracefs_mount || fail tracefs_mount "step $rc: $(cat "$TMP/tm" 2>/dev/null)"
