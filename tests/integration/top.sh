@@ -1,7 +1,7 @@
 #!/bin/sh
 # schedtap top against /proc: for tasks started by the test, CPU time,
 # voluntary and involuntary switches and migrations over the same window.
-# The sleeping loop works a few milliseconds per wakeup: schedtap times a
+# The sleeping loop works several milliseconds per wakeup: schedtap times a
 # slice from tracepoint to tracepoint while the kernel's schedstat starts
 # and stops a few microseconds away from there (measured: about 5 us per
 # switch), which only matters for slices of a few tens of microseconds.
@@ -23,7 +23,7 @@ t_vs_proc() {
 	sleep 1
 	( while :; do :; done ) & b1=$!
 	( while :; do :; done ) & b2=$!
-	( while :; do i=0; while [ $i -lt 3000 ]; do i=$((i + 1)); done; sleep 0.01; done ) & s1=$!
+	( while :; do i=0; while [ $i -lt 10000 ]; do i=$((i + 1)); done; sleep 0.01; done ) & s1=$!
 	sleep 3
 	kill -STOP $b1 $b2 $s1
 	sleep 0.3
