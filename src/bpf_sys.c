@@ -139,11 +139,35 @@ int bpf_obj_pin(int fd, const char *path)
 
 int bpf_obj_get(const char *path)
 {
+	return bpf_obj_get_flags(path, 0);
+}
+
+int bpf_obj_get_flags(const char *path, uint32_t flags)
+{
 	union bpf_attr a;
 
 	memset(&a, 0, sizeof(a));
 	a.pathname = ptr(path);
+	a.file_flags = flags;
 	return sys_bpf(BPF_OBJ_GET, &a, ATTR_SIZE(file_flags));
+}
+
+int bpf_map_freeze(int fd)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.map_fd = (uint32_t)fd;
+	return sys_bpf(BPF_MAP_FREEZE, &a, ATTR_SIZE(map_fd));
+}
+
+int bpf_link_detach(int fd)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.link_detach.link_fd = (uint32_t)fd;
+	return sys_bpf(BPF_LINK_DETACH, &a, ATTR_SIZE(link_detach));
 }
 
 int bpf_link_create(int prog_fd, int target_fd, enum bpf_attach_type type)

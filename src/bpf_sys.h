@@ -35,6 +35,12 @@ int bpf_prog_load(const struct bpf_load_req *req);
 
 int bpf_obj_pin(int fd, const char *path);
 int bpf_obj_get(const char *path);
+/* BPF_OBJ_GET with BPF_F_RDONLY or BPF_F_WRONLY (0: read-write). */
+int bpf_obj_get_flags(const char *path, uint32_t flags);
+/* No more writes from user space (5.2+); programs still write. */
+int bpf_map_freeze(int fd);
+/* Detach a link even while other fds or pins hold it (5.9+). */
+int bpf_link_detach(int fd);
 int bpf_link_create(int prog_fd, int target_fd, enum bpf_attach_type type);
 int bpf_obj_info(int fd, void *info, uint32_t *info_len);
 int bpf_enable_stats(enum bpf_stats_type type);

@@ -17,6 +17,7 @@ int cmd_runqlat(int argc, char **argv);
 int cmd_latency(int argc, char **argv);
 int cmd_inversion(int argc, char **argv);
 int cmd_workload(int argc, char **argv);
+int cmd_lottery(int argc, char **argv);
 
 extern const struct command commands[];
 #endif

@@ -17,6 +17,7 @@ const struct command commands[] = {
 	{ "runqlat", "run-queue latency histograms, as BCC's runqlat prints them", cmd_runqlat },
 	{ "latency", "per-task scheduling delay, as perf sched latency prints it", cmd_latency },
 	{ "inversion", "priority inversions: runnable, futex-blocked, and PI boosts", cmd_inversion },
+	{ "lottery", "lottery scheduler monitor: pinned load/dump/unload, shares, simulate", cmd_lottery },
 	{ "workload", "test workloads (inversion: the three-thread SCHED_FIFO case)", cmd_workload },
 	{ NULL, NULL, NULL },
 };

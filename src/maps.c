@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "bpf_sys.h"
@@ -129,4 +130,24 @@ int map_for_each(int fd, uint32_t key_size, uint32_t value_size,
 	if (mode)
 		*mode = MAP_READ_NEXT_KEY;
 	return walk_next_key(fd, key_size, value_size, max_entries, fn, ctx);
+}
+
+int map_check_shape(int fd, uint32_t type, uint32_t key_size, uint32_t value_size,
+		    uint32_t max_entries, char *why, size_t whylen)
+{
+	struct bpf_map_info info;
+	uint32_t len = sizeof(info);
+	int err;
+
+	memset(&info, 0, sizeof(info));
+	err = bpf_obj_info(fd, &info, &len);
+	if (err)
+		return err;
+	if (info.type == type && info.key_size == key_size && info.value_size == value_size &&
+	    (!max_entries || info.max_entries == max_entries))
+		return 0;
+	snprintf(why, whylen, "map type %u, key %u B, value %u B, %u entries; expected "
+		 "type %u, key %u B, value %u B, %u entries", info.type, info.key_size,
+		 info.value_size, info.max_entries, type, key_size, value_size, max_entries);
+	return -EPROTO;
 }

@@ -2,6 +2,7 @@
 #ifndef SCHEDTAP_MAPS_H
 #define SCHEDTAP_MAPS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Per-CPU maps return one value per possible CPU, each padded to 8 bytes. */
@@ -28,4 +29,9 @@ enum map_read_mode { MAP_READ_AUTO, MAP_READ_BATCH, MAP_READ_NEXT_KEY };
 int map_for_each(int fd, uint32_t key_size, uint32_t value_size,
 		 uint32_t max_entries, map_entry_fn fn, void *ctx,
 		 enum map_read_mode *mode);
+/* Is the map behind fd (a pinned one: anybody may have put it there) of
+ * this type and shape? max_entries 0 accepts any. 0, or -EPROTO with
+ * what differs in why, or another negative errno. */
+int map_check_shape(int fd, uint32_t type, uint32_t key_size, uint32_t value_size,
+		    uint32_t max_entries, char *why, size_t whylen);
 #endif

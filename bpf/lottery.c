@@ -1,0 +1,163 @@
+/* schedtap lottery: the lottery scheduler monitor's programs. Per task
+ * (TID) in an LRU hash that outlives the loader (pinned): runtime,
+ * switches, prio and the tickets it buys, and the CPUs it used since the
+ * dumpers' last sample. Exited tasks are kept (marked) until evicted, so a
+ * finished workload can still be dumped; a new task that reuses a PID
+ * starts from zero (sched_process_fork forgets the old one). */
+#include "lottery.h"
+#include "program.h"
+#include "task_slot.h"
+
+#define KEY_OFF (-4)
+#define VAL_OFF (-8 - (int)sizeof(struct lottery_task))
+
+/* The names are the pins' names too (src/lottery_pins.c). */
+#define TASKS_MAP { "lottery_tasks", BPF_MAP_TYPE_LRU_HASH, 4, sizeof(struct lottery_task), LOTTERY_MAX_TASKS, 0 }
+
+static const struct tap_map_def switch_maps[] = {
+	TASKS_MAP,
+	{ "lottery_full", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1, 0 },
+	{ "lottery_oncpu", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct oncpu_slot), 1, 0 },
+	{ "lottery_ticket", BPF_MAP_TYPE_ARRAY, 4, 4, LOTTERY_PRIOS, 0 },
+	{ "lottery_gen", BPF_MAP_TYPE_ARRAY, 4, 4, 1, 0 },
+};
+static const struct tap_map_def tasks_only[] = { TASKS_MAP };
+
+static const char *const switch_fields[] = {
+	"prev_pid", "prev_prio", "prev_comm", "next_pid", NULL
+};
+
+/* r9 = the task: tickets = ticket[prio], 0 past the table (a deadline
+ * task's prio is -1). */
+static void set_prio_tickets(struct asm_prog *p, const struct tap_build_ctx *ctx)
+{
+	asm_ld_field(p, ctx->fmt, R1, R6, "prev_prio");
+	asm_stx(p, BPF_W, R9, R1, LOT_OFF(prio));
+	asm_mov64_imm(p, R2, 0);
+	asm_stx(p, BPF_W, R9, R2, LOT_OFF(tickets));
+	asm_jmp_imm(p, BPF_JMP, BPF_JGE, R1, LOTTERY_PRIOS, "cpus");
+	asm_stx(p, BPF_W, FP, R1, KEY_OFF);
+	asm_ld_map_fd(p, R1, "lottery_ticket");
+	asm_mov64_reg(p, R2, FP);
+	asm_add64_imm(p, R2, KEY_OFF);
+	asm_call(p, BPF_FUNC_map_lookup_elem);
+	asm_jeq_imm(p, R0, 0, "cpus");
+	asm_ldx(p, BPF_W, R1, R0, 0);
+	asm_stx(p, BPF_W, R9, R1, LOT_OFF(tickets));
+}
+
+/* cpus |= 1 << cpu, starting a fresh set when the dumpers moved gen on. */
+static void mark_cpu(struct asm_prog *p)
+{
+	asm_label(p, "cpus");
+	asm_map_lookup_slot0(p, "lottery_gen", KEY_OFF, "comm");
+	asm_ldx(p, BPF_W, R1, R0, 0);
+	asm_ldx(p, BPF_W, R2, R9, LOT_OFF(gen));
+	asm_jmp_reg(p, BPF_JMP, BPF_JEQ, R1, R2, "set");
+	asm_comment(p, "a new sample period: forget the old CPU set");
+	asm_stx(p, BPF_W, R9, R1, LOT_OFF(gen));
+	asm_st(p, BPF_DW, R9, LOT_OFF(cpus), 0);
+	asm_label(p, "set");
+	asm_call(p, BPF_FUNC_get_smp_processor_id);
+	asm_stx(p, BPF_W, R9, R0, LOT_OFF(last_cpu));
+	asm_jmp_imm(p, BPF_JMP, BPF_JGT, R0, 63, "wide");
+	asm_mov64_imm(p, R1, 1);
+	asm_alu_reg(p, BPF_ALU64, BPF_LSH, R1, R0);
+	asm_ldx(p, BPF_DW, R2, R9, LOT_OFF(cpus));
+	asm_alu_reg(p, BPF_ALU64, BPF_OR, R2, R1);
+	asm_stx(p, BPF_DW, R9, R2, LOT_OFF(cpus));
+	asm_ja(p, "comm");
+	asm_label(p, "wide");
+	asm_ldx(p, BPF_W, R1, R9, LOT_OFF(flags));
+	asm_alu_imm(p, BPF_ALU64, BPF_OR, R1, LOTTERY_CPU_BEYOND_64);
+	asm_stx(p, BPF_W, R9, R1, LOT_OFF(flags));
+}
+
+static int build_switch(struct asm_prog *p, const struct tap_build_ctx *ctx)
+{
+	asm_mov64_reg(p, R6, R1);
+	asm_call(p, BPF_FUNC_ktime_get_ns);
+	asm_mov64_reg(p, R7, R0);
+	asm_map_lookup_slot0(p, "lottery_oncpu", KEY_OFF, "out");
+	asm_mov64_reg(p, R8, R0);
+	asm_comment(p, "--- prev: switched out (the idle task holds no tickets) ---");
+	asm_ld_field(p, ctx->fmt, R1, R6, "prev_pid");
+	asm_jeq_imm(p, R1, 0, "next");
+	task_slot(p, "lottery_tasks", "lottery_full", KEY_OFF, VAL_OFF,
+		  sizeof(struct lottery_task), "next");
+	task_add_slice(p, ctx->fmt, LOT_OFF(runtime_ns));
+	asm_inc_u64(p, R9, LOT_OFF(switches), R1, 0);
+	set_prio_tickets(p, ctx);
+	mark_cpu(p);
+	asm_label(p, "comm");
+	asm_copy_field(p, ctx->fmt, R9, LOT_OFF(comm), R6, "prev_comm", R1, LOTTERY_COMM_LEN);
+	asm_label(p, "next");
+	task_mark_oncpu(p, ctx->fmt);
+	asm_label(p, "out");
+	asm_return(p, 1);
+	return 0;
+}
+
+/* Mark, not delete: the exiting task still has its last switch-out to
+ * count, and its totals stay readable until the LRU needs the slot. A
+ * task that exits before it was ever switched out gets its slot here. */
+static int build_exit(struct asm_prog *p, const struct tap_build_ctx *ctx)
+{
+	asm_ld_field(p, ctx->fmt, R2, R1, "pid");
+	asm_stx(p, BPF_W, FP, R2, KEY_OFF);
+	asm_map_lookup_or_init(p, "lottery_tasks", KEY_OFF, VAL_OFF,
+			       sizeof(struct lottery_task), "out");
+	asm_st(p, BPF_W, R0, LOT_OFF(exited), 1);
+	asm_label(p, "out");
+	asm_return(p, 1);
+	return 0;
+}
+
+/* A new task may reuse the PID of one we still keep: start it afresh. */
+static int build_fork(struct asm_prog *p, const struct tap_build_ctx *ctx)
+{
+	asm_ld_field(p, ctx->fmt, R2, R1, "child_pid");
+	asm_stx(p, BPF_W, FP, R2, KEY_OFF);
+	asm_ld_map_fd(p, R1, "lottery_tasks");
+	asm_mov64_reg(p, R2, FP);
+	asm_add64_imm(p, R2, KEY_OFF);
+	asm_call(p, BPF_FUNC_map_delete_elem);
+	asm_return(p, 1);
+	return 0;
+}
+
+static const char *const exit_fields[] = { "pid", NULL };
+static const char *const fork_fields[] = { "child_pid", NULL };
+
+const struct tap_prog_def prog_lot_switch = {
+	.name = "tap_lot_switch",
+	.summary = "lottery: per-task runtime, switches, tickets, CPUs",
+	.tp_system = "sched",
+	.tp_event = "sched_switch",
+	.fields = switch_fields,
+	.maps = switch_maps,
+	.nmaps = TAP_ARRAY_SIZE(switch_maps),
+	.build = build_switch,
+};
+
+const struct tap_prog_def prog_lot_exit = {
+	.name = "tap_lot_exit",
+	.summary = "lottery: mark exited tasks",
+	.tp_system = "sched",
+	.tp_event = "sched_process_exit",
+	.fields = exit_fields,
+	.maps = tasks_only,
+	.nmaps = TAP_ARRAY_SIZE(tasks_only),
+	.build = build_exit,
+};
+
+const struct tap_prog_def prog_lot_fork = {
+	.name = "tap_lot_fork",
+	.summary = "lottery: a reused PID starts afresh",
+	.tp_system = "sched",
+	.tp_event = "sched_process_fork",
+	.fields = fork_fields,
+	.maps = tasks_only,
+	.nmaps = TAP_ARRAY_SIZE(tasks_only),
+	.build = build_fork,
+};

@@ -1,0 +1,156 @@
+/* schedtap lottery: the lottery scheduler monitor. `load` pins a
+ * sched_switch tracer that keeps per-task runtime, switches and
+ * nice-derived tickets; `dump` reads it (tables, CSV appended to a file,
+ * fairness against the tickets); `simulate` runs a lottery with the same
+ * tickets; `unload` removes it all. */
+#include <errno.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "commands.h"
+#include "lottery_cmd.h"
+#include "lottery_pins.h"
+#include "lottery_tickets.h"
+#include "msg.h"
+
+static const char help[] =
+	"usage: schedtap lottery load|dump|unload|simulate [options]\n\n"
+	"The lottery scheduler monitor. `load` pins a sched_switch tracer under\n"
+	BPFFS_ROOT "/schedtap/lottery that keeps counting with no process left:\n"
+	"per task (TID), CPU time, switches, and the lottery tickets its nice value\n"
+	"buys. `dump` reads it, `simulate` replays the same tickets as a real\n"
+	"lottery, `unload` detaches it and removes every pin.\n\n"
+	"  load [--tickets weight|linear] [--group NAME]\n"
+	"  dump [-i SECONDS] [-n COUNT] [-o FILE] [--share] [-p PID,...] [-c COMM]\n"
+	"  simulate [--from FILE | -d SECONDS] [--draws N] [-p PID,...]\n"
+	"  unload\n\n"
+	"'schedtap lottery COMMAND --help' for each one's options.\n";
+
+static const char load_help[] =
+	"usage: schedtap lottery load [--tickets weight|linear] [--group NAME]\n\n"
+	"Loads the lottery monitor and pins its programs, links and maps under\n"
+	LOTTERY_PIN_DIR " (mounting the BPF filesystem if needed),\n"
+	"prints what it pinned and exits: counting goes on until `unload`.\n"
+	"Loading again is harmless; a set pinned by an incompatible schedtap is\n"
+	"refused (unload it first).\n\n"
+	"Tickets come from nice:\n"
+	"  weight   CFS's own weights (default): nice 0 = 1024, each nice step\n"
+	"           about 1.25x (nice 5 = 335, nice 10 = 110), so a lottery's\n"
+	"           ideal share is exactly CFS's ideal share\n"
+	"  linear   20 - nice: nice -20 = 40 tickets ... nice 19 = 1\n"
+	"Real-time and deadline tasks hold no tickets (they are outside CFS).\n\n"
+	"options:\n"
+	"      --tickets MODE      weight (default) or linear\n"
+	"      --group NAME        make the maps readable by group NAME (0640;\n"
+	"                          default: root only, 0600); never world-readable\n"
+	"  -h, --help              this help\n";
+
+static int parse_group(const char *name, gid_t *gid)
+{
+	struct group *g = getgrnam(name);
+	long v;
+
+	if (g) {
+		*gid = g->gr_gid;
+		return 0;
+	}
+	if (cli_parse_long(name, 0, 0x7fffffff, &v))
+		return -ENOENT;
+	*gid = (gid_t)v;
+	return 0;
+}
+
+static int run_load(int argc, char **argv)
+{
+	enum { OPT_TICKETS = 0x200, OPT_GROUP };
+	static const struct option longopts[] = {
+		{ "help", no_argument, 0, 'h' },
+		{ "tickets", required_argument, 0, OPT_TICKETS },
+		{ "group", required_argument, 0, OPT_GROUP },
+		{ 0, 0, 0, 0 },
+	};
+	struct lottery_load_opts o = { LOTTERY_TICKETS_WEIGHT, (gid_t)-1, NULL };
+	struct cli_common cli;
+	int opt, err;
+
+	cli_init(&cli, "lottery load");
+	while ((opt = cli_next_opt(&cli, argc, argv, "h", longopts, load_help)) >= 0) {
+		if (opt == OPT_TICKETS && !lottery_ticket_mode_parse(optarg, &o.tickets))
+			continue;
+		if (opt == OPT_GROUP && !parse_group(optarg, &o.gid)) {
+			o.group = optarg;
+			continue;
+		}
+		return cli_usage_error(&cli, opt == OPT_GROUP ? "no group '%s'" :
+				       "bad option or ticket mode '%s' (weight, linear)",
+				       optarg ? optarg : ""), EXIT_USAGE;
+	}
+	if (opt == CLI_HELP)
+		return EXIT_OK;
+	if (opt == CLI_BAD)
+		return EXIT_USAGE;
+	if (optind < argc)
+		return cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]), EXIT_USAGE;
+	err = lottery_load(&o, stdout);
+	if (fflush(stdout) && err >= 0)
+		err = msg_errno(-EIO, "writing to stdout");
+	return err < 0 ? EXIT_RUNTIME : EXIT_OK;
+}
+
+static const char unload_help[] =
+	"usage: schedtap lottery unload\n\n"
+	"Detaches the lottery monitor and removes every pin under\n"
+	LOTTERY_PIN_DIR " (and " LOTTERY_PARENT " when nothing else is\n"
+	"in it). Works on a set pinned by any schedtap version. Says so when\n"
+	"nothing was loaded (exit 0).\n";
+
+static int run_unload(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	struct cli_common cli;
+	int opt, err;
+
+	cli_init(&cli, "lottery unload");
+	while ((opt = cli_next_opt(&cli, argc, argv, "h", longopts, unload_help)) >= 0)
+		return cli_usage_error(&cli, "unknown option"), EXIT_USAGE;
+	if (opt == CLI_HELP)
+		return EXIT_OK;
+	if (opt == CLI_BAD)
+		return EXIT_USAGE;
+	if (optind < argc)
+		return cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]), EXIT_USAGE;
+	err = lottery_unload(stdout);
+	if (fflush(stdout) && err >= 0)
+		err = msg_errno(-EIO, "writing to stdout");
+	return err < 0 ? EXIT_RUNTIME : EXIT_OK;
+}
+
+static const struct command lottery_cmds[] = {
+	{ "load", "load and pin the monitor", run_load },
+	{ "dump", "read it: tables, CSV rows appended to a file, shares", lottery_dump },
+	{ "simulate", "a lottery with the same tickets, against what CFS gave", lottery_simulate },
+	{ "unload", "detach it and remove every pin", run_unload },
+	{ NULL, NULL, NULL },
+};
+
+int cmd_lottery(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(help, stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		fputs(help, stdout);
+		return EXIT_OK;
+	}
+	for (const struct command *c = lottery_cmds; c->name; c++)
+		if (!strcmp(argv[1], c->name))
+			return c->run(argc - 1, argv + 1);
+	fprintf(stderr, "schedtap lottery: unknown command '%s'\n%s", argv[1], help);
+	return EXIT_USAGE;
+}
