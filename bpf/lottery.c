@@ -1,7 +1,10 @@
 /* schedtap lottery: the lottery scheduler monitor's programs. Per task
  * (TID) in an LRU hash that outlives the loader (pinned): runtime,
  * switches, prio and the tickets it buys, and the CPUs it used since the
- * dumpers' last sample. Exited tasks are kept (marked) until evicted, so a
+ * dumpers' last sample. Runtime is what the scheduler itself accounts
+ * (sched_stat_runtime, the deltas that sum to /proc/PID/schedstat): in a
+ * VM, wall-clock slices would also count the time the host stole, which
+ * is not CFS's to give. Exited tasks are kept (marked) until evicted, so a
  * finished workload can still be dumped; a new task that reuses a PID
  * starts from zero (sched_process_fork forgets the old one). */
 #include "lottery.h"
@@ -17,14 +20,17 @@
 static const struct tap_map_def switch_maps[] = {
 	TASKS_MAP,
 	{ "lottery_full", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1, 0 },
-	{ "lottery_oncpu", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct oncpu_slot), 1, 0 },
 	{ "lottery_ticket", BPF_MAP_TYPE_ARRAY, 4, 4, LOTTERY_PRIOS, 0 },
 	{ "lottery_gen", BPF_MAP_TYPE_ARRAY, 4, 4, 1, 0 },
 };
 static const struct tap_map_def tasks_only[] = { TASKS_MAP };
+static const struct tap_map_def runtime_maps[] = {
+	TASKS_MAP,
+	{ "lottery_full", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1, 0 },
+};
 
 static const char *const switch_fields[] = {
-	"prev_pid", "prev_prio", "prev_comm", "next_pid", NULL
+	"prev_pid", "prev_prio", "prev_comm", NULL
 };
 
 /* r9 = the task: tickets = ticket[prio], 0 past the table (a deadline
@@ -76,23 +82,35 @@ static void mark_cpu(struct asm_prog *p)
 static int build_switch(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
 	asm_mov64_reg(p, R6, R1);
-	asm_call(p, BPF_FUNC_ktime_get_ns);
-	asm_mov64_reg(p, R7, R0);
-	asm_map_lookup_slot0(p, "lottery_oncpu", KEY_OFF, "out");
-	asm_mov64_reg(p, R8, R0);
-	asm_comment(p, "--- prev: switched out (the idle task holds no tickets) ---");
+	asm_comment(p, "prev, switched out (the idle task holds no tickets)");
 	asm_ld_field(p, ctx->fmt, R1, R6, "prev_pid");
-	asm_jeq_imm(p, R1, 0, "next");
+	asm_jeq_imm(p, R1, 0, "out");
 	task_slot(p, "lottery_tasks", "lottery_full", KEY_OFF, VAL_OFF,
-		  sizeof(struct lottery_task), "next");
-	task_add_slice(p, ctx->fmt, LOT_OFF(runtime_ns));
+		  sizeof(struct lottery_task), "out");
 	asm_inc_u64(p, R9, LOT_OFF(switches), R1, 0);
 	set_prio_tickets(p, ctx);
 	mark_cpu(p);
 	asm_label(p, "comm");
 	asm_copy_field(p, ctx->fmt, R9, LOT_OFF(comm), R6, "prev_comm", R1, LOTTERY_COMM_LEN);
-	asm_label(p, "next");
-	task_mark_oncpu(p, ctx->fmt);
+	asm_label(p, "out");
+	asm_return(p, 1);
+	return 0;
+}
+
+/* The task on this CPU ran `runtime` ns more. Only this program writes
+ * runtime_ns, and only from the CPU the task is current on (under its
+ * run-queue lock): a plain add. */
+static int build_runtime(struct asm_prog *p, const struct tap_build_ctx *ctx)
+{
+	asm_mov64_reg(p, R6, R1);
+	asm_ld_field(p, ctx->fmt, R1, R6, "pid");
+	asm_jeq_imm(p, R1, 0, "out");
+	task_slot(p, "lottery_tasks", "lottery_full", KEY_OFF, VAL_OFF,
+		  sizeof(struct lottery_task), "out");
+	asm_ld_field(p, ctx->fmt, R1, R6, "runtime");
+	asm_ldx(p, BPF_DW, R2, R9, LOT_OFF(runtime_ns));
+	asm_add64_reg(p, R2, R1);
+	asm_stx(p, BPF_DW, R9, R2, LOT_OFF(runtime_ns));
 	asm_label(p, "out");
 	asm_return(p, 1);
 	return 0;
@@ -127,17 +145,29 @@ static int build_fork(struct asm_prog *p, const struct tap_build_ctx *ctx)
 }
 
 static const char *const exit_fields[] = { "pid", NULL };
+static const char *const runtime_fields[] = { "pid", "runtime", NULL };
 static const char *const fork_fields[] = { "child_pid", NULL };
 
 const struct tap_prog_def prog_lot_switch = {
 	.name = "tap_lot_switch",
-	.summary = "lottery: per-task runtime, switches, tickets, CPUs",
+	.summary = "lottery: per-task switches, tickets, CPUs",
 	.tp_system = "sched",
 	.tp_event = "sched_switch",
 	.fields = switch_fields,
 	.maps = switch_maps,
 	.nmaps = TAP_ARRAY_SIZE(switch_maps),
 	.build = build_switch,
+};
+
+const struct tap_prog_def prog_lot_runtime = {
+	.name = "tap_lot_runtime",
+	.summary = "lottery: per-task CPU time, as the scheduler accounts it",
+	.tp_system = "sched",
+	.tp_event = "sched_stat_runtime",
+	.fields = runtime_fields,
+	.maps = runtime_maps,
+	.nmaps = TAP_ARRAY_SIZE(runtime_maps),
+	.build = build_runtime,
 };
 
 const struct tap_prog_def prog_lot_exit = {

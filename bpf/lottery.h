@@ -19,7 +19,7 @@
 #define LOTTERY_CPU_BEYOND_64 0x1
 
 struct lottery_task {
-	uint64_t runtime_ns;	/* on-CPU time of finished slices */
+	uint64_t runtime_ns;	/* CPU time, as sched_stat_runtime reports it */
 	uint64_t switches;	/* switched out */
 	uint64_t cpus;		/* CPUs it ran on since sample `gen` (bit n = CPU n) */
 	uint32_t gen;		/* the dumpers' sample number cpus belongs to */

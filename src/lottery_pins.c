@@ -18,10 +18,10 @@
 #endif
 
 static const struct tap_prog_def *const lot_progs[] = {
-	&prog_lot_switch, &prog_lot_exit, &prog_lot_fork,
+	&prog_lot_switch, &prog_lot_runtime, &prog_lot_exit, &prog_lot_fork,
 };
 #define NPROGS ((int)(sizeof(lot_progs) / sizeof(lot_progs[0])))
-static const char *const prog_pin[NPROGS] = { "switch", "exit", "fork" };
+static const char *const prog_pin[NPROGS] = { "switch", "runtime", "exit", "fork" };
 
 /* What each map is pinned as, and who may read it: tasks and meta are
  * what `dump` reads (the --group's to read); gen is the sample counter
@@ -34,7 +34,6 @@ static const struct {
 	{ "lottery_gen", "gen", 0660 },
 	{ "lottery_full", "full", 0640 },
 	{ "lottery_ticket", "tickets", 0640 },
-	{ "lottery_oncpu", "oncpu", 0600 },
 };
 /* Where a load pins before renaming into place (bpffs allows no dots). */
 #define STALE_PREFIX "loading_"
@@ -140,7 +139,7 @@ static void print_loaded(FILE *out, const struct lottery_load_opts *o)
 		LOTTERY_PIN_DIR, LOTTERY_MAX_TASKS);
 	fprintf(out, "  %s/meta          layout %d, schedtap %s\n", LOTTERY_PIN_DIR,
 		LOTTERY_LAYOUT, SCHEDTAP_VERSION);
-	fprintf(out, "  (and gen, full, tickets, oncpu: the programs' own state)\n");
+	fprintf(out, "  (and gen, full, tickets: the programs' own state)\n");
 	fprintf(out, "tickets: %s; pins readable by %s\n", lottery_ticket_mode_name(o->tickets),
 		o->group ? o->group : "root only (0600)");
 	fprintf(out, "next: schedtap lottery dump; schedtap lottery unload when done\n");
