@@ -349,6 +349,50 @@ sub_latency() {
 		[ "$(wc -l < "$T/$n.out")" -ge 2 ] && pass "$n" || fail_run "$n" "bad CSV"
 }
 
+# schedtap lottery: load pins and exits while counting goes on; two
+# `workload cpu` at nice 0 and 10 on CPU 0 get shares near their tickets
+# (1024:110, 90.3%/9.7%); the CSV gets its header once; unload leaves
+# nothing under /sys/fs/bpf.
+sub_lottery() {
+	n=lottery_load
+	st "$n" lottery load || { fail_run "$n" "exit $rc"; return; }
+	grep -q "/sys/fs/bpf/schedtap/lottery/link_switch" "$T/$n.out" &&
+		[ -e /sys/fs/bpf/schedtap/lottery/tasks ] && pass "$n" || fail_run "$n" "nothing pinned"
+	n=lottery_load_twice
+	st "$n" lottery load && grep -q "already loaded" "$T/$n.out" && pass "$n" ||
+		fail_run "$n" "exit $rc, not 'already loaded'"
+	timeout -k 5 "$TO" "$ST" workload cpu --nice 0 --cpu 0 --duration 5 > "$T/lw0.out" 2>&1 &
+	w0=$!
+	timeout -k 5 "$TO" "$ST" workload cpu --nice 10 --cpu 0 --duration 5 > "$T/lw10.out" 2>&1 &
+	w10=$!
+	sleep 1
+	p0=$(awk '$1 == "cpu" { print $2 }' "$T/lw0.out")
+	p10=$(awk '$1 == "cpu" { print $2 }' "$T/lw10.out")
+	n=lottery_share
+	st "$n" lottery dump --share -p "$p0,$p10" -i 2 -n 1 --json
+	awk -v a="$p0" -v b="$p10" '
+		{ pid = $0; sub(/.*"pid":/, "", pid); sub(/,.*/, "", pid)
+		  t = $0; sub(/.*"tickets":/, "", t); sub(/,.*/, "", t)
+		  s = $0; sub(/.*"actual_pct":/, "", s); sub(/,.*/, "", s); s += 0 }
+		pid == a && t == 1024 && s > 80 && s < 99 { ok++ }
+		pid == b && t == 110 && s > 1 && s < 20 { ok++ }
+		END { exit ok != 2 }' "$T/$n.out" && grep -q '"jain_index"' "$T/$n.out" && pass "$n" ||
+		{ fail_run "$n" "exit $rc; want nice 0 ($p0) near 90% and nice 10 ($p10) near 10%"; detail "$T/lw0.out"; }
+	wait "$w0" "$w10"
+	n=lottery_csv
+	st "$n" lottery dump -o "$T/lottery.csv" && st "$n" lottery dump -o "$T/lottery.csv" &&
+		[ "$(grep -c '^timestamp_s,pid,runtime_ns,runtime_ms,switches,nice,tickets$' "$T/lottery.csv")" -eq 1 ] &&
+		[ "$(head -1 "$T/lottery.csv" | cut -c1-11)" = timestamp_s ] &&
+		awk -F, 'NR > 1 { rows++; if (NF != 7) bad++ } END { exit !(rows >= 2 && !bad) }' "$T/lottery.csv" &&
+		pass "$n" || { fail_run "$n" "exit $rc or a bad CSV"; detail "$T/lottery.csv"; }
+	n=lottery_unload
+	st "$n" lottery unload && grep -q "unloaded" "$T/$n.out" && [ ! -e /sys/fs/bpf/schedtap ] &&
+		pass "$n" || fail_run "$n" "exit $rc or pins left"
+	n=lottery_dump_unloaded
+	st "$n" lottery dump
+	[ $rc -eq 1 ] && grep -q "nothing loaded" "$T/$n.err" && pass "$n" || fail_run "$n" "exit $rc"
+}
+
 # Each listed subcommand answers --help.
 t_sub_help() {
 	st "$1_help" "$1" --help && [ -s "$T/$1_help.out" ] && pass "$1_help" ||
