@@ -208,17 +208,24 @@ static int append_csv(struct dump_run *r, const struct lot_snapshot *s)
 	return err;
 }
 
-/* Move the sample period on; returns the one that just ended. */
-static int next_gen(struct dump_run *r, uint32_t *ended)
+/* The sample period now running. Read before the snapshot, moved on
+ * after it: a task switched out in between still counts in this period,
+ * and nothing is lost but CPUs used in that gap and never again. */
+static int gen_now(struct dump_run *r, uint32_t *g)
 {
-	uint32_t key = 0, g;
-	int err = bpf_map_lookup(r->pin.gen_fd, &key, &g);
+	uint32_t key = 0;
+	int err = bpf_map_lookup(r->pin.gen_fd, &key, g);
 
-	if (!err) {
-		*ended = g;
-		g++;
-		err = bpf_map_update(r->pin.gen_fd, &key, &g, BPF_ANY);
-	}
+	return err ? msg_errno(err, "reading the sample counter") : 0;
+}
+
+static int gen_next(struct dump_run *r, uint32_t g)
+{
+	uint32_t key = 0;
+	int err;
+
+	g++;
+	err = bpf_map_update(r->pin.gen_fd, &key, &g, BPF_ANY);
 	return err ? msg_errno(err, "moving the sample counter on") : 0;
 }
 
@@ -246,11 +253,15 @@ static int sample(void *ctx, double iv)
 	uint32_t ended = 0;
 	int err;
 
-	if (r->share && (err = next_gen(r, &ended)))
+	if (r->share && (err = gen_now(r, &ended)))
 		return err;
 	err = lot_snapshot_read(r->pin.tasks_fd, r->pin.meta.max_tasks, &r->filter, &s);
 	if (err)
 		return msg_errno(err, "reading " LOTTERY_PIN_DIR "/tasks");
+	if (r->share && (err = gen_next(r, ended))) {
+		lot_snapshot_free(&s);
+		return err;
+	}
 	if (r->share) {
 		lot_snapshot_deltas(&s, &r->prev, ended);
 		lot_share_compute(s.rows, s.n, s.mono_ns - r->prev.mono_ns, r->min_share, &sum);
@@ -339,16 +350,18 @@ static int setup(struct dump_run *r)
 static int run(struct dump_run *r)
 {
 	struct cli_common loop = r->cli;
-	uint32_t ended;
+	uint32_t g;
 	int err;
 
 	if (r->share) {
-		if ((err = next_gen(r, &ended)))
+		if ((err = gen_now(r, &g)))
 			return err;
 		err = lot_snapshot_read(r->pin.tasks_fd, r->pin.meta.max_tasks, &r->filter,
 					&r->prev);
-		return err ? msg_errno(err, "reading " LOTTERY_PIN_DIR "/tasks")
-			   : cli_interval_loop(&loop, sample, r);
+		if (err)
+			return msg_errno(err, "reading " LOTTERY_PIN_DIR "/tasks");
+		err = gen_next(r, g);
+		return err ? err : cli_interval_loop(&loop, sample, r);
 	}
 	if ((err = sample(r, 0)) || loop.count == 1 || sig_stopped())
 		return err;
