@@ -145,6 +145,17 @@ int cli_next_opt(struct cli_common *c, int argc, char **argv, const char *shorto
 	return -1;
 }
 
+int cli_opts_done(const struct cli_common *c, int opt, int argc, char **argv)
+{
+	if (opt == CLI_HELP)
+		return EXIT_OK;
+	if (opt == CLI_BAD)
+		return EXIT_USAGE;
+	if (optind < argc)
+		return cli_usage_error(c, "unexpected argument '%s'", argv[optind]), EXIT_USAGE;
+	return -1;
+}
+
 int cli_interval_loop(const struct cli_common *c, int (*report)(void *ctx, double iv),
 		      void *ctx)
 {

@@ -64,6 +64,10 @@ enum { CLI_HELP = -2, CLI_BAD = -3 };
 int cli_next_opt(struct cli_common *c, int argc, char **argv, const char *shortopts,
 		 const struct option *longopts, const char *help);
 
+/* After the cli_next_opt loop of a command without positionals: EXIT_OK
+ * once help is printed, EXIT_USAGE after a usage error or a stray
+ * argument (reported), -1 to go on. */
+int cli_opts_done(const struct cli_common *c, int opt, int argc, char **argv);
 /* Every c->interval seconds until c->count reports or a stop signal:
  * report(ctx, seconds since the previous report). Returns its first
  * error, 0 otherwise. */

@@ -87,12 +87,8 @@ static int run_load(int argc, char **argv)
 				       "bad option or ticket mode '%s' (weight, linear)",
 				       optarg ? optarg : ""), EXIT_USAGE;
 	}
-	if (opt == CLI_HELP)
-		return EXIT_OK;
-	if (opt == CLI_BAD)
-		return EXIT_USAGE;
-	if (optind < argc)
-		return cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]), EXIT_USAGE;
+	if ((err = cli_opts_done(&cli, opt, argc, argv)) >= 0)
+		return err;
 	err = lottery_load(&o, stdout);
 	if (fflush(stdout) && err >= 0)
 		err = msg_errno(-EIO, "writing to stdout");
@@ -118,12 +114,8 @@ static int run_unload(int argc, char **argv)
 	cli_init(&cli, "lottery unload");
 	while ((opt = cli_next_opt(&cli, argc, argv, "h", longopts, unload_help)) >= 0)
 		return cli_usage_error(&cli, "unknown option"), EXIT_USAGE;
-	if (opt == CLI_HELP)
-		return EXIT_OK;
-	if (opt == CLI_BAD)
-		return EXIT_USAGE;
-	if (optind < argc)
-		return cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]), EXIT_USAGE;
+	if ((err = cli_opts_done(&cli, opt, argc, argv)) >= 0)
+		return err;
 	err = lottery_unload(stdout);
 	if (fflush(stdout) && err >= 0)
 		err = msg_errno(-EIO, "writing to stdout");
