@@ -1,0 +1,228 @@
+/* What the workload modes share: their common options, the stop protocol
+ * (see workload.h), pinning, busy work and the "ROLE TID" lines. */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include "msg.h"
+#include "sig.h"
+#include "workload.h"
+
+/* A day, as for intervals: longer is almost certainly a typo. */
+#define WL_MAX_DURATION 86400.0
+/* Longest single sleep: "until stopped" must not overflow a timespec. */
+#define WL_MAX_SLEEP_NS 3600000000000ull
+
+static int stop_flag;
+static int stop_pipe[2] = { -1, -1 };	/* readable once stopped */
+
+void wl_common_init(struct wl_common *c)
+{
+	c->duration_s = 0;
+	c->cpu = WL_NO_CPU;
+}
+
+static int parse_duration(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v) || v < 0 || v > WL_MAX_DURATION)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int wl_common_opt(const struct cli_common *cli, struct wl_common *c, int opt,
+		  const char *arg)
+{
+	switch (opt) {
+	case WL_OPT_DURATION:
+		if (parse_duration(arg, &c->duration_s))
+			return cli_usage_error(cli, "bad --duration '%s' (seconds, 0 to %g; 0 = until Ctrl-C)",
+					       arg, WL_MAX_DURATION);
+		return 1;
+	case WL_OPT_CPU:
+		if (cli_parse_long(arg, 0, CPU_SETSIZE - 1, &c->cpu))
+			return cli_usage_error(cli, "bad --cpu '%s' (a CPU number, 0 to %d)",
+					       arg, CPU_SETSIZE - 1);
+		return 1;
+	}
+	return 0;
+}
+
+int wl_threads_opt(const struct cli_common *cli, const char *arg, long *threads)
+{
+	if (cli_parse_long(arg, 1, WL_MAX_THREADS, threads))
+		return cli_usage_error(cli, "bad --threads '%s' (1 to %d)", arg, WL_MAX_THREADS);
+	return 0;
+}
+
+int wl_opts_done(const struct cli_common *cli, int opt, int argc, char **argv)
+{
+	if (opt == CLI_HELP)
+		return EXIT_OK;
+	if (opt == CLI_BAD)
+		return EXIT_USAGE;
+	if (optind < argc)
+		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]), EXIT_USAGE;
+	return -1;
+}
+
+int wl_setup(void)
+{
+	sig_setup();
+	if (pipe2(stop_pipe, O_CLOEXEC))
+		return msg_errno(-errno, "creating the workload's stop pipe");
+	return 0;
+}
+
+void wl_teardown(void)
+{
+	for (int i = 0; i < 2; i++) {
+		if (stop_pipe[i] >= 0)
+			close(stop_pipe[i]);
+		stop_pipe[i] = -1;
+	}
+}
+
+unsigned long long wl_deadline(const struct wl_common *c)
+{
+	if (c->duration_s <= 0)
+		return ~0ull;
+	return sig_now_ns() + (unsigned long long)(c->duration_s * 1e9);
+}
+
+int wl_pin(const struct wl_common *c)
+{
+	cpu_set_t set;
+	int err;
+
+	if (c->cpu == WL_NO_CPU)
+		return 0;
+	CPU_ZERO(&set);
+	CPU_SET((int)c->cpu, &set);
+	if (!sched_setaffinity(0, sizeof(set), &set))
+		return 0;
+	err = -errno;
+	msg_err("pinning to CPU %ld: %s", c->cpu, strerror(-err));
+	if (err == -EINVAL)
+		msg_err("CPU %ld is offline or outside this task's cpuset: see "
+			"/sys/devices/system/cpu/online", c->cpu);
+	return err;
+}
+
+void wl_stop(void)
+{
+	/* The flag first: whoever wakes on the pipe sees it set. Written
+	 * once, never read: the pipe stays readable for every later nap. */
+	if (__atomic_exchange_n(&stop_flag, 1, __ATOMIC_SEQ_CST))
+		return;
+	if (stop_pipe[1] >= 0 && write(stop_pipe[1], "x", 1) != 1)
+		msg_errno(-errno, "waking the workload's threads (they stop at their next check)");
+}
+
+int wl_stopping(void)
+{
+	return __atomic_load_n(&stop_flag, __ATOMIC_SEQ_CST);
+}
+
+static struct timespec ns_to_ts(unsigned long long ns)
+{
+	struct timespec ts;
+
+	if (ns > WL_MAX_SLEEP_NS)
+		ns = WL_MAX_SLEEP_NS;
+	ts.tv_sec = (time_t)(ns / 1000000000ull);
+	ts.tv_nsec = (long)(ns % 1000000000ull);
+	return ts;
+}
+
+int wl_poll_stop(void)
+{
+	sigset_t pending;
+
+	if (sig_stopped() || wl_stopping())
+		return 1;
+	if (sigpending(&pending) ||
+	    (!sigismember(&pending, SIGINT) && !sigismember(&pending, SIGTERM)))
+		return 0;
+	/* Pending: sig_sleep_until's ppoll opens the mask and takes it at
+	 * once, through the same handler as everywhere else. */
+	return sig_sleep_until(sig_now_ns() + 1000000000ull);
+}
+
+int wl_wait(unsigned long long deadline_ns)
+{
+	struct pollfd pfd = { .fd = stop_pipe[0], .events = POLLIN };
+
+	/* Each pass sleeps until the deadline, a signal or the pipe. */
+	for (;;) {
+		unsigned long long now = sig_now_ns();
+		struct timespec ts;
+
+		if (sig_stopped() || wl_stopping())
+			return 1;
+		if (now >= deadline_ns)
+			return wl_poll_stop();
+		ts = ns_to_ts(deadline_ns - now);
+		/* ppoll opens the stop signals only while asleep (as
+		 * sig_sleep_until does), and wakes on wl_stop's byte. */
+		ppoll(&pfd, 1, &ts, sig_run_mask());
+	}
+}
+
+int wl_nap(unsigned long long ns)
+{
+	struct pollfd pfd = { .fd = stop_pipe[0], .events = POLLIN };
+	struct timespec ts = ns_to_ts(ns);
+
+	if (wl_stopping())
+		return 1;
+	ppoll(&pfd, 1, &ts, NULL);
+	return wl_stopping();
+}
+
+void wl_spin(void)
+{
+	/* volatile: the compiler must not fold the loop away. */
+	for (volatile unsigned int i = 0; i < 10000; i++)
+		;
+}
+
+unsigned long long wl_clock_ns(clockid_t c)
+{
+	struct timespec ts;
+
+	clock_gettime(c, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec;
+}
+
+pid_t wl_gettid(void)
+{
+	return (pid_t)syscall(SYS_gettid);
+}
+
+int wl_print_tid(const char *role, pid_t tid)
+{
+	int err = 0;
+
+	flockfile(stdout);
+	errno = 0;
+	if (printf("%s %d\n", role, (int)tid) < 0 || fflush(stdout))
+		err = errno ? -errno : -EIO;
+	funlockfile(stdout);
+	if (err)
+		msg_err("writing \"%s %d\" to stdout: %s (was it closed?)", role, (int)tid,
+			strerror(-err));
+	return err;
+}
