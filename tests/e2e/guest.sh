@@ -310,12 +310,25 @@ sub_runqlat() {
 		"$T/$n.out" && pass "$n" || fail_run "$n" "no histogram object"
 }
 
-# schedtap workload inversion: three SCHED_FIFO threads; prints their TIDs.
+# schedtap workload: each mode prints its TIDs (and counts) and ends on time.
 sub_workload() {
 	n=workload_inversion
 	st "$n" workload inversion --spin-ms 50 || { fail_run "$n" "exit $rc"; return; }
 	grep -qE '^L [0-9]+$' "$T/$n.out" && grep -qE '^M [0-9]+$' "$T/$n.out" &&
 		grep -qE '^H [0-9]+$' "$T/$n.out" && pass "$n" || fail_run "$n" "no L, M, H TIDs"
+	n=workload_cpu
+	st "$n" workload cpu --nice 3 --threads 2 --duration 1 &&
+		[ "$(grep -cE '^cpu [0-9]+$' "$T/$n.out")" -eq 2 ] && pass "$n" || fail_run "$n" "exit $rc, not two 'cpu TID'"
+	n=workload_pingpong
+	st "$n" workload pingpong --duration 1 && grep -qE '^ping [0-9]+$' "$T/$n.out" &&
+		grep -qE '^pong [0-9]+$' "$T/$n.out" && grep -qE '^round_trips [1-9][0-9]*$' "$T/$n.out" &&
+		pass "$n" || fail_run "$n" "exit $rc, no ping, pong and round trips"
+	n=workload_burst
+	st "$n" workload burst --on 10 --off 10 --duration 1 && grep -qE '^burst [0-9]+$' "$T/$n.out" &&
+		pass "$n" || fail_run "$n" "exit $rc, no 'burst TID'"
+	n=workload_fork
+	st "$n" workload fork --rate 50 --duration 1 && grep -qE '^fork [0-9]+$' "$T/$n.out" &&
+		grep -qE '^forks [1-9][0-9]*$' "$T/$n.out" && pass "$n" || fail_run "$n" "exit $rc, no forks"
 }
 
 # schedtap inversion finds the workload's inversion: H, L and M by TID.
