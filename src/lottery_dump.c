@@ -2,6 +2,7 @@
  * CSV rows appended to a file, and with --share each task's share of
  * CPU against the share its tickets buy. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -299,7 +300,7 @@ static int parse(struct dump_run *r, int argc, char **argv)
 	r->cli.count = -1;
 	while ((opt = cli_next_opt(&r->cli, argc, argv, CLI_COMMON_SHORT "n:p:c:", longopts,
 				   help)) >= 0) {
-		if ((opt == 'n' && !cli_parse_long(optarg, 1, 1L << 40, &r->cli.count)) ||
+		if ((opt == 'n' && !cli_parse_long(optarg, 1, LONG_MAX, &r->cli.count)) ||
 		    (opt == 'p' && !lot_filter_pids(&r->filter, optarg)) ||
 		    (opt == OPT_MIN && !cli_parse_seconds(optarg, &pct) && pct <= 100))
 			continue;

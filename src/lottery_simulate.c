@@ -1,6 +1,7 @@
 /* schedtap lottery simulate: a lottery scheduler in user space, given the
  * tickets and CPU shares of a dump (a CSV file or the live map). */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -312,7 +313,7 @@ static int parse(struct sim_run *r, int argc, char **argv)
 		    (opt == OPT_MIN && !cli_parse_seconds(optarg, &pct) && pct <= 100))
 			continue;
 		if ((opt == OPT_DRAWS || opt == OPT_SEED) &&
-		    !cli_parse_long(optarg, opt == OPT_DRAWS, 1L << 40, &v)) {
+		    !cli_parse_long(optarg, opt == OPT_DRAWS, LONG_MAX, &v)) {
 			*(opt == OPT_DRAWS ? &r->draws : &r->seed) = (uint64_t)v;
 			continue;
 		}

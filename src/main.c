@@ -18,7 +18,7 @@ const struct command commands[] = {
 	{ "latency", "per-task scheduling delay, as perf sched latency prints it", cmd_latency },
 	{ "inversion", "priority inversions: runnable, futex-blocked, and PI boosts", cmd_inversion },
 	{ "lottery", "lottery scheduler monitor: pinned load/dump/unload, shares, simulate", cmd_lottery },
-	{ "workload", "test workloads (inversion: the three-thread SCHED_FIFO case)", cmd_workload },
+	{ "workload", "test workloads: cpu, pingpong, burst, fork, inversion", cmd_workload },
 	{ NULL, NULL, NULL },
 };
 

@@ -67,17 +67,6 @@ int wl_threads_opt(const struct cli_common *cli, const char *arg, long *threads)
 	return 0;
 }
 
-int wl_opts_done(const struct cli_common *cli, int opt, int argc, char **argv)
-{
-	if (opt == CLI_HELP)
-		return EXIT_OK;
-	if (opt == CLI_BAD)
-		return EXIT_USAGE;
-	if (optind < argc)
-		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]), EXIT_USAGE;
-	return -1;
-}
-
 int wl_setup(void)
 {
 	sig_setup();

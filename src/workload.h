@@ -49,9 +49,6 @@ void wl_common_init(struct wl_common *c);
 int wl_common_opt(const struct cli_common *cli, struct wl_common *c, int opt,
 		  const char *arg);
 int wl_threads_opt(const struct cli_common *cli, const char *arg, long *threads);
-/* The usual end of option parsing: EXIT_OK after --help, EXIT_USAGE after
- * a usage error or a stray argument, -1 to go on. */
-int wl_opts_done(const struct cli_common *cli, int opt, int argc, char **argv);
 
 /* sig_setup, and the stop pipe that wakes nappers. 0 or -errno (reported). */
 int wl_setup(void);

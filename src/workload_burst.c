@@ -102,7 +102,7 @@ static int burst_parse(int argc, char **argv, struct cli_common *cli, struct wl_
 		if (bad)
 			return EXIT_USAGE;
 	}
-	if ((h = wl_opts_done(cli, opt, argc, argv)) >= 0)
+	if ((h = cli_opts_done(cli, opt, argc, argv)) >= 0)
 		return h;
 	if (!b->on_ms || !b->off_ms)
 		return cli_usage_error(cli, "%s is required (milliseconds %s per period)",

@@ -135,7 +135,7 @@ static int cpu_parse(int argc, char **argv, struct cli_common *cli, struct wl_co
 			return cli_usage_error(cli, "unknown option"), EXIT_USAGE;
 		}
 	}
-	return wl_opts_done(cli, opt, argc, argv);
+	return cli_opts_done(cli, opt, argc, argv);
 }
 
 int workload_cpu(int argc, char **argv)

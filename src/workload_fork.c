@@ -97,7 +97,7 @@ static int fork_parse(int argc, char **argv, struct cli_common *cli, struct wl_c
 			return cli_usage_error(cli, "unknown option"), EXIT_USAGE;
 		}
 	}
-	return wl_opts_done(cli, opt, argc, argv);
+	return cli_opts_done(cli, opt, argc, argv);
 }
 
 int workload_fork(int argc, char **argv)

@@ -126,7 +126,7 @@ static int pp_parse(int argc, char **argv, struct cli_common *cli, struct wl_com
 			return cli_usage_error(cli, "bad --count '%s' (round trips, 0 or more; 0 = no limit)",
 					       optarg), EXIT_USAGE;
 	}
-	return wl_opts_done(cli, opt, argc, argv);
+	return cli_opts_done(cli, opt, argc, argv);
 }
 
 /* Both threads, or none: with ping alone, nothing would answer it. Either
