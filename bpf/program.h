@@ -37,6 +37,7 @@ extern const struct tap_prog_def *const tap_programs[];
 
 extern const struct tap_prog_def prog_cpu_switches;
 extern const struct tap_prog_def prog_top_switch;
+extern const struct tap_prog_def prog_top_runtime;
 extern const struct tap_prog_def prog_top_migrate;
 extern const struct tap_prog_def prog_top_free;
 extern const struct tap_prog_def prog_trace_switch;

@@ -6,6 +6,7 @@
 const struct tap_prog_def *const tap_programs[] = {
 	&prog_cpu_switches,
 	&prog_top_switch,
+	&prog_top_runtime,
 	&prog_top_migrate,
 	&prog_top_free,
 	&prog_trace_switch,

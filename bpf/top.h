@@ -12,7 +12,7 @@
 #define TOP_CPU_BEYOND_64 0x1	/* ran on a CPU the 64-bit mask cannot show */
 
 struct top_task {
-	uint64_t runtime_ns;	/* on-CPU time of finished slices */
+	uint64_t runtime_ns;	/* on-CPU time (see top_params) */
 	uint64_t reserved;
 	uint64_t switches;	/* switched out */
 	uint64_t voluntary;	/* ... asleep (S, D, ...) */
@@ -24,6 +24,14 @@ struct top_task {
 	int32_t prio;
 	uint32_t flags;
 	char comm[TOP_COMM_LEN];
+};
+
+/* How CPU time is counted, chosen at run time. */
+struct top_params {
+	/* Time each slice with bpf_ktime_get_ns at sched_switch, where
+	 * sched_stat_runtime counts CFS tasks only (before 6.8); otherwise
+	 * the tap_top_runtime program adds the scheduler's own deltas. */
+	int slice_timing;
 };
 
 #define TOP_OFF(f) ((int16_t)offsetof(struct top_task, f))

@@ -1,5 +1,6 @@
-/* schedtap top, sched_switch: per-task CPU time, switches (voluntary or
- * not, from prev_state), CPUs used, priority and name. */
+/* schedtap top, sched_switch: per-task switches (voluntary or not, from
+ * prev_state), CPUs used, priority and name; CPU time too where
+ * sched_stat_runtime cannot give it (top_params.slice_timing). */
 #include "program.h"
 #include "sched_state.h"
 #include "task_slot.h"
@@ -18,7 +19,14 @@ static const char *const fields[] = {
 	"prev_pid", "prev_prio", "prev_state", "prev_comm", "next_pid", NULL
 };
 
-/* r6 ctx, r7 now, r8 this CPU's top_oncpu slot; r9 the task. */
+static const struct top_params defaults;
+
+static const struct top_params *params(const struct tap_build_ctx *ctx)
+{
+	return ctx->params ? ctx->params : &defaults;
+}
+
+/* r6 ctx, r9 the task; with slice timing r7 now, r8 this CPU's top_oncpu. */
 static void switch_out(struct asm_prog *p, const struct tap_build_ctx *ctx,
 		       const struct sched_state *st)
 {
@@ -26,7 +34,8 @@ static void switch_out(struct asm_prog *p, const struct tap_build_ctx *ctx,
 	asm_ld_field(p, ctx->fmt, R1, R6, "prev_pid");
 	asm_jeq_imm(p, R1, 0, "next");
 	task_slot(p, "tasks", "top_full", KEY_OFF, VAL_OFF, sizeof(struct top_task), "next");
-	task_add_slice(p, ctx->fmt, TOP_OFF(runtime_ns));
+	if (params(ctx)->slice_timing)
+		task_add_slice(p, ctx->fmt, TOP_OFF(runtime_ns));
 	asm_inc_u64(p, R9, TOP_OFF(switches), R1, 0);
 	asm_ld_field(p, ctx->fmt, R1, R6, "prev_state");
 	asm_comment(p, "asleep (voluntary) unless no sleep bit is set (R, R+); "
@@ -74,13 +83,17 @@ static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 		asm_comment(p, "prev_state print fmt not understood: "
 			    "any state bit but the preemption marker means asleep");
 	asm_mov64_reg(p, R6, R1);
-	asm_call(p, BPF_FUNC_ktime_get_ns);
-	asm_mov64_reg(p, R7, R0);
-	asm_map_lookup_slot0(p, "top_oncpu", KEY_OFF, "out");
-	asm_mov64_reg(p, R8, R0);
+	if (params(ctx)->slice_timing) {
+		asm_comment(p, "slice timing: sched_stat_runtime counts CFS tasks only");
+		asm_call(p, BPF_FUNC_ktime_get_ns);
+		asm_mov64_reg(p, R7, R0);
+		asm_map_lookup_slot0(p, "top_oncpu", KEY_OFF, "out");
+		asm_mov64_reg(p, R8, R0);
+	}
 	switch_out(p, ctx, &st);
 	asm_label(p, "next");
-	task_mark_oncpu(p, ctx->fmt);
+	if (params(ctx)->slice_timing)
+		task_mark_oncpu(p, ctx->fmt);
 	asm_label(p, "out");
 	asm_return(p, 1);
 	return 0;
@@ -88,7 +101,7 @@ static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 
 const struct tap_prog_def prog_top_switch = {
 	.name = "tap_top_switch",
-	.summary = "per-task CPU time and switches",
+	.summary = "per-task switches, CPUs and priority (and slices, if timed)",
 	.tp_system = "sched",
 	.tp_event = "sched_switch",
 	.fields = fields,

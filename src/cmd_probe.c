@@ -120,6 +120,9 @@ static void probe_paths(struct probe *p)
 	path_item(p, "batch_ops", feat_batch_ops(), "FORCE_NO_BATCH", "BPF_MAP_LOOKUP_BATCH",
 		  " missing (kernel < 5.6)", "read maps with get_next_key");
 	item(p, "atomics", feat_atomics(), NULL, "BPF_ATOMIC with fetch (5.12+)");
+	path_item(p, "stat_runtime", feat_runtime_all_classes(), "FORCE_SLICE_TIMING",
+		  "sched_stat_runtime counts every scheduling class",
+		  ": CFS tasks only (kernel < 6.8)", "top times slices at each switch");
 }
 
 static void probe_helpers(struct probe *p)

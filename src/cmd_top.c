@@ -26,7 +26,9 @@ static const char help[] =
 	"voluntary (went to sleep) and involuntary (preempted, still runnable)\n"
 	"switches, migrations, the CPUs it ran on, last CPU, priority and nice,\n"
 	"over each interval, busiest first. Kept in the kernel by sched_switch,\n"
-	"sched_migrate_task and sched_process_free programs.\n\n"
+	"sched_stat_runtime (CPU time), sched_migrate_task and sched_process_free\n"
+	"programs. Where sched_stat_runtime counts CFS tasks only (kernel < 6.8),\n"
+	"CPU time is the sum of the slices timed at each switch instead.\n\n"
 	"options:\n"
 	"  -p, --pid PID           only this task or process\n"
 	"  -c, --comm NAME         only tasks with this name\n"
@@ -87,6 +89,7 @@ struct top_run {
 	int said_full, said_next_key;
 	const struct tap_obj *obj;
 	int ncpus;
+	struct top_params prog;
 };
 
 static int cmp_rows(const void *a, const void *b, void *ctx)
@@ -203,23 +206,38 @@ static int take_entry(void *ctx, const void *key, const void *value)
 	return task_table_update(&t->table, *(const uint32_t *)key, value);
 }
 
+/* With slice timing, a slice still running is counted up to the sample
+ * from who went in on each CPU, and when, read after the task map and
+ * after taking the time: the map holds at least that much of it by the
+ * next sample, so totals only ever grow. (sched_stat_runtime instead
+ * reports a running task at every tick.) */
+static int add_running(struct top_run *t, const struct tap_obj *obj, int ncpus)
+{
+	struct oncpu_slot *oncpu = calloc((size_t)ncpus, sizeof(*oncpu));
+
+	if (!oncpu)
+		return -ENOMEM;
+	t->now_ns = sig_now_ns();
+	if (bpf_map_lookup(tap_map_fd(obj, "top_oncpu"), &(uint32_t){ 0 }, oncpu))
+		memset(oncpu, 0, sizeof(*oncpu) * (size_t)ncpus);
+	for (int i = 0; i < ncpus; i++)
+		task_table_add_running(&t->table, oncpu[i].pid, oncpu[i].start_ns, t->now_ns);
+	free(oncpu);
+	return 0;
+}
+
 static int sample(struct top_run *t, const struct tap_obj *obj, int ncpus)
 {
 	uint64_t *full = calloc((size_t)ncpus, sizeof(*full));
-	struct oncpu_slot *oncpu = calloc((size_t)ncpus, sizeof(*oncpu));
 	int r;
 
-	if (!full || !oncpu) {
-		free(full);
-		free(oncpu);
+	if (!full)
 		return -ENOMEM;
-	}
 	task_table_begin(&t->table);
 	r = map_for_each(tap_map_fd(obj, "tasks"), 4, sizeof(struct top_task),
 			 TOP_MAX_TASKS, take_entry, t, &t->read_mode);
 	if (r < 0) {
 		free(full);
-		free(oncpu);
 		return msg_errno(r, "reading the task map");
 	}
 	if (t->read_mode == MAP_READ_NEXT_KEY)
@@ -227,17 +245,11 @@ static int sample(struct top_run *t, const struct tap_obj *obj, int ncpus)
 			       "task map with get_next_key",
 			       feat_forced("FORCE_NO_BATCH") ? "forced by SCHEDTAP_FORCE_NO_BATCH"
 							     : "kernel < 5.6");
-	/* Who runs where, read after the task map and after taking the time
-	 * of the sample: a running slice is counted up to that time, and the
-	 * map holds at least that much of it by the next sample, so totals
-	 * only ever grow. */
-	t->now_ns = sig_now_ns();
-	if (bpf_map_lookup(tap_map_fd(obj, "top_oncpu"), &(uint32_t){ 0 }, oncpu))
-		memset(oncpu, 0, sizeof(*oncpu) * (size_t)ncpus);
 	task_table_sort(&t->table);
-	for (int i = 0; i < ncpus; i++)
-		task_table_add_running(&t->table, oncpu[i].pid, oncpu[i].start_ns, t->now_ns);
-	free(oncpu);
+	if (t->prog.slice_timing && add_running(t, obj, ncpus)) {
+		free(full);
+		return -ENOMEM;
+	}
 	/* Per-CPU miss counter: any non-zero slot means the map filled. */
 	t->full_prev = 0;
 	if (!map_read_percpu_u64(tap_map_fd(obj, "top_full"), 0, full, ncpus))
@@ -344,10 +356,29 @@ static int parse(struct top_opts *o, int argc, char **argv)
 	return cli_positional(&o->cli, argc, argv, optind);
 }
 
+/* CPU time from sched_stat_runtime where it covers every class; else
+ * timed slices (and no runtime program). */
+static int choose_programs(struct top_run *t, const struct tap_prog_def **progs)
+{
+	int n = 0;
+
+	t->prog.slice_timing = !feat_runtime_all_classes();
+	if (t->prog.slice_timing)
+		feat_note_once(&(int){ 0 }, "%s: CPU time is timed at each switch",
+			       feat_forced("FORCE_SLICE_TIMING")
+				       ? "forced by SCHEDTAP_FORCE_SLICE_TIMING"
+				       : "sched_stat_runtime counts CFS tasks only (kernel < 6.8)");
+	progs[n++] = &prog_top_switch;
+	if (!t->prog.slice_timing)
+		progs[n++] = &prog_top_runtime;
+	progs[n++] = &prog_top_migrate;
+	progs[n++] = &prog_top_free;
+	return n;
+}
+
 int cmd_top(int argc, char **argv)
 {
-	const struct tap_prog_def *progs[] = { &prog_top_switch, &prog_top_migrate,
-					       &prog_top_free };
+	const struct tap_prog_def *progs[4];
 	static int cpu_ids[MAX_CPUS];
 	struct top_opts o;
 	struct top_run t;
@@ -363,7 +394,7 @@ int cmd_top(int argc, char **argv)
 	t.opt = &o;
 	task_table_init(&t.table);
 	sig_setup();
-	err = tap_obj_open(&obj, progs, 3, NULL);
+	err = tap_obj_open(&obj, progs, choose_programs(&t, progs), &t.prog);
 	if (!err && o.cli.dump) {
 		tap_obj_dump(&obj, stdout);
 		goto out;

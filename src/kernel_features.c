@@ -8,6 +8,7 @@
 #include "asm.h"
 #include "bpf_sys.h"
 #include "kernel_features.h"
+#include "tracefs.h"
 
 /* bpf_ktime_get_coarse_ns arrived in 5.11 together with memcg-based
  * accounting of BPF memory; its presence is the signal libbpf uses too. */
@@ -205,6 +206,28 @@ int feat_btf(void)
 	if (feat_forced("FORCE_NO_BTF"))
 		return 0;
 	return access("/sys/kernel/btf/vmlinux", R_OK) == 0;
+}
+
+int feat_runtime_all_classes(void)
+{
+	static int cached = UNKNOWN;
+	struct tp_format fmt;
+	char tracefs[256];
+	int mounted;
+
+	if (feat_forced("FORCE_SLICE_TIMING"))
+		return 0;
+	if (cached != UNKNOWN)
+		return cached;
+	if (tracefs_find(tracefs, sizeof(tracefs), &mounted) ||
+	    tracefs_format_load(tracefs, "sched", "sched_stat_runtime", &fmt))
+		return cached = 0;
+	/* The event lost its CFS-only vruntime field in the change that made
+	 * every class report through it (6.8); the fields are the signal. */
+	cached = tracefs_field(&fmt, "pid") && tracefs_field(&fmt, "runtime") &&
+		 !tracefs_field(&fmt, "vruntime");
+	tracefs_format_free(&fmt);
+	return cached;
 }
 
 int feat_memcg_accounting(void)

@@ -30,6 +30,9 @@ int feat_batch_ops(void);
 /* /sys/kernel/btf/vmlinux; forced off by SCHEDTAP_FORCE_NO_BTF. schedtap
  * never needs BTF: offsets come from tracefs. */
 int feat_btf(void);
+/* sched:sched_stat_runtime reports CPU time for every scheduling class
+ * (6.8+), not CFS tasks only; forced off by SCHEDTAP_FORCE_SLICE_TIMING. */
+int feat_runtime_all_classes(void);
 /* BPF memory charged to the memory cgroup (5.11+), not RLIMIT_MEMLOCK. */
 int feat_memcg_accounting(void);
 /* Raise RLIMIT_MEMLOCK on kernels that still charge it. 0 or -errno. */

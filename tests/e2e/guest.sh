@@ -260,6 +260,19 @@ sub_top() {
 	SCHEDTAP_FORCE_NO_BATCH=1 st "$n" top --csv 0.5 1 || { fail_run "$n" "exit $rc"; return; }
 	head -1 "$T/$n.out" | grep -q '^timestamp_s,interval_s,tid,pid,comm,' &&
 		[ "$(wc -l < "$T/$n.out")" -gt 2 ] && pass "$n" || fail_run "$n" "no CSV rows"
+
+	# CPU time from sched_stat_runtime where the event no longer has the
+	# CFS-only vruntime field (6.8+), else from timed slices, with a note.
+	n=top_clock
+	st "$n" top --dump || { fail_run "$n" "exit $rc"; return; }
+	f=$(awk '$3 == "tracefs" { print $2; exit }' /proc/mounts)/events/sched/sched_stat_runtime/format
+	if grep -q 'vruntime;' "$f"; then
+		! grep -q tap_top_runtime "$T/$n.out" && grep -q 'CFS tasks only' "$T/$n.err" &&
+			pass "$n" || fail_run "$n" "CFS-only sched_stat_runtime, yet no slice timing"
+	else
+		grep -q '^; program tap_top_runtime' "$T/$n.out" && [ ! -s "$T/$n.err" ] &&
+			pass "$n" || fail_run "$n" "sched_stat_runtime counts every class, yet not used"
+	fi
 }
 
 # schedtap trace: switch records from the ring buffer and, forced, from
