@@ -1,5 +1,4 @@
 #include <errno.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "cli.h"
+#include "decimal.h"
 #include "msg.h"
 #include "sig.h"
 
@@ -36,13 +36,9 @@ int cli_usage_error(const struct cli_common *c, const char *fmt, ...)
 
 int cli_parse_seconds(const char *s, double *out)
 {
-	char *end;
 	double v;
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !isfinite(v) || v < MIN_INTERVAL ||
-	    v > MAX_INTERVAL)
+	if (decimal_parse(s, strlen(s), &v) || v < MIN_INTERVAL || v > MAX_INTERVAL)
 		return -1;
 	*out = v;
 	return 0;

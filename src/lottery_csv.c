@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include "decimal.h"
 #include "lottery_csv.h"
 
 #define MAX_LINE 256
@@ -27,22 +28,6 @@ static int parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out)
 		return -EINVAL;
 	*out = v;
 	return 0;
-}
-
-/* Seconds as written by dump: digits, optionally a point and digits. */
-static int parse_seconds(const char *s, size_t len, double *out)
-{
-	char buf[40], *end;
-
-	if (!len || len >= sizeof(buf) || s[0] == '-' || s[0] == '+')
-		return -EINVAL;
-	memcpy(buf, s, len);
-	buf[len] = 0;
-	for (size_t i = 0; i < len; i++)
-		if ((buf[i] < '0' || buf[i] > '9') && buf[i] != '.')
-			return -EINVAL;
-	*out = strtod(buf, &end);
-	return *end ? -EINVAL : 0;
 }
 
 static int parse_nice(const char *s, size_t len, struct lot_csv_row *r)
@@ -82,10 +67,10 @@ int lot_csv_parse_row(const char *line, struct lot_csv_row *row)
 	if (n != 7)
 		return -EINVAL;
 	memset(row, 0, sizeof(*row));
-	if (parse_seconds(f[0], len[0], &row->ts) ||
+	if (decimal_parse(f[0], len[0], &row->ts) ||
 	    parse_u64(f[1], len[1], UINT32_MAX, &pid) ||
 	    parse_u64(f[2], len[2], UINT64_MAX, &row->runtime_ns) ||
-	    parse_seconds(f[3], len[3], &(double){ 0 }) ||
+	    decimal_parse(f[3], len[3], &(double){ 0 }) ||
 	    parse_u64(f[4], len[4], UINT64_MAX, &row->switches) ||
 	    parse_nice(f[5], len[5], row) ||
 	    parse_u64(f[6], len[6], UINT32_MAX, &tickets))

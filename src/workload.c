@@ -2,7 +2,6 @@
  * (see workload.h), pinning, busy work and the "ROLE TID" lines. */
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -11,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/syscall.h>
+#include "decimal.h"
 #include "msg.h"
 #include "sig.h"
 #include "workload.h"
@@ -31,12 +31,9 @@ void wl_common_init(struct wl_common *c)
 
 static int parse_duration(const char *s, double *out)
 {
-	char *end;
 	double v;
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !isfinite(v) || v < 0 || v > WL_MAX_DURATION)
+	if (decimal_parse(s, strlen(s), &v) || v > WL_MAX_DURATION)
 		return -1;
 	*out = v;
 	return 0;
