@@ -81,9 +81,10 @@ deps:
 unit: $(BUILD)/unit-tests
 
 # Everything CI runs: unit, oracle, verifier, integration and the QEMU
-# end-to-end suite (which boots the aarch64 build too).
+# end-to-end suite (which boots the aarch64 build too). armhf is built
+# (so 32-bit breakage fails CI) though no guest boots it yet.
 test: deps all unit $(BUILD)/itest
-	@$(MAKE) --no-print-directory cross-aarch64
+	@$(MAKE) --no-print-directory cross
 	@tests/run.sh
 
 clean:
