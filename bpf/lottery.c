@@ -97,22 +97,11 @@ static int build_switch(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	return 0;
 }
 
-/* The task on this CPU ran `runtime` ns more. Only this program writes
- * runtime_ns, and only from the CPU the task is current on (under its
- * run-queue lock): a plain add. */
+/* The task ran `runtime` ns more (the scheduler's own accounting). */
 static int build_runtime(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
-	asm_mov64_reg(p, R6, R1);
-	asm_ld_field(p, ctx->fmt, R1, R6, "pid");
-	asm_jeq_imm(p, R1, 0, "out");
-	task_slot(p, "lottery_tasks", "lottery_full", KEY_OFF, VAL_OFF,
-		  sizeof(struct lottery_task), "out");
-	asm_ld_field(p, ctx->fmt, R1, R6, "runtime");
-	asm_ldx(p, BPF_DW, R2, R9, LOT_OFF(runtime_ns));
-	asm_add64_reg(p, R2, R1);
-	asm_stx(p, BPF_DW, R9, R2, LOT_OFF(runtime_ns));
-	asm_label(p, "out");
-	asm_return(p, 1);
+	task_stat_runtime(p, ctx->fmt, "lottery_tasks", "lottery_full", KEY_OFF, VAL_OFF,
+			  sizeof(struct lottery_task), LOT_OFF(runtime_ns));
 	return 0;
 }
 

@@ -19,6 +19,26 @@ void task_slot(struct asm_prog *p, const char *map, const char *full_map,
 	asm_label(p, ok);
 }
 
+/* A task's runtime is only updated under its run-queue's lock (it is that
+ * queue's current task), so a plain add does not race with itself. */
+void task_stat_runtime(struct asm_prog *p, const struct tp_format *fmt, const char *map,
+		       const char *full_map, int16_t key_off, int16_t val_off, int val_size,
+		       int16_t runtime_off)
+{
+	const char *out = asm_new_label(p, "out");
+
+	asm_mov64_reg(p, R6, R1);
+	asm_ld_field(p, fmt, R1, R6, "pid");
+	asm_jeq_imm(p, R1, 0, out);
+	task_slot(p, map, full_map, key_off, val_off, val_size, out);
+	asm_ld_field(p, fmt, R1, R6, "runtime");
+	asm_ldx(p, BPF_DW, R2, R9, runtime_off);
+	asm_add64_reg(p, R2, R1);
+	asm_stx(p, BPF_DW, R9, R2, runtime_off);
+	asm_label(p, out);
+	asm_return(p, 1);
+}
+
 void task_add_slice(struct asm_prog *p, const struct tp_format *fmt, int16_t runtime_off)
 {
 	const char *done = asm_new_label(p, "counted");

@@ -24,6 +24,11 @@ struct oncpu_slot {
  * the miss in full_map (a one-slot per-CPU u64) and jump to skip. */
 void task_slot(struct asm_prog *p, const char *map, const char *full_map,
 	       int16_t key_off, int16_t val_off, int val_size, const char *skip);
+/* A whole sched_stat_runtime program: the u64 at runtime_off in the
+ * task's slot (task_slot's arguments) += the event's runtime. */
+void task_stat_runtime(struct asm_prog *p, const struct tp_format *fmt, const char *map,
+		       const char *full_map, int16_t key_off, int16_t val_off, int val_size,
+		       int16_t runtime_off);
 /* u64 at r9+runtime_off += now (r7) - this CPU's slot start (slot in r8),
  * if the slot names prev, the task being switched out (ctx in r6).
  * Clobbers r1, r2. */

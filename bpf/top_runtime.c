@@ -15,20 +15,10 @@ static const struct tap_map_def maps[] = {
 
 static const char *const fields[] = { "pid", "runtime", NULL };
 
-/* A task's runtime is only updated under its run-queue's lock (it is that
- * queue's current task), so a plain add does not race with itself. */
 static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
-	asm_mov64_reg(p, R6, R1);
-	asm_ld_field(p, ctx->fmt, R1, R6, "pid");
-	asm_jeq_imm(p, R1, 0, "out");
-	task_slot(p, "tasks", "top_full", KEY_OFF, VAL_OFF, sizeof(struct top_task), "out");
-	asm_ld_field(p, ctx->fmt, R1, R6, "runtime");
-	asm_ldx(p, BPF_DW, R2, R9, TOP_OFF(runtime_ns));
-	asm_add64_reg(p, R2, R1);
-	asm_stx(p, BPF_DW, R9, R2, TOP_OFF(runtime_ns));
-	asm_label(p, "out");
-	asm_return(p, 1);
+	task_stat_runtime(p, ctx->fmt, "tasks", "top_full", KEY_OFF, VAL_OFF,
+			  sizeof(struct top_task), TOP_OFF(runtime_ns));
 	return 0;
 }
 

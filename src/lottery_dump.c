@@ -209,27 +209,6 @@ static int append_csv(struct dump_run *r, const struct lot_snapshot *s)
 	return err;
 }
 
-/* The sample period now running. Read before the snapshot, moved on
- * after it: a task switched out in between still counts in this period,
- * and nothing is lost but CPUs used in that gap and never again. */
-static int gen_now(struct dump_run *r, uint32_t *g)
-{
-	uint32_t key = 0;
-	int err = bpf_map_lookup(r->pin.gen_fd, &key, g);
-
-	return err ? msg_errno(err, "reading the sample counter") : 0;
-}
-
-static int gen_next(struct dump_run *r, uint32_t g)
-{
-	uint32_t key = 0;
-	int err;
-
-	g++;
-	err = bpf_map_update(r->pin.gen_fd, &key, &g, BPF_ANY);
-	return err ? msg_errno(err, "moving the sample counter on") : 0;
-}
-
 /* LRU maps make room by evicting, so this stays 0 unless they could not. */
 static void note_full(struct dump_run *r)
 {
@@ -254,12 +233,15 @@ static int sample(void *ctx, double iv)
 	uint32_t ended = 0;
 	int err;
 
-	if (r->share && (err = gen_now(r, &ended)))
+	/* The period ending is read before the snapshot and moved on after
+	 * it: a task switched out in between still counts in this period, and
+	 * nothing is lost but CPUs used in that gap and never again. */
+	if (r->share && (err = lottery_gen_read(&r->pin, &ended)))
 		return err;
 	err = lot_snapshot_read(r->pin.tasks_fd, r->pin.meta.max_tasks, &r->filter, &s);
 	if (err)
 		return msg_errno(err, "reading " LOTTERY_PIN_DIR "/tasks");
-	if (r->share && (err = gen_next(r, ended))) {
+	if (r->share && (err = lottery_gen_set(&r->pin, ended + 1))) {
 		lot_snapshot_free(&s);
 		return err;
 	}
@@ -355,13 +337,13 @@ static int run(struct dump_run *r)
 	int err;
 
 	if (r->share) {
-		if ((err = gen_now(r, &g)))
+		if ((err = lottery_gen_read(&r->pin, &g)))
 			return err;
 		err = lot_snapshot_read(r->pin.tasks_fd, r->pin.meta.max_tasks, &r->filter,
 					&r->prev);
 		if (err)
 			return msg_errno(err, "reading " LOTTERY_PIN_DIR "/tasks");
-		err = gen_next(r, g);
+		err = lottery_gen_set(&r->pin, g + 1);
 		return err ? err : cli_interval_loop(&loop, sample, r);
 	}
 	if ((err = sample(r, 0)) || loop.count == 1 || sig_stopped())

@@ -392,3 +392,17 @@ void lottery_close(struct lottery_pinned *p)
 		*fds[i] = -1;
 	}
 }
+
+int lottery_gen_read(const struct lottery_pinned *p, uint32_t *gen)
+{
+	int err = bpf_map_lookup(p->gen_fd, &(uint32_t){ 0 }, gen);
+
+	return err ? msg_errno(err, "reading the sample counter " LOTTERY_PIN_DIR "/gen") : 0;
+}
+
+int lottery_gen_set(const struct lottery_pinned *p, uint32_t gen)
+{
+	int err = bpf_map_update(p->gen_fd, &(uint32_t){ 0 }, &gen, BPF_ANY);
+
+	return err ? msg_errno(err, "moving the sample counter " LOTTERY_PIN_DIR "/gen on") : 0;
+}

@@ -34,4 +34,8 @@ struct lottery_pinned {
  * errno, printed; -ENOENT when nothing is loaded. */
 int lottery_open(struct lottery_pinned *p, int want_gen);
 void lottery_close(struct lottery_pinned *p);
+/* The sample period now running (the `gen` map), and starting the next:
+ * tasks record the CPUs they use per period. 0 or negative errno, printed. */
+int lottery_gen_read(const struct lottery_pinned *p, uint32_t *gen);
+int lottery_gen_set(const struct lottery_pinned *p, uint32_t gen);
 #endif

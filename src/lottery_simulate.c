@@ -132,30 +132,32 @@ static int read_csv(struct sim_run *r)
 static int read_live(struct sim_run *r)
 {
 	struct lottery_pinned p;
-	uint32_t key = 0, g = 0, next;
+	uint32_t g = 0;
 	int err = lottery_open(&p, 1);
 
 	if (err)
 		return err;
-	/* A sample period of our own, so that the CPU sets cover the window. */
-	err = bpf_map_lookup(p.gen_fd, &key, &g);
-	next = g + 1;
+	/* A sample period of our own, so that the CPU sets cover the window;
+	 * it ends with the window, not at a next sample. */
+	err = lottery_gen_read(&p, &g);
 	if (!err)
-		err = bpf_map_update(p.gen_fd, &key, &next, BPF_ANY);
-	if (!err)
-		err = lot_snapshot_read(p.tasks_fd, p.meta.max_tasks, &r->filter, &r->a);
+		err = lottery_gen_set(&p, ++g);
+	if (err)
+		goto out;
+	err = lot_snapshot_read(p.tasks_fd, p.meta.max_tasks, &r->filter, &r->a);
 	if (!err) {
 		sig_sleep_until(r->a.mono_ns + (uint64_t)(r->duration * 1e9));
 		err = lot_snapshot_read(p.tasks_fd, p.meta.max_tasks, &r->filter, &r->b);
 	}
-	if (!err) {
-		lot_snapshot_deltas(&r->b, &r->a, next);
-		/* The window ends now, not at a next sample: move gen on too. */
-		next++;
-		bpf_map_update(p.gen_fd, &key, &next, BPF_ANY);
+	if (err) {
+		msg_errno(err, "reading the lottery map");
+		goto out;
 	}
+	lot_snapshot_deltas(&r->b, &r->a, g);
+	err = lottery_gen_set(&p, g + 1);
+out:
 	lottery_close(&p);
-	return err ? msg_errno(err, "reading the lottery map") : 0;
+	return err;
 }
 
 static void emit(struct out *o, const struct lot_row *r, double lot, double sd, int group)
