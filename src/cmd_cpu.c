@@ -7,12 +7,13 @@
 #include "commands.h"
 #include "cpus.h"
 #include "loader.h"
+#include "session.h"
 #include "maps.h"
 #include "msg.h"
 #include "output.h"
 #include "sig.h"
 
-#define MAX_CPUS 8192
+#define MAX_CPUS SESSION_MAX_CPUS
 
 static const char help[] =
 	"usage: schedtap cpu [options] [interval [count]]\n\n"
@@ -41,7 +42,7 @@ static const struct out_col cols[NCOLS] = {
 struct cpu_run {
 	struct cli_common cli;
 	long only_cpu;			/* -1: all */
-	int ids[MAX_CPUS];		/* possible CPUs, in value order */
+	const int *ids;			/* possible CPUs, in value order */
 	int nposs;
 	unsigned char online[MAX_CPUS];
 	uint64_t *now, *prev;		/* cumulative, per possible CPU */
@@ -135,14 +136,12 @@ static int parse(struct cpu_run *r, int argc, char **argv)
 	return cli_positional(&r->cli, argc, argv, optind);
 }
 
-static int setup_cpus(struct cpu_run *r)
+static int setup_cpus(struct cpu_run *r, const struct session *s)
 {
 	int online[MAX_CPUS], n;
 
-	r->nposs = cpus_possible(r->ids, MAX_CPUS);
-	if (r->nposs <= 0)
-		return msg_errno(r->nposs ? r->nposs : -EINVAL,
-				 "reading /sys/devices/system/cpu/possible");
+	r->ids = s->cpu_ids;
+	r->nposs = s->ncpus;
 	n = cpus_online(online, MAX_CPUS);
 	for (int i = 0; i < n; i++)
 		r->online[online[i]] = 1;
@@ -156,9 +155,8 @@ static int setup_cpus(struct cpu_run *r)
 int cmd_cpu(int argc, char **argv)
 {
 	static struct cpu_run r;	/* large: keep it off the stack */
+	static struct session s;
 	const struct tap_prog_def *progs[] = { &prog_cpu_switches };
-	struct tap_obj obj;
-	FILE *f = NULL;
 	int err, p;
 
 	memset(&r, 0, sizeof(r));
@@ -166,29 +164,17 @@ int cmd_cpu(int argc, char **argv)
 	if (p)
 		return p > 0 ? EXIT_OK : EXIT_USAGE;
 	sig_setup();
-	err = tap_obj_open(&obj, progs, 1, &r);
-	if (!err && r.cli.dump) {
-		tap_obj_dump(&obj, stdout);
-		goto out;
-	}
+	err = session_open(&s, &r.cli, progs, 1, &r);
 	if (!err)
-		err = setup_cpus(&r);
-	if (!err && !(f = cli_open_output(&r.cli)))
-		err = -EIO;
+		err = setup_cpus(&r, &s);
 	if (!err)
-		err = tap_obj_load(&obj);
-	if (!err)
-		err = tap_obj_attach(&obj);
+		err = tap_obj_attach(&s.obj);
 	if (!err) {
-		r.fd = tap_map_fd(&obj, "switches");
-		out_init(&r.out, f, r.cli.fmt, cols, NCOLS);
+		r.fd = tap_map_fd(&s.obj, "switches");
+		out_init(&r.out, s.out, r.cli.fmt, cols, NCOLS);
 		err = cli_interval_loop(&r.cli, report_interval, &r);
 	}
-out:
-	tap_obj_close(&obj);
-	if (f && f != stdout && fclose(f) && !err)
-		err = msg_errno(-errno, "closing %s", r.cli.output);
 	free(r.now);
 	free(r.prev);
-	return err ? EXIT_RUNTIME : EXIT_OK;
+	return session_close(&s, err);
 }

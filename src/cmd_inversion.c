@@ -14,12 +14,12 @@
 #include <linux/futex.h>
 #include "cli.h"
 #include "commands.h"
-#include "cpus.h"
 #include "event_stream.h"
 #include "program.h"
 #include "inversion.h"
 #include "kernel_features.h"
 #include "loader.h"
+#include "session.h"
 #include "maps.h"
 #include "msg.h"
 #include "output.h"
@@ -27,7 +27,6 @@
 #include "sig.h"
 #include "tracefs.h"
 
-#define MAX_CPUS 8192
 #define SLICE_CPUS 1024		/* CPUs whose slices we keep */
 #define NSLICES 4096		/* per CPU, a ring */
 #define NTASKS 16384		/* open addressing; cleared when 3/4 full */
@@ -535,13 +534,11 @@ int cmd_inversion(int argc, char **argv)
 {
 	const struct tap_prog_def *progs[4] = { &prog_inv_switch, &prog_inv_wakeup, NULL,
 						&prog_inv_pi };
-	static int ids[MAX_CPUS];
 	static struct inv_opts o;
 	static struct inv_run r;
+	static struct session s;
 	struct event_reader *rd = NULL;
-	struct tap_obj obj;
-	FILE *f = NULL;
-	int err, ret, ncpus = 0;
+	int err, ret;
 
 	memset(&o, 0, sizeof(o));
 	memset(&r, 0, sizeof(r));
@@ -551,47 +548,31 @@ int cmd_inversion(int argc, char **argv)
 	sig_setup();
 	stream_choose_buffer(&o.prog.tp.perfbuf);
 	progs[2] = futex_prog();
-	err = tap_obj_open(&obj, progs, 4, &o.prog);
-	if (!err && o.cli.dump) {
-		tap_obj_dump(&obj, stdout);
-		goto out;
+	err = session_open(&s, &o.cli, progs, 4, &o.prog);
+	if (!err) {
+		sched_state_decode(&s.obj.progs[0].fmt, &r.states);
+		if (!(r.tasks = calloc(NTASKS, sizeof(*r.tasks))))
+			err = msg_errno(-ENOMEM, "allocating the task table");
 	}
 	if (!err)
-		sched_state_decode(&obj.progs[0].fmt, &r.states);
-	if (!err && !(r.tasks = calloc(NTASKS, sizeof(*r.tasks))))
-		err = msg_errno(-ENOMEM, "allocating the task table");
+		err = stream_open(&rd, o.prog.tp.perfbuf, &s.obj, s.cpu_ids, s.ncpus);
+	if (!err)
+		err = tap_obj_attach(&s.obj);
 	if (!err) {
-		ncpus = cpus_possible(ids, MAX_CPUS);
-		if (ncpus <= 0)
-			err = msg_errno(ncpus ? ncpus : -EINVAL, "reading the possible CPUs");
-	}
-	if (!err && !(f = cli_open_output(&o.cli)))
-		err = -EIO;
-	if (!err)
-		err = tap_obj_load(&obj);
-	if (!err)
-		err = stream_open(&rd, o.prog.tp.perfbuf, &obj, ids, ncpus);
-	if (!err)
-		err = tap_obj_attach(&obj);
-	if (!err) {
-		out_init(&r.out, f, o.cli.fmt, cols, NCOLS);
+		out_init(&r.out, s.out, o.cli.fmt, cols, NCOLS);
 		r.t0 = sig_now_ns();
 		r.thresh_ns = (uint64_t)(o.threshold_ms * 1e6);
 		err = stream_run(rd, r.t0, o.duration, on_record, &r, &r.out);
 		fprintf(stderr, "schedtap: %llu inversions, %llu PI boosts, %llu records, %llu lost\n",
 			(unsigned long long)r.reported, (unsigned long long)r.boosts,
 			(unsigned long long)r.records,
-			(unsigned long long)stream_lost(&obj, rd, ids, ncpus, NULL, 0));
+			(unsigned long long)stream_lost(&s.obj, rd, s.cpu_ids, s.ncpus, NULL, 0));
 		if (out_flush(&r.out) && !err)
 			err = msg_errno(-EIO, "writing the report");
 	}
-out:
 	event_reader_free(rd);
-	tap_obj_close(&obj);
 	for (int i = 0; i < SLICE_CPUS; i++)
 		free(r.cpus[i]);
 	free(r.tasks);
-	if (f && f != stdout && fclose(f) && !err)
-		err = msg_errno(-errno, "closing %s", o.cli.output);
-	return err ? EXIT_RUNTIME : EXIT_OK;
+	return session_close(&s, err);
 }

@@ -9,17 +9,16 @@
 #include "bpf_sys.h"
 #include "cli.h"
 #include "commands.h"
-#include "cpus.h"
 #include "kernel_features.h"
 #include "latency.h"
 #include "loader.h"
+#include "session.h"
 #include "task_slot.h"
 #include "maps.h"
 #include "msg.h"
 #include "output.h"
 #include "sig.h"
 
-#define MAX_CPUS 8192
 
 static const char help[] =
 	"usage: schedtap latency [options] [interval [count]]\n\n"
@@ -307,10 +306,9 @@ int cmd_latency(int argc, char **argv)
 {
 	const struct tap_prog_def *progs[] = { &prog_lat_wakeup, &prog_lat_wakeup_new,
 					       &prog_lat_switch, &prog_lat_free };
-	static int ids[MAX_CPUS];
 	static struct lat_opts o;
+	static struct session s;
 	struct lat_run r;
-	struct tap_obj obj;
 	int err, p;
 
 	memset(&o, 0, sizeof(o));
@@ -320,37 +318,26 @@ int cmd_latency(int argc, char **argv)
 		return p > 0 ? EXIT_OK : EXIT_USAGE;
 	r.opt = &o;
 	sig_setup();
-	err = tap_obj_open(&obj, progs, TAP_ARRAY_SIZE(progs), NULL);
-	if (!err && o.cli.dump) {
-		tap_obj_dump(&obj, stdout);
-		goto out;
-	}
+	err = session_open(&s, &o.cli, progs, TAP_ARRAY_SIZE(progs), NULL);
 	if (!err) {
-		r.ncpus = cpus_possible(ids, MAX_CPUS);
-		r.oncpu = r.ncpus > 0 ? calloc((size_t)r.ncpus, sizeof(*r.oncpu)) : NULL;
-		r.full = r.ncpus > 0 ? calloc((size_t)r.ncpus, sizeof(*r.full)) : NULL;
+		r.obj = &s.obj;
+		r.f = s.out;
+		r.ncpus = s.ncpus;
+		r.oncpu = calloc((size_t)r.ncpus, sizeof(*r.oncpu));
+		r.full = calloc((size_t)r.ncpus, sizeof(*r.full));
 		if (!r.oncpu || !r.full)
-			err = msg_errno(r.ncpus < 0 ? r.ncpus : -ENOMEM, "reading the possible CPUs");
+			err = msg_errno(-ENOMEM, "allocating the per-CPU buffers");
 	}
-	if (!err && !(r.f = cli_open_output(&o.cli)))
-		err = -EIO;
 	if (!err)
-		err = tap_obj_load(&obj);
-	if (!err)
-		err = tap_obj_attach(&obj);
+		err = tap_obj_attach(&s.obj);
 	if (!err) {
-		r.obj = &obj;
 		out_init(&r.out, r.f, o.cli.fmt, cols, NCOLS);
 		if (o.cli.fmt == OUT_TABLE && o.cli.count == 1 && o.cli.interval >= 86400)
 			fprintf(stderr, "Tracing scheduling delay... Hit Ctrl-C to end.\n");
 		err = cli_interval_loop(&o.cli, report, &r);
 	}
-out:
-	tap_obj_close(&obj);
-	if (r.f && r.f != stdout && fclose(r.f) && !err)
-		err = msg_errno(-errno, "closing %s", o.cli.output);
 	free(r.oncpu);
 	free(r.full);
 	free(r.rows);
-	return err ? EXIT_RUNTIME : EXIT_OK;
+	return session_close(&s, err);
 }

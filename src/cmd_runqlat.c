@@ -9,15 +9,14 @@
 #include "bpf_sys.h"
 #include "cli.h"
 #include "commands.h"
-#include "cpus.h"
 #include "loader.h"
+#include "session.h"
 #include "log2_hist.h"
 #include "maps.h"
 #include "msg.h"
 #include "runqlat.h"
 #include "sig.h"
 
-#define MAX_CPUS 8192
 
 static const char help[] =
 	"usage: schedtap runqlat [options] [interval [count]]\n\n"
@@ -267,10 +266,9 @@ int cmd_runqlat(int argc, char **argv)
 {
 	const struct tap_prog_def *progs[] = { &prog_runq_wakeup, &prog_runq_wakeup_new,
 					       &prog_runq_switch };
-	static int ids[MAX_CPUS];
 	static struct runq_opts o;
+	static struct session s;
 	struct runq_run r;
-	struct tap_obj obj;
 	int err, p;
 
 	memset(&o, 0, sizeof(o));
@@ -280,34 +278,22 @@ int cmd_runqlat(int argc, char **argv)
 		return p > 0 ? EXIT_OK : EXIT_USAGE;
 	r.opt = &o;
 	sig_setup();
-	err = tap_obj_open(&obj, progs, 3, &o.prog);
-	if (!err && o.cli.dump) {
-		tap_obj_dump(&obj, stdout);
-		goto out;
-	}
+	err = session_open(&s, &o.cli, progs, 3, &o.prog);
 	if (!err) {
-		r.ncpus = cpus_possible(ids, MAX_CPUS);
-		r.percpu = r.ncpus > 0 ? calloc((size_t)r.ncpus, sizeof(*r.percpu)) : NULL;
-		if (!r.percpu)
-			err = msg_errno(r.ncpus < 0 ? r.ncpus : -ENOMEM, "reading the possible CPUs");
+		r.obj = &s.obj;
+		r.f = s.out;
+		r.ncpus = s.ncpus;
+		if (!(r.percpu = calloc((size_t)r.ncpus, sizeof(*r.percpu))))
+			err = msg_errno(-ENOMEM, "allocating the per-CPU histograms");
 	}
-	if (!err && !(r.f = cli_open_output(&o.cli)))
-		err = -EIO;
 	if (!err)
-		err = tap_obj_load(&obj);
-	if (!err)
-		err = tap_obj_attach(&obj);
+		err = tap_obj_attach(&s.obj);
 	if (!err) {
-		r.obj = &obj;
 		if (o.cli.fmt != OUT_JSON)
 			fprintf(stderr, "Tracing run queue latency... Hit Ctrl-C to end.\n");
 		err = cli_interval_loop(&o.cli, report, &r);
 	}
-out:
-	tap_obj_close(&obj);
-	if (r.f && r.f != stdout && fclose(r.f) && !err)
-		err = msg_errno(-errno, "closing %s", o.cli.output);
 	free(r.percpu);
 	free(r.keyed);
-	return err ? EXIT_RUNTIME : EXIT_OK;
+	return session_close(&s, err);
 }

@@ -6,10 +6,10 @@
 #include <string.h>
 #include "cli.h"
 #include "commands.h"
-#include "cpus.h"
 #include "bpf_sys.h"
 #include "kernel_features.h"
 #include "loader.h"
+#include "session.h"
 #include "task_slot.h"
 #include "maps.h"
 #include "msg.h"
@@ -17,8 +17,6 @@
 #include "sig.h"
 #include "task_table.h"
 #include "top.h"
-
-#define MAX_CPUS 8192
 
 static const char help[] =
 	"usage: schedtap top [options] [interval [count]]\n\n"
@@ -379,12 +377,10 @@ static int choose_programs(struct top_run *t, const struct tap_prog_def **progs)
 int cmd_top(int argc, char **argv)
 {
 	const struct tap_prog_def *progs[4];
-	static int cpu_ids[MAX_CPUS];
+	static struct session s;
 	struct top_opts o;
 	struct top_run t;
-	struct tap_obj obj;
-	FILE *f = NULL;
-	int err, r, ncpus = 0;
+	int err, r;
 
 	memset(&o, 0, sizeof(o));
 	r = parse(&o, argc, argv);
@@ -394,32 +390,15 @@ int cmd_top(int argc, char **argv)
 	t.opt = &o;
 	task_table_init(&t.table);
 	sig_setup();
-	err = tap_obj_open(&obj, progs, choose_programs(&t, progs), &t.prog);
-	if (!err && o.cli.dump) {
-		tap_obj_dump(&obj, stdout);
-		goto out;
-	}
-	if (!err) {
-		ncpus = cpus_possible(cpu_ids, MAX_CPUS);
-		if (ncpus <= 0)
-			err = msg_errno(ncpus ? ncpus : -EINVAL, "reading the possible CPUs");
-	}
-	if (!err && !(f = cli_open_output(&o.cli)))
-		err = -EIO;
+	err = session_open(&s, &o.cli, progs, choose_programs(&t, progs), &t.prog);
 	if (!err)
-		err = tap_obj_load(&obj);
-	if (!err)
-		err = tap_obj_attach(&obj);
+		err = tap_obj_attach(&s.obj);
 	if (!err) {
-		t.obj = &obj;
-		t.ncpus = ncpus;
-		start_output(&t, f);
+		t.obj = &s.obj;
+		t.ncpus = s.ncpus;
+		start_output(&t, s.out);
 		err = cli_interval_loop(&o.cli, report_interval, &t);
 	}
-out:
-	tap_obj_close(&obj);
 	task_table_free(&t.table);
-	if (f && f != stdout && fclose(f) && !err)
-		err = msg_errno(-errno, "closing %s", o.cli.output);
-	return err ? EXIT_RUNTIME : EXIT_OK;
+	return session_close(&s, err);
 }

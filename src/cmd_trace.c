@@ -6,10 +6,10 @@
 #include <string.h>
 #include "cli.h"
 #include "commands.h"
-#include "cpus.h"
 #include "event_stream.h"
 #include "kernel_features.h"
 #include "loader.h"
+#include "session.h"
 #include "maps.h"
 #include "msg.h"
 #include "output.h"
@@ -17,7 +17,6 @@
 #include "sig.h"
 #include "trace.h"
 
-#define MAX_CPUS 8192
 
 static const char help[] =
 	"usage: schedtap trace [options]\n\n"
@@ -199,7 +198,7 @@ static int parse(struct trace_opts *o, int argc, char **argv)
 			memcpy(o->prog.comm, optarg, strlen(optarg));
 			break;
 		case 'C':
-			if (cli_parse_long(optarg, 0, MAX_CPUS - 1, &o->prog.cpu))
+			if (cli_parse_long(optarg, 0, SESSION_MAX_CPUS - 1, &o->prog.cpu))
 				return cli_usage_error(&o->cli, "bad CPU '%s'", optarg);
 			break;
 		case 'd':
@@ -228,13 +227,11 @@ int cmd_trace(int argc, char **argv)
 		&prog_trace_switch, &prog_trace_wakeup, &prog_trace_wakeup_new,
 		&prog_trace_migrate, &prog_trace_fork, &prog_trace_exit,
 	};
-	static int ids[MAX_CPUS];
 	static struct trace_opts o;
+	static struct session s;
 	struct event_reader *rd = NULL;
 	struct trace_run t;
-	struct tap_obj obj;
-	FILE *f = NULL;
-	int err, r, ncpus = 0;
+	int err, r;
 
 	memset(&o, 0, sizeof(o));
 	memset(&t, 0, sizeof(t));
@@ -243,38 +240,21 @@ int cmd_trace(int argc, char **argv)
 		return r > 0 ? EXIT_OK : EXIT_USAGE;
 	sig_setup();
 	stream_choose_buffer(&o.prog.perfbuf);
-	err = tap_obj_open(&obj, progs, o.events ? 6 : 1, &o.prog);
-	if (!err && o.cli.dump) {
-		tap_obj_dump(&obj, stdout);
-		goto out;
+	err = session_open(&s, &o.cli, progs, o.events ? 6 : 1, &o.prog);
+	if (!err) {
+		sched_state_decode(&s.obj.progs[0].fmt, &t.states);
+		err = stream_open(&rd, o.prog.perfbuf, &s.obj, s.cpu_ids, s.ncpus);
 	}
 	if (!err)
-		sched_state_decode(&obj.progs[0].fmt, &t.states);
+		err = tap_obj_attach(&s.obj);
 	if (!err) {
-		ncpus = cpus_possible(ids, MAX_CPUS);
-		if (ncpus <= 0)
-			err = msg_errno(ncpus ? ncpus : -EINVAL, "reading the possible CPUs");
-	}
-	if (!err && !(f = cli_open_output(&o.cli)))
-		err = -EIO;
-	if (!err)
-		err = tap_obj_load(&obj);
-	if (!err)
-		err = stream_open(&rd, o.prog.perfbuf, &obj, ids, ncpus);
-	if (!err)
-		err = tap_obj_attach(&obj);
-	if (!err) {
-		out_init(&t.out, f, o.cli.fmt, cols, NCOLS);
+		out_init(&t.out, s.out, o.cli.fmt, cols, NCOLS);
 		t.t0 = sig_now_ns();
 		err = stream_run(rd, t.t0, o.duration, on_record, &t, &t.out);
-		summary(&t, &o, &obj, rd, ncpus, ids);
+		summary(&t, &o, &s.obj, rd, s.ncpus, s.cpu_ids);
 		if (out_flush(&t.out) && !err)
 			err = msg_errno(-EIO, "writing events");
 	}
-out:
 	event_reader_free(rd);
-	tap_obj_close(&obj);
-	if (f && f != stdout && fclose(f) && !err)
-		err = msg_errno(-errno, "closing %s", o.cli.output);
-	return err ? EXIT_RUNTIME : EXIT_OK;
+	return session_close(&s, err);
 }
