@@ -92,22 +92,14 @@ static int build_switch(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	task_add_slice(p, ctx->fmt, LAT_OFF(runtime_ns));
 	asm_comment(p, "still runnable (R, R+: no sleep bit, bits from the print fmt) "
 		    "waits from now; else it sleeps");
-	asm_ld_field(p, ctx->fmt, R1, R6, "prev_state");
-	asm_ld_imm64(p, R2, st.sleep_mask & ~st.preempt_bit);
-	asm_alu_reg(p, BPF_ALU64, BPF_AND, R1, R2);
+	prev_sleep_bits(p, ctx->fmt, &st);
 	asm_jeq_imm(p, R1, 0, "preempted");
 	asm_st(p, BPF_W, R9, LAT_OFF(state), LAT_SLEEPING);
 	asm_ja(p, "tgid");
 	asm_label(p, "preempted");
 	start_wait(p);
 	asm_label(p, "tgid");
-	asm_comment(p, "prev is still current: its tgid is ours to read (once)");
-	asm_ldx(p, BPF_W, R1, R9, LAT_OFF(tgid));
-	asm_jne_imm(p, R1, 0, "comm");
-	asm_call(p, BPF_FUNC_get_current_pid_tgid);
-	asm_alu_imm(p, BPF_ALU64, BPF_RSH, R0, 32);
-	asm_stx(p, BPF_W, R9, R0, LAT_OFF(tgid));
-	asm_label(p, "comm");
+	task_learn_tgid(p, LAT_OFF(tgid));
 	asm_copy_field(p, ctx->fmt, R9, LAT_OFF(comm), R6, "prev_comm", R1, LAT_COMM_LEN);
 
 	asm_label(p, "oncpu");

@@ -4,6 +4,7 @@
 #include "program.h"
 #include "runqlat.h"
 #include "sched_state.h"
+#include "task_slot.h"
 
 #define KEY_OFF (-4)
 #define TS_OFF (-16)
@@ -81,9 +82,7 @@ static int build_switch(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	asm_call(p, BPF_FUNC_ktime_get_ns);
 	asm_mov64_reg(p, R7, R0);
 	asm_comment(p, "prev preempted (R or R+: no sleep bit) waits from now");
-	asm_ld_field(p, ctx->fmt, R1, R6, "prev_state");
-	asm_ld_imm64(p, R2, st.sleep_mask & ~st.preempt_bit);
-	asm_alu_reg(p, BPF_ALU64, BPF_AND, R1, R2);
+	prev_sleep_bits(p, ctx->fmt, &st);
 	asm_jne_imm(p, R1, 0, "next");
 	asm_ld_field(p, ctx->fmt, R1, R6, "prev_pid");
 	stamp(p, rp, "next");

@@ -19,6 +19,28 @@ void task_slot(struct asm_prog *p, const char *map, const char *full_map,
 	asm_label(p, ok);
 }
 
+void prev_sleep_bits(struct asm_prog *p, const struct tp_format *fmt,
+		     const struct sched_state *st)
+{
+	asm_comment(p, "prev asleep unless no sleep bit is set (R, R+); bits from the print fmt");
+	asm_ld_field(p, fmt, R1, R6, "prev_state");
+	asm_ld_imm64(p, R2, st->sleep_mask & ~st->preempt_bit);
+	asm_alu_reg(p, BPF_ALU64, BPF_AND, R1, R2);
+}
+
+void task_learn_tgid(struct asm_prog *p, int16_t tgid_off)
+{
+	const char *known = asm_new_label(p, "tgid_known");
+
+	asm_comment(p, "prev is still current: its tgid is ours to read (once)");
+	asm_ldx(p, BPF_W, R1, R9, tgid_off);
+	asm_jne_imm(p, R1, 0, known);
+	asm_call(p, BPF_FUNC_get_current_pid_tgid);
+	asm_alu_imm(p, BPF_ALU64, BPF_RSH, R0, 32);
+	asm_stx(p, BPF_W, R9, R0, tgid_off);
+	asm_label(p, known);
+}
+
 /* A task's runtime is only updated under its run-queue's lock (it is that
  * queue's current task), so a plain add does not race with itself. */
 void task_stat_runtime(struct asm_prog *p, const struct tp_format *fmt, const char *map,

@@ -1,12 +1,14 @@
-/* The per-task pieces top and latency share: a task's slot in a hash map
- * (created if new, a full map counted), and the per-CPU on-CPU slot that
- * times a task's slice from its switch-in to its switch-out. */
+/* The per-task pieces several programs share: a task's slot in a hash
+ * map (created if new, a full map counted), prev's sleep bits and tgid at
+ * sched_switch, sched_stat_runtime's deltas, and the per-CPU on-CPU slot
+ * that times a task's slice from its switch-in to its switch-out. */
 #ifndef SCHEDTAP_BPF_TASK_SLOT_H
 #define SCHEDTAP_BPF_TASK_SLOT_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include "asm.h"
+#include "sched_state.h"
 #include "tracefs.h"
 
 /* Per CPU: who was switched in, and when. Timing a slice from here to the
@@ -24,6 +26,14 @@ struct oncpu_slot {
  * the miss in full_map (a one-slot per-CPU u64) and jump to skip. */
 void task_slot(struct asm_prog *p, const char *map, const char *full_map,
 	       int16_t key_off, int16_t val_off, int val_size, const char *skip);
+/* sched_switch, ctx in r6: r1 = prev_state's sleep bits, as decoded from
+ * the print fmt; 0 when prev is still runnable (R, or R+ when preempted).
+ * Clobbers r2. */
+void prev_sleep_bits(struct asm_prog *p, const struct tp_format *fmt,
+		     const struct sched_state *st);
+/* sched_switch: the u32 at r9+tgid_off = prev's tgid, the first time only
+ * (prev is still current, so the helper answers for it). Clobbers r0, r1. */
+void task_learn_tgid(struct asm_prog *p, int16_t tgid_off);
 /* A whole sched_stat_runtime program: the u64 at runtime_off in the
  * task's slot (task_slot's arguments) += the event's runtime. */
 void task_stat_runtime(struct asm_prog *p, const struct tp_format *fmt, const char *map,

@@ -37,11 +37,7 @@ static void switch_out(struct asm_prog *p, const struct tap_build_ctx *ctx,
 	if (params(ctx)->slice_timing)
 		task_add_slice(p, ctx->fmt, TOP_OFF(runtime_ns));
 	asm_inc_u64(p, R9, TOP_OFF(switches), R1, 0);
-	asm_ld_field(p, ctx->fmt, R1, R6, "prev_state");
-	asm_comment(p, "asleep (voluntary) unless no sleep bit is set (R, R+); "
-		    "bits from the print fmt");
-	asm_ld_imm64(p, R2, st->sleep_mask & ~st->preempt_bit);
-	asm_alu_reg(p, BPF_ALU64, BPF_AND, R1, R2);
+	prev_sleep_bits(p, ctx->fmt, st);
 	asm_jeq_imm(p, R1, 0, "preempted");
 	asm_inc_u64(p, R9, TOP_OFF(voluntary), R1, 0);
 	asm_ja(p, "where");
@@ -65,13 +61,7 @@ static void switch_out(struct asm_prog *p, const struct tap_build_ctx *ctx,
 	asm_alu_imm(p, BPF_ALU64, BPF_OR, R1, TOP_CPU_BEYOND_64);
 	asm_stx(p, BPF_W, R9, R1, TOP_OFF(flags));
 	asm_label(p, "tgid");
-	asm_comment(p, "prev is still current: its tgid is ours to read (once)");
-	asm_ldx(p, BPF_W, R1, R9, TOP_OFF(tgid));
-	asm_jne_imm(p, R1, 0, "comm");
-	asm_call(p, BPF_FUNC_get_current_pid_tgid);
-	asm_alu_imm(p, BPF_ALU64, BPF_RSH, R0, 32);
-	asm_stx(p, BPF_W, R9, R0, TOP_OFF(tgid));
-	asm_label(p, "comm");
+	task_learn_tgid(p, TOP_OFF(tgid));
 	asm_copy_field(p, ctx->fmt, R9, TOP_OFF(comm), R6, "prev_comm", R1, TOP_COMM_LEN);
 }
 

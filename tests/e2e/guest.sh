@@ -336,6 +336,13 @@ sub_workload() {
 	st "$n" workload pingpong --duration 1 && grep -qE '^ping [0-9]+$' "$T/$n.out" &&
 		grep -qE '^pong [0-9]+$' "$T/$n.out" && grep -qE '^round_trips [1-9][0-9]*$' "$T/$n.out" &&
 		pass "$n" || fail_run "$n" "exit $rc, no ping, pong and round trips"
+	n=workload_pingpong_count
+	st "$n" workload pingpong --count 300 && grep -qx 'round_trips 300' "$T/$n.out" &&
+		pass "$n" || fail_run "$n" "exit $rc, not exactly 300 round trips"
+	n=workload_usage
+	st "$n" workload burst --off 20
+	[ $rc -eq 2 ] && grep -q -- '--on MS is required' "$T/$n.err" && pass "$n" ||
+		fail_run "$n" "exit $rc (want 2 and what is missing)"
 	n=workload_burst
 	st "$n" workload burst --on 10 --off 10 --duration 1 && grep -qE '^burst [0-9]+$' "$T/$n.out" &&
 		pass "$n" || fail_run "$n" "exit $rc, no 'burst TID'"
