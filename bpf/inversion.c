@@ -205,6 +205,10 @@ INV_PROG(prog_inv_wakeup, "tap_inv_wake", "sched", "sched_wakeup", wakeup_fields
 	 build_wakeup, "wakeups of real-time tasks");
 INV_PROG(prog_inv_futex, "tap_inv_futex", "syscalls", "sys_enter_futex", futex_fields,
 	 build_futex, "futex calls of real-time threads");
+/* 32-bit kernels name the old futex (its timeout in a 32-bit time_t,
+ * what C libraries still call when there is no timeout) futex_time32. */
+INV_PROG(prog_inv_futex32, "tap_inv_futex32", "syscalls", "sys_enter_futex_time32",
+	 futex_fields, build_futex, "32-bit-time futex calls of real-time threads");
 INV_PROG(prog_inv_futex_raw, "tap_inv_futexr", "raw_syscalls", "sys_enter", raw_fields,
 	 build_futex, "futex calls of real-time threads (raw_syscalls)");
 INV_PROG(prog_inv_pi, "tap_inv_pi", "sched", "sched_pi_setprio", pi_fields,

@@ -53,6 +53,6 @@ extern const struct tap_prog_def prog_lat_wakeup;
 extern const struct tap_prog_def prog_lat_wakeup_new;
 extern const struct tap_prog_def prog_lat_switch;
 extern const struct tap_prog_def prog_lat_free;
-extern const struct tap_prog_def prog_inv_switch, prog_inv_wakeup, prog_inv_futex, prog_inv_futex_raw, prog_inv_pi;
+extern const struct tap_prog_def prog_inv_switch, prog_inv_wakeup, prog_inv_futex, prog_inv_futex32, prog_inv_futex_raw, prog_inv_pi;
 extern const struct tap_prog_def prog_lot_switch, prog_lot_runtime, prog_lot_exit, prog_lot_fork;
 #endif

@@ -514,25 +514,41 @@ static int parse(struct inv_opts *o, int argc, char **argv)
 	return 0;
 }
 
-/* syscalls:sys_enter_futex needs CONFIG_FTRACE_SYSCALLS; without the
- * per-syscall events, raw_syscalls:sys_enter filtered on the number. */
-static const struct tap_prog_def *futex_prog(void)
+static int has_event(const char *tracefs, const char *system, const char *event)
 {
 	struct tp_format fmt;
-	char path[256];
-	int mounted = 0, err;
+	int err = tracefs_format_load(tracefs, system, event, &fmt);
 
-	memset(&fmt, 0, sizeof(fmt));
-	if (tracefs_find(path, sizeof(path), &mounted))
-		return &prog_inv_futex;
-	err = tracefs_format_load(path, "syscalls", "sys_enter_futex", &fmt);
 	tracefs_format_free(&fmt);
-	return err == -ENOENT ? &prog_inv_futex_raw : &prog_inv_futex;
+	return err != -ENOENT;
+}
+
+/* The futex programs, appended to progs; returns how many. syscalls:
+ * sys_enter_futex needs CONFIG_FTRACE_SYSCALLS; without the per-syscall
+ * events, raw_syscalls:sys_enter filtered on the numbers. 32-bit kernels
+ * also have futex_time32, the call C libraries make without a timeout. */
+static int futex_progs(const struct tap_prog_def **progs)
+{
+	char path[256];
+	int mounted = 0, n = 0;
+
+	if (tracefs_find(path, sizeof(path), &mounted)) {
+		progs[n++] = &prog_inv_futex;	/* tap_obj_open says what is wrong */
+		return n;
+	}
+	if (!has_event(path, "syscalls", "sys_enter_futex")) {
+		progs[n++] = &prog_inv_futex_raw;
+		return n;
+	}
+	progs[n++] = &prog_inv_futex;
+	if (has_event(path, "syscalls", "sys_enter_futex_time32"))
+		progs[n++] = &prog_inv_futex32;
+	return n;
 }
 
 int cmd_inversion(int argc, char **argv)
 {
-	const struct tap_prog_def *progs[4] = { &prog_inv_switch, &prog_inv_wakeup, NULL,
+	const struct tap_prog_def *progs[5] = { &prog_inv_switch, &prog_inv_wakeup,
 						&prog_inv_pi };
 	static struct inv_opts o;
 	static struct inv_run r;
@@ -547,8 +563,7 @@ int cmd_inversion(int argc, char **argv)
 		return ret > 0 ? EXIT_OK : EXIT_USAGE;
 	sig_setup();
 	stream_choose_buffer(&o.prog.tp.perfbuf);
-	progs[2] = futex_prog();
-	err = session_open(&s, &o.cli, progs, 4, &o.prog);
+	err = session_open(&s, &o.cli, progs, 3 + futex_progs(progs + 3), &o.prog);
 	if (!err) {
 		sched_state_decode(&s.obj.progs[0].fmt, &r.states);
 		if (!(r.tasks = calloc(NTASKS, sizeof(*r.tasks))))
