@@ -81,8 +81,7 @@ deps:
 unit: $(BUILD)/unit-tests
 
 # Everything CI runs: unit, oracle, verifier, integration and the QEMU
-# end-to-end suite (which boots the aarch64 build too). armhf is built
-# (so 32-bit breakage fails CI) though no guest boots it yet.
+# end-to-end suite (which boots the aarch64 and armhf builds too).
 test: deps all unit $(BUILD)/itest
 	@$(MAKE) --no-print-directory cross
 	@tests/run.sh
@@ -117,10 +116,10 @@ cross: $(CROSS_ARCHES:%=cross-%)
 $(CROSS_ARCHES:%=cross-%): cross-%: FORCE
 	@$(MAKE) --no-print-directory ARCH=$* XROOT=$(XROOT) BUILD=$(XROOT)/$* all
 
-# End-to-end suite: the x86_64 binary and the aarch64 one, whose paths it
-# gets as BUILD (as tests/lib.sh) and E2E_BINS (both binaries).
+# End-to-end suite: the x86_64 binary and the cross ones, whose paths it
+# gets as BUILD (as tests/lib.sh) and E2E_BINS (every binary).
 # E2E_LABELS=... limits it to some kernels (toolchain/e2e-image.sh list).
-E2E_BINS := $(XROOT)/schedtap $(XROOT)/aarch64/schedtap
+E2E_BINS := $(XROOT)/schedtap $(XROOT)/aarch64/schedtap $(XROOT)/armhf/schedtap
 e2e: deps all
-	@$(MAKE) --no-print-directory cross-aarch64
+	@$(MAKE) --no-print-directory cross
 	@BUILD='$(XROOT)' E2E_BINS='$(E2E_BINS)' tests/e2e/run.sh $(E2E_LABELS)

@@ -18,8 +18,8 @@
 # or busybox already in the cache is used as it is, without asking apt;
 # E2E_REFRESH=1 re-resolves the meta packages against fresh package lists.
 # apt runs with its own lists and archive cache under the cache directory
-# (amd64 and arm64), so the host's dpkg architectures and apt lists are
-# neither needed nor changed.
+# (amd64, arm64 and armhf), so the host's dpkg architectures and apt lists
+# are neither needed nor changed.
 set -eu
 
 # The kernels: a label, the Debian architecture, and the meta package that
@@ -28,6 +28,7 @@ KERNELS='
 amd64-6.1   amd64  linux-image-amd64
 arm64-6.1   arm64  linux-image-arm64
 amd64-6.12  amd64  linux-image-6.12-amd64
+armhf-6.1   armhf  linux-image-armmp-lpae
 '
 HOST_PKGS="qemu-system-x86 qemu-system-arm cpio"
 
@@ -47,7 +48,8 @@ apt_() {
 	# (docker-clean); with it, an apt-cache call takes milliseconds, not 1.2 s.
 	"$tool" -q -o Dir::State::Lists="$APTDIR/lists" -o Dir::Cache="$APTDIR/cache" \
 		-o Dir::Cache::pkgcache=pkgcache.bin -o Dir::Cache::srcpkgcache=srcpkgcache.bin \
-		-o APT::Architectures::=amd64 -o APT::Architectures::=arm64 "$@"
+		-o APT::Architectures::=amd64 -o APT::Architectures::=arm64 \
+		-o APT::Architectures::=armhf "$@"
 }
 
 apt_updated=
@@ -56,8 +58,10 @@ apt_lists() {
 	if [ -n "${E2E_REFRESH:-}" ] || ! ls "$APTDIR"/lists/*_Packages* > /dev/null 2>&1; then
 		mkdir -p "$APTDIR/lists/partial" "$APTDIR/cache/archives/partial"
 		say "apt-get update (private lists in $APTDIR)"
+		# One index failing (a mirror mid-sync) leaves the others usable:
+		# go on, and let a package that cannot be resolved say so.
 		apt_ apt-get update > "$APTDIR/update.log" 2>&1 ||
-			{ cat "$APTDIR/update.log" >&2; die "apt-get update failed"; }
+			{ grep -E '^(E|W):' "$APTDIR/update.log" >&2; say "apt-get update failed in part; going on"; }
 	fi
 	apt_updated=1
 }
@@ -225,6 +229,7 @@ schedtap_for() {
 	case $1 in
 	amd64) echo "$BUILD/schedtap" ;;
 	arm64) echo "$BUILD/aarch64/schedtap" ;;
+	armhf) echo "$BUILD/armhf/schedtap" ;;
 	*) die "no schedtap build for $1" ;;
 	esac
 }
