@@ -126,8 +126,13 @@ t_no_batch() {
 
 # sched_stat_runtime's deltas are what schedstat sums: the same to the ns
 # once the tasks stop (0.1% allowed); timed slices get the 2%.
+# Slices are wall-clock, so they also hold the time the hypervisor stole
+# and interrupt time, which schedstat leaves out: under valgrind's load
+# that reached 5% on this VM, so valgrind runs allow 10% there.
 t_vs_proc vs_proc 0.1
-t_vs_proc vs_proc_slice_timing 2 SCHEDTAP_FORCE_SLICE_TIMING=1
+slice_tol=2
+[ "${VALGRIND:-0}" != 0 ] && slice_tol=10
+t_vs_proc vs_proc_slice_timing $slice_tol SCHEDTAP_FORCE_SLICE_TIMING=1
 t_clock_choice
 t_table_and_filters
 t_process
