@@ -100,8 +100,8 @@ static int build_switch(struct asm_prog *p, const struct tap_build_ctx *ctx)
 /* The task ran `runtime` ns more (the scheduler's own accounting). */
 static int build_runtime(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
-	task_stat_runtime(p, ctx->fmt, "lottery_tasks", "lottery_full", KEY_OFF, VAL_OFF,
-			  sizeof(struct lottery_task), LOT_OFF(runtime_ns));
+	task_stat_runtime(p, ctx->fmt, "lottery_tasks", "lottery_full", NULL, KEY_OFF,
+			  VAL_OFF, sizeof(struct lottery_task), LOT_OFF(runtime_ns));
 	return 0;
 }
 

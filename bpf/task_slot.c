@@ -42,16 +42,33 @@ void task_learn_tgid(struct asm_prog *p, int16_t tgid_off)
 }
 
 /* A task's runtime is only updated under its run-queue's lock (it is that
- * queue's current task), so a plain add does not race with itself. */
+ * queue's current task), so plain adds do not race with themselves; the
+ * pending slot is this CPU's, written only under its run-queue's lock. */
 void task_stat_runtime(struct asm_prog *p, const struct tp_format *fmt, const char *map,
-		       const char *full_map, int16_t key_off, int16_t val_off, int val_size,
-		       int16_t runtime_off)
+		       const char *full_map, const char *pending_map, int16_t key_off,
+		       int16_t val_off, int val_size, int16_t runtime_off)
 {
 	const char *out = asm_new_label(p, "out");
+	const char *slot = asm_new_label(p, "hash_slot");
 
 	asm_mov64_reg(p, R6, R1);
 	asm_ld_field(p, fmt, R1, R6, "pid");
 	asm_jeq_imm(p, R1, 0, out);
+	if (pending_map) {
+		asm_comment(p, "the task this CPU switched in last: add to the pending slot");
+		asm_mov64_reg(p, R7, R1);
+		asm_map_lookup_slot0(p, pending_map, key_off, slot);
+		asm_ldx(p, BPF_W, R2, R0, PENDING_OFF(pid));
+		asm_jmp_reg(p, BPF_JMP, BPF_JNE, R2, R7, slot);
+		asm_ld_field(p, fmt, R1, R6, "runtime");
+		asm_ldx(p, BPF_DW, R2, R0, PENDING_OFF(runtime_ns));
+		asm_add64_reg(p, R2, R1);
+		asm_stx(p, BPF_DW, R0, R2, PENDING_OFF(runtime_ns));
+		asm_ja(p, out);
+		asm_label(p, slot);
+		asm_comment(p, "another task (a remote update, or none switched in yet)");
+		asm_mov64_reg(p, R1, R7);
+	}
 	task_slot(p, map, full_map, key_off, val_off, val_size, out);
 	asm_ld_field(p, fmt, R1, R6, "runtime");
 	asm_ldx(p, BPF_DW, R2, R9, runtime_off);
@@ -59,6 +76,29 @@ void task_stat_runtime(struct asm_prog *p, const struct tp_format *fmt, const ch
 	asm_stx(p, BPF_DW, R9, R2, runtime_off);
 	asm_label(p, out);
 	asm_return(p, 1);
+}
+
+void task_take_pending(struct asm_prog *p, const struct tp_format *fmt, int16_t runtime_off)
+{
+	const char *done = asm_new_label(p, "taken");
+
+	asm_comment(p, "runtime += what sched_stat_runtime left pending, if prev's");
+	asm_ld_field(p, fmt, R1, R6, "prev_pid");
+	asm_ldx(p, BPF_W, R2, R8, PENDING_OFF(pid));
+	asm_jmp_reg(p, BPF_JMP, BPF_JNE, R1, R2, done);
+	asm_ldx(p, BPF_DW, R1, R8, PENDING_OFF(runtime_ns));
+	asm_ldx(p, BPF_DW, R2, R9, runtime_off);
+	asm_add64_reg(p, R2, R1);
+	asm_stx(p, BPF_DW, R9, R2, runtime_off);
+	asm_label(p, done);
+}
+
+void task_mark_pending(struct asm_prog *p, const struct tp_format *fmt)
+{
+	asm_comment(p, "--- next: its CPU time gathers here until it is switched out ---");
+	asm_ld_field(p, fmt, R1, R6, "next_pid");
+	asm_stx(p, BPF_W, R8, R1, PENDING_OFF(pid));
+	asm_st(p, BPF_DW, R8, PENDING_OFF(runtime_ns), 0);
 }
 
 void task_add_slice(struct asm_prog *p, const struct tp_format *fmt, int16_t runtime_off)

@@ -1,6 +1,8 @@
 /* schedtap top, sched_stat_runtime: CPU time as the scheduler accounts it
  * (the deltas that sum to /proc/PID/schedstat), so sched_switch needs no
- * clock. Used where the event covers every scheduling class (6.8+). */
+ * clock. Used where the event covers every scheduling class (6.8+). The
+ * current task's time gathers in a per-CPU slot that sched_switch empties
+ * into its entry: one hash lookup per switch, not one per event too. */
 #include "program.h"
 #include "task_slot.h"
 #include "top.h"
@@ -11,13 +13,14 @@
 static const struct tap_map_def maps[] = {
 	{ "tasks", BPF_MAP_TYPE_HASH, 4, sizeof(struct top_task), TOP_MAX_TASKS, 0 },
 	{ "top_full", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1, 0 },
+	{ "top_pending", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct runtime_pending), 1, 0 },
 };
 
 static const char *const fields[] = { "pid", "runtime", NULL };
 
 static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
-	task_stat_runtime(p, ctx->fmt, "tasks", "top_full", KEY_OFF, VAL_OFF,
+	task_stat_runtime(p, ctx->fmt, "tasks", "top_full", "top_pending", KEY_OFF, VAL_OFF,
 			  sizeof(struct top_task), TOP_OFF(runtime_ns));
 	return 0;
 }

@@ -204,23 +204,34 @@ static int take_entry(void *ctx, const void *key, const void *value)
 	return task_table_update(&t->table, *(const uint32_t *)key, value);
 }
 
-/* With slice timing, a slice still running is counted up to the sample
- * from who went in on each CPU, and when, read after the task map and
- * after taking the time: the map holds at least that much of it by the
- * next sample, so totals only ever grow. (sched_stat_runtime instead
- * reports a running task at every tick.) */
-static int add_running(struct top_run *t, const struct tap_obj *obj, int ncpus)
+/* CPU time the kernel holds per CPU, not yet in the task map: the
+ * running task's. With slice timing, its slice so far (who went in on each
+ * CPU, and when, up to the time of the sample); otherwise what
+ * sched_stat_runtime reported for it. Read after the task map: what was
+ * pending is in the map by the next sample, so a task switched out in
+ * between is counted late, never twice. */
+static int add_pending(struct top_run *t, const struct tap_obj *obj, int ncpus)
 {
-	struct oncpu_slot *oncpu = calloc((size_t)ncpus, sizeof(*oncpu));
+	int slices = t->prog.slice_timing;
+	size_t size = slices ? sizeof(struct oncpu_slot) : sizeof(struct runtime_pending);
+	char *slots = calloc((size_t)ncpus, size);
 
-	if (!oncpu)
+	if (!slots)
 		return -ENOMEM;
 	t->now_ns = sig_now_ns();
-	if (bpf_map_lookup(tap_map_fd(obj, "top_oncpu"), &(uint32_t){ 0 }, oncpu))
-		memset(oncpu, 0, sizeof(*oncpu) * (size_t)ncpus);
-	for (int i = 0; i < ncpus; i++)
-		task_table_add_running(&t->table, oncpu[i].pid, oncpu[i].start_ns, t->now_ns);
-	free(oncpu);
+	if (bpf_map_lookup(tap_map_fd(obj, slices ? "top_oncpu" : "top_pending"),
+			   &(uint32_t){ 0 }, slots))
+		memset(slots, 0, size * (size_t)ncpus);
+	for (int i = 0; i < ncpus; i++) {
+		const struct oncpu_slot *on = (const void *)(slots + size * (size_t)i);
+		const struct runtime_pending *pend = (const void *)on;
+
+		if (!slices)
+			task_table_add_runtime(&t->table, pend->pid, pend->runtime_ns);
+		else if (on->start_ns && on->start_ns < t->now_ns)
+			task_table_add_runtime(&t->table, on->pid, t->now_ns - on->start_ns);
+	}
+	free(slots);
 	return 0;
 }
 
@@ -244,7 +255,7 @@ static int sample(struct top_run *t, const struct tap_obj *obj, int ncpus)
 			       feat_forced("FORCE_NO_BATCH") ? "forced by SCHEDTAP_FORCE_NO_BATCH"
 							     : "kernel < 5.6");
 	task_table_sort(&t->table);
-	if (t->prog.slice_timing && add_running(t, obj, ncpus)) {
+	if (add_pending(t, obj, ncpus)) {
 		free(full);
 		return -ENOMEM;
 	}

@@ -68,12 +68,11 @@ static int by_tid(const void *a, const void *b)
 	return x->tid < y->tid ? -1 : x->tid > y->tid;
 }
 
-int task_table_add_running(struct task_table *t, uint32_t tid, uint64_t start_ns,
-			   uint64_t now_ns)
+int task_table_add_runtime(struct task_table *t, uint32_t tid, uint64_t ns)
 {
 	struct task_snap key = { .tid = tid }, *s;
 
-	if (!tid || !start_ns || now_ns <= start_ns)
+	if (!tid || !ns)
 		return 0;
 	s = t->ncur ? bsearch(&key, t->cur, t->ncur, sizeof(key), by_tid) : NULL;
 	if (!s) {
@@ -85,7 +84,7 @@ int task_table_add_running(struct task_table *t, uint32_t tid, uint64_t start_ns
 		qsort(t->cur, t->ncur, sizeof(*t->cur), by_tid);
 		s = bsearch(&key, t->cur, t->ncur, sizeof(key), by_tid);
 	}
-	s->tot.runtime_ns += now_ns - start_ns;
+	s->tot.runtime_ns += ns;
 	return 0;
 }
 

@@ -44,14 +44,13 @@ struct task_table {
 
 void task_table_init(struct task_table *t);
 void task_table_free(struct task_table *t);
-/* Start a snapshot; add every map entry; sort; then add the slices
- * running right now (each CPU's top_oncpu: who went in, and when; now_ns
- * on the same clock), or a busy loop never switched out shows nothing. */
+/* Start a snapshot; add every map entry; sort; then add the CPU time the
+ * kernel holds per CPU and not yet in the map (a running task's), or a
+ * busy loop never switched out shows nothing. */
 void task_table_begin(struct task_table *t);
 int task_table_update(struct task_table *t, uint32_t tid, const struct top_task *v);
 void task_table_sort(struct task_table *t);
-int task_table_add_running(struct task_table *t, uint32_t tid, uint64_t start_ns,
-			   uint64_t now_ns);
+int task_table_add_runtime(struct task_table *t, uint32_t tid, uint64_t ns);
 /* Rows for this snapshot (malloc'd array in *out, count returned); the
  * snapshot becomes the base of the next interval's deltas. */
 int task_table_rows(struct task_table *t, int per_process, struct task_row **out);

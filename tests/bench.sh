@@ -75,6 +75,8 @@ measure_cost() {	# label prefix command...
 measure_cost floor tap_floor "$TMP/floor"
 measure_cost cpu tap_cpu $ST cpu 100
 measure_cost top tap_top $ST top 100
+# What kernels before 6.8 run: CPU time timed at each switch instead.
+measure_cost top_slices tap_top_switch env SCHEDTAP_FORCE_SLICE_TIMING=1 $ST top 100
 measure_cost trace tap_trace $ST trace --csv -o "$TMP/cost.csv"
 floor=$(cat "$TMP/cost.floor")
 row "cpu / floor" "$(awk -v a="$(cat "$TMP/cost.cpu")" -v b="$floor" 'BEGIN { printf "%.2fx", a / b }')" "target <= 1.3x"

@@ -57,9 +57,9 @@ static void deltas_between_snapshots(void)
 	task_table_update(&t, 12, &b);
 	task_table_sort(&t);
 	/* 12 is on a CPU since 300 ns before the sample. */
-	CHECK(task_table_add_running(&t, 12, 700, 1000) == 0);
+	CHECK(task_table_add_runtime(&t, 12, 300) == 0);
 	/* 13 has run since before its first switch-out: a row of its own. */
-	CHECK(task_table_add_running(&t, 13, 900, 1000) == 0);
+	CHECK(task_table_add_runtime(&t, 13, 100) == 0);
 	n = task_table_rows(&t, 0, &rows);
 	CHECK(n == 3);
 	r = row_of(rows, n, 11);
