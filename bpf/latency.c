@@ -17,7 +17,7 @@
 static const struct tap_map_def maps[] = {
 	{ "lat_tasks", BPF_MAP_TYPE_HASH, 4, sizeof(struct lat_task), LAT_MAX_TASKS, 0 },
 	{ "lat_full", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1, 0 },
-	{ "lat_oncpu", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct oncpu_slot), 1, 0 },
+	{ "lat_oncpu", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct cpu_slot), 1, 0 },
 };
 
 /* The task in r9 waits for a CPU from now (r7). */
@@ -89,7 +89,7 @@ static int build_switch(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	asm_ld_field(p, ctx->fmt, R1, R6, "prev_pid");
 	asm_jeq_imm(p, R1, 0, "oncpu");
 	task_slot(p, "lat_tasks", "lat_full", KEY_OFF, VAL_OFF, sizeof(struct lat_task), "oncpu");
-	task_add_slice(p, ctx->fmt, LAT_OFF(runtime_ns));
+	task_take_cpu_slot(p, ctx->fmt, CPU_SLOT_SINCE, LAT_OFF(runtime_ns));
 	asm_comment(p, "still runnable (R, R+: no sleep bit, bits from the print fmt) "
 		    "waits from now; else it sleeps");
 	prev_sleep_bits(p, ctx->fmt, &st);
@@ -103,7 +103,7 @@ static int build_switch(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	asm_copy_field(p, ctx->fmt, R9, LAT_OFF(comm), R6, "prev_comm", R1, LAT_COMM_LEN);
 
 	asm_label(p, "oncpu");
-	task_mark_oncpu(p, ctx->fmt);
+	task_mark_cpu_slot(p, ctx->fmt, CPU_SLOT_SINCE);
 	asm_jeq_imm(p, R1, 0, "out");
 	asm_stx(p, BPF_W, FP, R1, KEY_OFF);
 	asm_ld_map_fd(p, R1, "lat_tasks");

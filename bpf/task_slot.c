@@ -45,7 +45,7 @@ void task_learn_tgid(struct asm_prog *p, int16_t tgid_off)
  * queue's current task), so plain adds do not race with themselves; the
  * pending slot is this CPU's, written only under its run-queue's lock. */
 void task_stat_runtime(struct asm_prog *p, const struct tp_format *fmt, const char *map,
-		       const char *full_map, const char *pending_map, int16_t key_off,
+		       const char *full_map, const char *cpu_map, int16_t key_off,
 		       int16_t val_off, int val_size, int16_t runtime_off)
 {
 	const char *out = asm_new_label(p, "out");
@@ -54,16 +54,16 @@ void task_stat_runtime(struct asm_prog *p, const struct tp_format *fmt, const ch
 	asm_mov64_reg(p, R6, R1);
 	asm_ld_field(p, fmt, R1, R6, "pid");
 	asm_jeq_imm(p, R1, 0, out);
-	if (pending_map) {
-		asm_comment(p, "the task this CPU switched in last: add to the pending slot");
+	if (cpu_map) {
+		asm_comment(p, "the task this CPU switched in last: add to its CPU slot");
 		asm_mov64_reg(p, R7, R1);
-		asm_map_lookup_slot0(p, pending_map, key_off, slot);
-		asm_ldx(p, BPF_W, R2, R0, PENDING_OFF(pid));
+		asm_map_lookup_slot0(p, cpu_map, key_off, slot);
+		asm_ldx(p, BPF_W, R2, R0, CPU_SLOT_OFF(pid));
 		asm_jmp_reg(p, BPF_JMP, BPF_JNE, R2, R7, slot);
 		asm_ld_field(p, fmt, R1, R6, "runtime");
-		asm_ldx(p, BPF_DW, R2, R0, PENDING_OFF(runtime_ns));
+		asm_ldx(p, BPF_DW, R2, R0, CPU_SLOT_OFF(value));
 		asm_add64_reg(p, R2, R1);
-		asm_stx(p, BPF_DW, R0, R2, PENDING_OFF(runtime_ns));
+		asm_stx(p, BPF_DW, R0, R2, CPU_SLOT_OFF(value));
 		asm_ja(p, out);
 		asm_label(p, slot);
 		asm_comment(p, "another task (a remote update, or none switched in yet)");
@@ -78,51 +78,38 @@ void task_stat_runtime(struct asm_prog *p, const struct tp_format *fmt, const ch
 	asm_return(p, 1);
 }
 
-void task_take_pending(struct asm_prog *p, const struct tp_format *fmt, int16_t runtime_off)
+void task_take_cpu_slot(struct asm_prog *p, const struct tp_format *fmt,
+			enum cpu_slot_kind kind, int16_t runtime_off)
 {
 	const char *done = asm_new_label(p, "taken");
 
-	asm_comment(p, "runtime += what sched_stat_runtime left pending, if prev's");
+	asm_comment(p, kind == CPU_SLOT_SINCE ? "runtime += now - switch-in, if this CPU saw prev go in"
+					      : "runtime += what sched_stat_runtime left here, if prev's");
 	asm_ld_field(p, fmt, R1, R6, "prev_pid");
-	asm_ldx(p, BPF_W, R2, R8, PENDING_OFF(pid));
+	asm_ldx(p, BPF_W, R2, R8, CPU_SLOT_OFF(pid));
 	asm_jmp_reg(p, BPF_JMP, BPF_JNE, R1, R2, done);
-	asm_ldx(p, BPF_DW, R1, R8, PENDING_OFF(runtime_ns));
-	asm_ldx(p, BPF_DW, R2, R9, runtime_off);
-	asm_add64_reg(p, R2, R1);
-	asm_stx(p, BPF_DW, R9, R2, runtime_off);
-	asm_label(p, done);
-}
-
-void task_mark_pending(struct asm_prog *p, const struct tp_format *fmt)
-{
-	asm_comment(p, "--- next: its CPU time gathers here until it is switched out ---");
-	asm_ld_field(p, fmt, R1, R6, "next_pid");
-	asm_stx(p, BPF_W, R8, R1, PENDING_OFF(pid));
-	asm_st(p, BPF_DW, R8, PENDING_OFF(runtime_ns), 0);
-}
-
-void task_add_slice(struct asm_prog *p, const struct tp_format *fmt, int16_t runtime_off)
-{
-	const char *done = asm_new_label(p, "counted");
-
-	asm_comment(p, "runtime += now - start, if this CPU saw prev go in");
-	asm_ld_field(p, fmt, R1, R6, "prev_pid");
-	asm_ldx(p, BPF_W, R2, R8, ONCPU_OFF(pid));
-	asm_jmp_reg(p, BPF_JMP, BPF_JNE, R1, R2, done);
-	asm_ldx(p, BPF_DW, R1, R8, ONCPU_OFF(start_ns));
-	asm_jeq_imm(p, R1, 0, done);
-	asm_mov64_reg(p, R2, R7);
-	asm_sub64_reg(p, R2, R1);
+	asm_ldx(p, BPF_DW, R2, R8, CPU_SLOT_OFF(value));
+	if (kind == CPU_SLOT_SINCE) {
+		asm_jeq_imm(p, R2, 0, done);
+		asm_mov64_reg(p, R1, R7);
+		asm_sub64_reg(p, R1, R2);
+		asm_mov64_reg(p, R2, R1);
+	}
 	asm_ldx(p, BPF_DW, R1, R9, runtime_off);
 	asm_add64_reg(p, R1, R2);
 	asm_stx(p, BPF_DW, R9, R1, runtime_off);
 	asm_label(p, done);
 }
 
-void task_mark_oncpu(struct asm_prog *p, const struct tp_format *fmt)
+void task_mark_cpu_slot(struct asm_prog *p, const struct tp_format *fmt,
+			enum cpu_slot_kind kind)
 {
-	asm_comment(p, "--- next: remember who went in on this CPU, and when ---");
+	asm_comment(p, kind == CPU_SLOT_SINCE ? "--- next: remember who went in on this CPU, and when ---"
+					      : "--- next: its CPU time gathers here until it goes out ---");
 	asm_ld_field(p, fmt, R1, R6, "next_pid");
-	asm_stx(p, BPF_W, R8, R1, ONCPU_OFF(pid));
-	asm_stx(p, BPF_DW, R8, R7, ONCPU_OFF(start_ns));
+	asm_stx(p, BPF_W, R8, R1, CPU_SLOT_OFF(pid));
+	if (kind == CPU_SLOT_SINCE)
+		asm_stx(p, BPF_DW, R8, R7, CPU_SLOT_OFF(value));
+	else
+		asm_st(p, BPF_DW, R8, CPU_SLOT_OFF(value), 0);
 }

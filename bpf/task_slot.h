@@ -11,25 +11,18 @@
 #include "sched_state.h"
 #include "tracefs.h"
 
-/* Per CPU: who was switched in, and when. Timing a slice from here to the
- * task's switch-out on the same CPU costs one hash lookup per switch
- * (prev's), not two; consumers add the slices running when they read. */
-struct oncpu_slot {
-	uint64_t start_ns;
+/* Per CPU: the task switched in last, and what its CPU time so far is
+ * measured from. Timing a slice from here to the task's switch-out, or
+ * gathering sched_stat_runtime's reports here until then, costs one hash
+ * lookup per switch (prev's); readers add what a running task has here. */
+struct cpu_slot {
+	uint64_t value;		/* CPU_SLOT_SINCE: switch-in time (ktime);
+				 * CPU_SLOT_PENDING: ns reported since */
 	uint32_t pid;
 	uint32_t pad;
 };
-#define ONCPU_OFF(f) ((int16_t)offsetof(struct oncpu_slot, f))
-
-/* Per CPU: the CPU time sched_stat_runtime reported for the task now on
- * the CPU, held here (an array slot, no hash lookup) until its switch-out
- * adds it to its hash slot; readers add what is still pending. */
-struct runtime_pending {
-	uint64_t runtime_ns;
-	uint32_t pid;
-	uint32_t pad;
-};
-#define PENDING_OFF(f) ((int16_t)offsetof(struct runtime_pending, f))
+#define CPU_SLOT_OFF(f) ((int16_t)offsetof(struct cpu_slot, f))
+enum cpu_slot_kind { CPU_SLOT_SINCE, CPU_SLOT_PENDING };
 
 /* r9 = &map[pid in r1], created zeroed if new (key built at fp+key_off,
  * the zero value of val_size bytes at fp+val_off); on a full map count
@@ -46,21 +39,18 @@ void prev_sleep_bits(struct asm_prog *p, const struct tp_format *fmt,
 void task_learn_tgid(struct asm_prog *p, int16_t tgid_off);
 /* A whole sched_stat_runtime program: the u64 at runtime_off in the
  * task's slot (task_slot's arguments) += the event's runtime; with a
- * pending_map (a one-slot per-CPU struct runtime_pending), the time of the
- * task switched in last on this CPU goes there instead. */
+ * cpu_map (one CPU_SLOT_PENDING cpu_slot per CPU), the time of the task
+ * switched in last on this CPU goes there instead. */
 void task_stat_runtime(struct asm_prog *p, const struct tp_format *fmt, const char *map,
-		       const char *full_map, const char *pending_map, int16_t key_off,
+		       const char *full_map, const char *cpu_map, int16_t key_off,
 		       int16_t val_off, int val_size, int16_t runtime_off);
-/* sched_switch, with this CPU's runtime_pending in r8 and ctx in r6: the
- * u64 at r9+runtime_off += what is pending, if it is prev's (task_slot's
- * r9). Clobbers r1, r2. */
-void task_take_pending(struct asm_prog *p, const struct tp_format *fmt, int16_t runtime_off);
-/* The pending slot (r8) starts over for next_pid. Clobbers r1. */
-void task_mark_pending(struct asm_prog *p, const struct tp_format *fmt);
-/* u64 at r9+runtime_off += now (r7) - this CPU's slot start (slot in r8),
- * if the slot names prev, the task being switched out (ctx in r6).
- * Clobbers r1, r2. */
-void task_add_slice(struct asm_prog *p, const struct tp_format *fmt, int16_t runtime_off);
-/* This CPU's slot (r8) = next_pid, from now (r7); leaves next_pid in r1. */
-void task_mark_oncpu(struct asm_prog *p, const struct tp_format *fmt);
+/* sched_switch, this CPU's cpu_slot in r8, ctx in r6 (and, for SINCE, now
+ * in r7): if the slot is prev's, the u64 at r9+runtime_off (task_slot's)
+ * += now - value (SINCE) or value (PENDING). Clobbers r1, r2. */
+void task_take_cpu_slot(struct asm_prog *p, const struct tp_format *fmt,
+			enum cpu_slot_kind kind, int16_t runtime_off);
+/* The slot (r8) starts over for next_pid: value = now (r7) or 0. Leaves
+ * next_pid in r1. */
+void task_mark_cpu_slot(struct asm_prog *p, const struct tp_format *fmt,
+			enum cpu_slot_kind kind);
 #endif

@@ -13,14 +13,14 @@
 static const struct tap_map_def maps[] = {
 	{ "tasks", BPF_MAP_TYPE_HASH, 4, sizeof(struct top_task), TOP_MAX_TASKS, 0 },
 	{ "top_full", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1, 0 },
-	{ "top_pending", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct runtime_pending), 1, 0 },
+	{ "top_oncpu", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct cpu_slot), 1, 0 },
 };
 
 static const char *const fields[] = { "pid", "runtime", NULL };
 
 static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
-	task_stat_runtime(p, ctx->fmt, "tasks", "top_full", "top_pending", KEY_OFF, VAL_OFF,
+	task_stat_runtime(p, ctx->fmt, "tasks", "top_full", "top_oncpu", KEY_OFF, VAL_OFF,
 			  sizeof(struct top_task), TOP_OFF(runtime_ns));
 	return 0;
 }

@@ -12,8 +12,7 @@
 static const struct tap_map_def maps[] = {
 	{ "tasks", BPF_MAP_TYPE_HASH, 4, sizeof(struct top_task), TOP_MAX_TASKS, 0 },
 	{ "top_full", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1, 0 },
-	{ "top_oncpu", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct oncpu_slot), 1, 0 },
-	{ "top_pending", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct runtime_pending), 1, 0 },
+	{ "top_oncpu", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct cpu_slot), 1, 0 },
 };
 
 static const char *const fields[] = {
@@ -27,8 +26,12 @@ static const struct top_params *params(const struct tap_build_ctx *ctx)
 	return ctx->params ? ctx->params : &defaults;
 }
 
-/* r6 ctx, r9 the task, r8 this CPU's top_pending (or, with slice timing,
- * its top_oncpu, and r7 now). */
+static enum cpu_slot_kind slot_kind(const struct tap_build_ctx *ctx)
+{
+	return params(ctx)->slice_timing ? CPU_SLOT_SINCE : CPU_SLOT_PENDING;
+}
+
+/* r6 ctx, r8 this CPU's top_oncpu, r9 the task; with slice timing r7 now. */
 static void switch_out(struct asm_prog *p, const struct tap_build_ctx *ctx,
 		       const struct sched_state *st)
 {
@@ -36,10 +39,7 @@ static void switch_out(struct asm_prog *p, const struct tap_build_ctx *ctx,
 	asm_ld_field(p, ctx->fmt, R1, R6, "prev_pid");
 	asm_jeq_imm(p, R1, 0, "next");
 	task_slot(p, "tasks", "top_full", KEY_OFF, VAL_OFF, sizeof(struct top_task), "next");
-	if (params(ctx)->slice_timing)
-		task_add_slice(p, ctx->fmt, TOP_OFF(runtime_ns));
-	else
-		task_take_pending(p, ctx->fmt, TOP_OFF(runtime_ns));
+	task_take_cpu_slot(p, ctx->fmt, slot_kind(ctx), TOP_OFF(runtime_ns));
 	asm_inc_u64(p, R9, TOP_OFF(switches), R1, 0);
 	prev_sleep_bits(p, ctx->fmt, st);
 	asm_jeq_imm(p, R1, 0, "preempted");
@@ -81,17 +81,12 @@ static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 		asm_comment(p, "slice timing: sched_stat_runtime counts CFS tasks only");
 		asm_call(p, BPF_FUNC_ktime_get_ns);
 		asm_mov64_reg(p, R7, R0);
-		asm_map_lookup_slot0(p, "top_oncpu", KEY_OFF, "out");
-	} else {
-		asm_map_lookup_slot0(p, "top_pending", KEY_OFF, "out");
 	}
+	asm_map_lookup_slot0(p, "top_oncpu", KEY_OFF, "out");
 	asm_mov64_reg(p, R8, R0);
 	switch_out(p, ctx, &st);
 	asm_label(p, "next");
-	if (params(ctx)->slice_timing)
-		task_mark_oncpu(p, ctx->fmt);
-	else
-		task_mark_pending(p, ctx->fmt);
+	task_mark_cpu_slot(p, ctx->fmt, slot_kind(ctx));
 	asm_label(p, "out");
 	asm_return(p, 1);
 	return 0;

@@ -66,7 +66,7 @@ struct lat_run {
 	FILE *f;
 	struct out out;
 	int ncpus;
-	struct oncpu_slot *oncpu;
+	struct cpu_slot *oncpu;
 	uint64_t *full;
 	struct lat_row *rows;
 	size_t nrows, caprows;
@@ -182,11 +182,11 @@ static int sample(struct lat_run *r)
 	if (bpf_map_lookup(tap_map_fd(r->obj, "lat_oncpu"), &(uint32_t){ 0 }, r->oncpu))
 		memset(r->oncpu, 0, sizeof(*r->oncpu) * (size_t)r->ncpus);
 	for (int c = 0; c < r->ncpus; c++) {
-		if (!r->oncpu[c].pid || !r->oncpu[c].start_ns || r->oncpu[c].start_ns > now)
+		if (!r->oncpu[c].pid || !r->oncpu[c].value || r->oncpu[c].value > now)
 			continue;
 		for (size_t i = 0; i < r->nrows; i++)
 			if (r->rows[i].tid == r->oncpu[c].pid) {
-				r->rows[i].v.runtime_ns += now - r->oncpu[c].start_ns;
+				r->rows[i].v.runtime_ns += now - r->oncpu[c].value;
 				break;
 			}
 	}

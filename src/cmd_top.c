@@ -212,24 +212,20 @@ static int take_entry(void *ctx, const void *key, const void *value)
  * between is counted late, never twice. */
 static int add_pending(struct top_run *t, const struct tap_obj *obj, int ncpus)
 {
-	int slices = t->prog.slice_timing;
-	size_t size = slices ? sizeof(struct oncpu_slot) : sizeof(struct runtime_pending);
-	char *slots = calloc((size_t)ncpus, size);
+	struct cpu_slot *slots = calloc((size_t)ncpus, sizeof(*slots));
 
 	if (!slots)
 		return -ENOMEM;
 	t->now_ns = sig_now_ns();
-	if (bpf_map_lookup(tap_map_fd(obj, slices ? "top_oncpu" : "top_pending"),
-			   &(uint32_t){ 0 }, slots))
-		memset(slots, 0, size * (size_t)ncpus);
+	if (bpf_map_lookup(tap_map_fd(obj, "top_oncpu"), &(uint32_t){ 0 }, slots))
+		memset(slots, 0, sizeof(*slots) * (size_t)ncpus);
 	for (int i = 0; i < ncpus; i++) {
-		const struct oncpu_slot *on = (const void *)(slots + size * (size_t)i);
-		const struct runtime_pending *pend = (const void *)on;
+		uint64_t v = slots[i].value;
 
-		if (!slices)
-			task_table_add_runtime(&t->table, pend->pid, pend->runtime_ns);
-		else if (on->start_ns && on->start_ns < t->now_ns)
-			task_table_add_runtime(&t->table, on->pid, t->now_ns - on->start_ns);
+		if (!t->prog.slice_timing)
+			task_table_add_runtime(&t->table, slots[i].pid, v);
+		else if (v && v < t->now_ns)
+			task_table_add_runtime(&t->table, slots[i].pid, t->now_ns - v);
 	}
 	free(slots);
 	return 0;
