@@ -94,7 +94,7 @@ static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 
 const struct tap_prog_def prog_top_switch = {
 	.name = "tap_top_switch",
-	.summary = "per-task switches, CPUs and priority (and slices, if timed)",
+	.summary = "per-task switches, CPUs, priority; CPU time added at switch-out",
 	.tp_system = "sched",
 	.tp_event = "sched_switch",
 	.fields = fields,

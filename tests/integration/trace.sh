@@ -22,7 +22,11 @@ t_vs_perf_and_ftrace() {
 	sp=$!
 	sleep 1
 	echo 1 > $TRACEFS/tracing_on
-	perf stat -e sched:sched_switch -x, -o "$TMP/perf.out" -- perf bench sched pipe -l 20000 > /dev/null 2>&1
+	# Under valgrind the reader is ~30x slower: a shorter run fits in the
+	# ring buffer, so nothing is lost and the check stays strict.
+	loops=20000
+	[ "${VALGRIND:-0}" != 0 ] && loops=4000
+	perf stat -e sched:sched_switch -x, -o "$TMP/perf.out" -- perf bench sched pipe -l $loops > /dev/null 2>&1
 	echo 0 > $TRACEFS/tracing_on
 	sleep 0.3
 	kill -INT $sp; wait $sp; rc=$?
@@ -47,7 +51,7 @@ t_vs_perf_and_ftrace() {
 	sed -n 's/.*\[\([0-9]*\)\].* prev_pid=\([0-9]*\) prev_prio=\([0-9]*\) prev_state=\([^ ]*\) ==> next_comm=\(.*\) next_pid=\([0-9]*\) next_prio=\([0-9]*\)$/\1 \2 \3 \4 \5 \6 \7/p' \
 		"$TMP/ftrace" | awk '{ $1 = $1 + 0; print }' > "$TMP/theirs.txt"
 	n=$(wc -l < "$TMP/theirs.txt")
-	[ "$n" -gt 10000 ] || { fail vs_ftrace "ftrace recorded only $n events"; return; }
+	[ "$n" -gt $((loops / 2)) ] || { fail vs_ftrace "ftrace recorded only $n events"; return; }
 	# Our stream ran longer than ftrace's window: find ftrace's records
 	# as a contiguous run in ours, CPU by CPU (the two streams interleave
 	# CPUs differently; each CPU's order is the same).
