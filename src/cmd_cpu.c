@@ -11,7 +11,6 @@
 #include "maps.h"
 #include "msg.h"
 #include "output.h"
-#include "sig.h"
 
 #define MAX_CPUS SESSION_MAX_CPUS
 
@@ -163,7 +162,6 @@ int cmd_cpu(int argc, char **argv)
 	p = parse(&r, argc, argv);
 	if (p)
 		return p > 0 ? EXIT_OK : EXIT_USAGE;
-	sig_setup();
 	err = session_open(&s, &r.cli, progs, 1, &r);
 	if (!err)
 		err = setup_cpus(&r, &s);

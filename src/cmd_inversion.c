@@ -561,7 +561,6 @@ int cmd_inversion(int argc, char **argv)
 	ret = parse(&o, argc, argv);
 	if (ret)
 		return ret > 0 ? EXIT_OK : EXIT_USAGE;
-	sig_setup();
 	stream_choose_buffer(&o.prog.tp.perfbuf);
 	err = session_open(&s, &o.cli, progs, 3 + futex_progs(progs + 3), &o.prog);
 	if (!err) {

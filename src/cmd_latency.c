@@ -317,7 +317,6 @@ int cmd_latency(int argc, char **argv)
 	if (p)
 		return p > 0 ? EXIT_OK : EXIT_USAGE;
 	r.opt = &o;
-	sig_setup();
 	err = session_open(&s, &o.cli, progs, TAP_ARRAY_SIZE(progs), NULL);
 	if (!err) {
 		r.obj = &s.obj;

@@ -15,7 +15,6 @@
 #include "maps.h"
 #include "msg.h"
 #include "runqlat.h"
-#include "sig.h"
 
 
 static const char help[] =
@@ -277,7 +276,6 @@ int cmd_runqlat(int argc, char **argv)
 	if (p)
 		return p > 0 ? EXIT_OK : EXIT_USAGE;
 	r.opt = &o;
-	sig_setup();
 	err = session_open(&s, &o.cli, progs, 3, &o.prog);
 	if (!err) {
 		r.obj = &s.obj;

@@ -396,7 +396,6 @@ int cmd_top(int argc, char **argv)
 	memset(&t, 0, sizeof(t));
 	t.opt = &o;
 	task_table_init(&t.table);
-	sig_setup();
 	err = session_open(&s, &o.cli, progs, choose_programs(&t, progs), &t.prog);
 	if (!err)
 		err = tap_obj_attach(&s.obj);

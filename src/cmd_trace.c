@@ -238,7 +238,6 @@ int cmd_trace(int argc, char **argv)
 	r = parse(&o, argc, argv);
 	if (r)
 		return r > 0 ? EXIT_OK : EXIT_USAGE;
-	sig_setup();
 	stream_choose_buffer(&o.prog.perfbuf);
 	err = session_open(&s, &o.cli, progs, o.events ? 6 : 1, &o.prog);
 	if (!err) {

@@ -3,6 +3,7 @@
 #include "cpus.h"
 #include "msg.h"
 #include "session.h"
+#include "sig.h"
 
 int session_open(struct session *s, const struct cli_common *cli,
 		 const struct tap_prog_def *const *defs, int n, const void *params)
@@ -12,6 +13,7 @@ int session_open(struct session *s, const struct cli_common *cli,
 	s->cli = cli;
 	s->out = NULL;
 	s->ncpus = 0;
+	sig_setup();
 	err = tap_obj_open(&s->obj, defs, n, params);
 	if (err)
 		return err;

@@ -1,5 +1,6 @@
 /* What every tracing subcommand does around its own work, in one order:
- * assemble the programs (all that --dump needs), learn the possible CPUs,
+ * catch Ctrl-C and SIGTERM (so that teardown always runs), assemble the
+ * programs (all that --dump needs), learn the possible CPUs,
  * open the output, load; the caller attaches (tap_obj_attach) once its
  * readers are ready, and session_close undoes it all. */
 #ifndef SCHEDTAP_SESSION_H
