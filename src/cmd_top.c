@@ -81,7 +81,6 @@ struct top_run {
 	const struct top_opts *opt;
 	struct task_table table;
 	struct out out;
-	unsigned long long now_ns;	/* CLOCK_MONOTONIC at the read */
 	enum map_read_mode read_mode;
 	uint64_t full_prev;
 	int said_full, said_next_key;
@@ -213,10 +212,10 @@ static int take_entry(void *ctx, const void *key, const void *value)
 static int add_pending(struct top_run *t, const struct tap_obj *obj, int ncpus)
 {
 	struct cpu_slot *slots = calloc((size_t)ncpus, sizeof(*slots));
+	uint64_t now = sig_now_ns();
 
 	if (!slots)
 		return -ENOMEM;
-	t->now_ns = sig_now_ns();
 	if (bpf_map_lookup(tap_map_fd(obj, "top_oncpu"), &(uint32_t){ 0 }, slots))
 		memset(slots, 0, sizeof(*slots) * (size_t)ncpus);
 	for (int i = 0; i < ncpus; i++) {
@@ -224,8 +223,8 @@ static int add_pending(struct top_run *t, const struct tap_obj *obj, int ncpus)
 
 		if (!t->prog.slice_timing)
 			task_table_add_runtime(&t->table, slots[i].pid, v);
-		else if (v && v < t->now_ns)
-			task_table_add_runtime(&t->table, slots[i].pid, t->now_ns - v);
+		else if (v && v < now)
+			task_table_add_runtime(&t->table, slots[i].pid, now - v);
 	}
 	free(slots);
 	return 0;
