@@ -4,6 +4,7 @@
 #include <unistd.h>
 #include "bpf_sys.h"
 #include "disasm.h"
+#include "fd_close.h"
 #include "kernel_features.h"
 #include "loader.h"
 #include "msg.h"
@@ -339,17 +340,22 @@ static void close_fd(int *fd)
 
 void tap_obj_close(struct tap_obj *o)
 {
-	/* Detach first (link, then the perf event that carries it), so no
-	 * program runs against a map we are about to drop. */
+	int fds[3 * TAP_MAX_PROGS], n = 0;
+
+	/* Links, perf events and programs all at once: the kernel holds its
+	 * own references (a link its perf event, a program its maps), so no
+	 * program runs against a freed map whatever the order. */
 	for (int i = 0; i < o->nprogs; i++) {
 		struct tap_prog *tp = &o->progs[i];
 
-		close_fd(&tp->link_fd);
-		close_fd(&tp->perf_fd);
-		close_fd(&tp->prog_fd);
+		fds[n++] = tp->link_fd;
+		fds[n++] = tp->perf_fd;
+		fds[n++] = tp->prog_fd;
+		tp->link_fd = tp->perf_fd = tp->prog_fd = -1;
 		asm_free(&tp->code);
 		tracefs_format_free(&tp->fmt);
 	}
+	fd_close_all(fds, n);
 	for (int i = 0; i < o->nmaps; i++)
 		close_fd(&o->maps[i].fd);
 	/* A tracefs we mounted stays mounted, as perf leaves its own: another
