@@ -9,6 +9,7 @@ SCHEDTAP_CACHE ?= /var/cache/schedtap
 ifeq ($(ARCH),x86_64)
 BUILD   ?= build
 CC      := musl-gcc
+OBJCOPY := objcopy
 XROOT   := $(BUILD)
 else ifneq ($(filter $(ARCH),$(CROSS_ARCHES)),)
 XROOT   ?= build
@@ -19,6 +20,7 @@ TRIPLE  := $(TRIPLE_$(ARCH))
 XDIR    := $(SCHEDTAP_CACHE)/$(ARCH)
 SPECS   := $(XDIR)/musl-gcc.specs
 CC      := $(TRIPLE)-gcc -specs $(SPECS)
+OBJCOPY := $(TRIPLE)-objcopy
 # Objects and the link depend on the specs file (rewritten only when it
 # changes); toolchain/cross.sh runs on every cross build, silent when ready.
 TOOLCHAIN := $(SPECS)
@@ -52,7 +54,7 @@ OBJS      := $(SRCS:%.c=$(BUILD)/obj/%.o)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all deps test unit oracle integration clean bench cross e2e FORCE $(CROSS_ARCHES:%=cross-%)
+.PHONY: all deps test unit oracle integration clean bench cross e2e fuzz soak FORCE $(CROSS_ARCHES:%=cross-%)
 all: $(BUILD)/schedtap
 
 $(BUILD)/uapi/linux: | $(TOOLCHAIN)
@@ -63,9 +65,16 @@ $(BUILD)/obj/%.o: %.c Makefile $(BUILD)/uapi/linux $(TOOLCHAIN) $(wildcard asm/*
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) -DSCHEDTAP_VERSION='"$(VERSION)"' -c -o $@ $<
 
+# People copy the file that make made: it is the stripped one. The debug
+# info goes beside it (schedtap.debug, found through the binary's
+# .gnu_debuglink), so gdb and valgrind still show sources and lines.
 $(BUILD)/schedtap: $(OBJS) $(TOOLCHAIN)
 	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@ $(OBJS)
+	@$(CC) $(LDFLAGS) -o $@.full $(OBJS)
+	@$(OBJCOPY) --only-keep-debug $@.full $@.debug
+	@$(OBJCOPY) --strip-all --add-gnu-debuglink=$@.debug $@.full $@.tmp
+	@rm -f $@.full
+	@mv $@.tmp $@
 
 # Unit tests run on the host compiler so that ASan and UBSan are available
 # (musl has no sanitizer runtime); they exercise the same sources.
@@ -99,6 +108,19 @@ $(BUILD)/itest: $(ITEST_SRCS) $(LIB_SRCS) $(wildcard asm/*.h src/*.h bpf/*.h)
 
 bench: deps all
 	@tests/bench.sh
+
+# libFuzzer harnesses (tests/fuzz) under ASan+UBSan, with clang-14 and
+# Debian's libclang-rt-14-dev: FUZZ_SECONDS per harness (default 600);
+# the test runner's fuzz suite runs each for 25 s.
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	@tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+# Every tracer at once under fork and pingpong load, SOAK_MINUTES long
+# (default 10); the test runner's soak suite is a 1-minute version.
+SOAK_MINUTES ?= 10
+soak: deps all
+	@tests/soak.sh $(SOAK_MINUTES)
 
 ifneq ($(TOOLCHAIN),)
 $(SPECS): FORCE
