@@ -10,6 +10,7 @@
 #include <string.h>
 #include "cli.h"
 #include "commands.h"
+#include "kernel_features.h"
 #include "lottery_cmd.h"
 #include "lottery_pins.h"
 #include "lottery_tickets.h"
@@ -89,6 +90,8 @@ static int run_load(int argc, char **argv)
 	}
 	if ((err = cli_opts_done(&cli, opt, argc, argv)) >= 0)
 		return err;
+	if (feat_require_privileges(cli.cmd))
+		return EXIT_RUNTIME;
 	err = lottery_load(&o, stdout);
 	if (fflush(stdout) && err >= 0)
 		err = msg_errno(-EIO, "writing to stdout");
@@ -116,6 +119,8 @@ static int run_unload(int argc, char **argv)
 		return cli_usage_error(&cli, "unknown option"), EXIT_USAGE;
 	if ((err = cli_opts_done(&cli, opt, argc, argv)) >= 0)
 		return err;
+	if (feat_require_privileges(cli.cmd))
+		return EXIT_RUNTIME;
 	err = lottery_unload(stdout);
 	if (fflush(stdout) && err >= 0)
 		err = msg_errno(-EIO, "writing to stdout");

@@ -47,9 +47,14 @@ static const struct out_col cols[NCOLS] = {
 struct probe {
 	struct out out;
 	int core_ok;
+	int denied;	/* bpf() or tracefs refused this user: not the kernel's fault */
 };
 
-/* One item. action: what schedtap does about it (NULL: nothing to do). */
+#define NO_PERMISSION "unknown: this user may not ask (run as root, or grant CAP_BPF and CAP_PERFMON)"
+
+/* One item. ok: 1 yes, 0 no, negative: unknown (a permission error says
+ * nothing about the kernel). action: what schedtap does about it (NULL:
+ * nothing to do). */
 static void item(struct probe *p, const char *name, int ok, const char *action,
 		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
@@ -69,7 +74,8 @@ static void item(struct probe *p, const char *name, int ok, const char *action,
 	if (action && p->out.fmt == OUT_TABLE)
 		snprintf(detail + n, sizeof(detail) - n, "%s-> %s", n ? " " : "", action);
 	v[COL_ITEM] = (struct out_val){ .str = name, .len = -1 };
-	v[COL_AVAIL] = (struct out_val){ .u = (uint64_t)!!ok };
+	v[COL_AVAIL] = ok < 0 ? (struct out_val){ .len = OUT_NULL }
+			      : (struct out_val){ .u = (uint64_t)!!ok };
 	v[COL_DETAIL] = (struct out_val){ .str = detail, .len = -1 };
 	v[COL_ACTION] = (struct out_val){ .str = action ? action : "", .len = -1 };
 	out_row(&p->out, v);
@@ -84,19 +90,27 @@ static void probe_bpf(struct probe *p)
 	};
 	int err = feat_bpf_syscall();
 
-	item(p, "bpf_syscall", !err, err ? "nothing can run" : NULL, "%s%s%s",
-	     err ? strerror(-err) : "bpf() usable", err && msg_hint(err) ? ": " : "",
-	     err && msg_hint(err) ? msg_hint(err) : "");
-	if (err) {
+	if (!err)
+		err = feat_privileged();
+	if (err == -EPERM || err == -EACCES) {
+		p->denied = 1;
 		p->core_ok = 0;
-		return;
+		item(p, "bpf_syscall", -1, "run as root", "%s for this user: %s", strerror(-err),
+		     msg_hint(err));
+	} else {
+		item(p, "bpf_syscall", !err, err ? "nothing can run" : NULL, "%s%s%s",
+		     err ? strerror(-err) : "bpf() usable", err && msg_hint(err) ? ": " : "",
+		     err && msg_hint(err) ? msg_hint(err) : "");
 	}
+	if (err)
+		p->core_ok = 0;
 	for (unsigned i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
-		int ok = feat_prog_type(progs[i].type);
+		int ok = p->denied ? -EPERM : err ? 0 : feat_prog_type(progs[i].type);
 
-		if (progs[i].core && !ok)
+		if (progs[i].core && ok <= 0)
 			p->core_ok = 0;
-		item(p, progs[i].name, ok, NULL, "%s", ok ? "loads" : "refused");
+		item(p, progs[i].name, ok, NULL, "%s",
+		     ok > 0 ? "loads" : ok < 0 ? NO_PERMISSION : "refused");
 	}
 }
 
@@ -106,6 +120,8 @@ static void path_item(struct probe *p, const char *name, int ok, const char *env
 {
 	if (feat_forced(env))
 		item(p, name, 0, action, "%s: forced off by SCHEDTAP_%s", what, env);
+	else if (ok < 0)
+		item(p, name, ok, NULL, "%s: " NO_PERMISSION, what);
 	else
 		item(p, name, ok, ok ? NULL : action, "%s%s", what, ok ? "" : missing);
 }
@@ -119,7 +135,10 @@ static void probe_paths(struct probe *p)
 		  "attach with PERF_EVENT_IOC_SET_BPF");
 	path_item(p, "batch_ops", feat_batch_ops(), "FORCE_NO_BATCH", "BPF_MAP_LOOKUP_BATCH",
 		  " missing (kernel < 5.6)", "read maps with get_next_key");
-	item(p, "atomics", feat_atomics(), NULL, "BPF_ATOMIC with fetch (5.12+)");
+	int atomics = feat_atomics();
+
+	item(p, "atomics", atomics, NULL, "BPF_ATOMIC with fetch (5.12+)%s",
+	     atomics < 0 ? ": " NO_PERMISSION : "");
 	path_item(p, "stat_runtime", feat_runtime_all_classes(), "FORCE_SLICE_TIMING",
 		  "sched_stat_runtime counts every scheduling class",
 		  ": CFS tasks only (kernel < 6.8)", "top times slices at each switch");
@@ -140,7 +159,7 @@ static void probe_helpers(struct probe *p)
 		int ok = feat_helper(BPF_PROG_TYPE_TRACEPOINT, helpers[i].id);
 
 		item(p, helpers[i].name, ok, NULL, "helper #%d %s in tracepoint programs",
-		     helpers[i].id, ok ? "callable" : "unavailable");
+		     helpers[i].id, ok > 0 ? "callable" : ok < 0 ? NO_PERMISSION : "unavailable");
 	}
 }
 
@@ -155,9 +174,15 @@ static void probe_fs(struct probe *p, char *tracefs, size_t len, int *mounted)
 		     "field offsets come from tracefs");
 	else
 		item(p, "btf", btf, NULL, "/sys/kernel/btf/vmlinux %s%s",
-		     btf ? "present" : "absent",
-		     btf ? "" : ": not needed, field offsets come from tracefs");
-	if (err) {
+		     btf > 0 ? "present" : btf < 0 ? "not readable by this user" : "absent",
+		     btf > 0 ? "" : ": not needed, field offsets come from tracefs");
+	if (err == -EACCES) {
+		p->core_ok = 0;
+		p->denied = 1;
+		item(p, "tracefs", -1, "run as root", "%s mounted, not readable by this user (%s)",
+		     tracefs, strerror(-err));
+		*tracefs = 0;
+	} else if (err) {
 		p->core_ok = 0;
 		item(p, "tracefs", 0, "nothing can attach", "not found and mounting failed: %s",
 		     strerror(-err));
@@ -187,10 +212,13 @@ static void probe_tracepoints(struct probe *p, const char *tracefs)
 		struct tp_format fmt;
 		char name[80];
 		int err = *tracefs ? tracefs_format_load(tracefs, events[i][0], events[i][1], &fmt)
-				   : -ENOENT;
+				   : p->denied ? -EACCES : -ENOENT;
 
 		snprintf(name, sizeof(name), "tp_%s", events[i][1]);
-		if (!err)
+		if (err == -EACCES || err == -EPERM)
+			item(p, name, -1, NULL, "%s:%s: unknown: tracefs is not readable by this user",
+			     events[i][0], events[i][1]);
+		else if (!err)
 			item(p, name, 1, NULL, "%s:%s id %d, %d fields", events[i][0],
 			     events[i][1], fmt.id, fmt.nfields);
 		else
@@ -220,6 +248,11 @@ static void probe_bare_tracepoints(struct probe *p)
 	char found[512] = "";
 	int prog = bpf_prog_load(&req), n = 0;
 
+	if (prog == -EPERM || prog == -EACCES) {
+		item(p, "bare_tracepoints", -1, NULL, NO_PERMISSION);
+		return;
+	}
+
 	for (unsigned i = 0; prog >= 0 && i < sizeof(names) / sizeof(names[0]); i++) {
 		union bpf_attr a;
 		int fd;
@@ -240,6 +273,7 @@ static void probe_bare_tracepoints(struct probe *p)
 	     "%d of %d%s%s", n, (int)(sizeof(names) / sizeof(names[0])), n ? ": " : "", found);
 }
 
+/* 1 counts, 0 absent, -EPERM: not for this user (perf_event_paranoid). */
 static int perf_counter_works(uint32_t type, uint64_t config)
 {
 	struct perf_event_attr attr;
@@ -251,9 +285,11 @@ static int perf_counter_works(uint32_t type, uint64_t config)
 	attr.config = config;
 	attr.disabled = 1;
 	fd = syscall(__NR_perf_event_open, &attr, 0, -1, -1, 0);
-	if (fd >= 0)
+	if (fd >= 0) {
 		close((int)fd);
-	return fd >= 0;
+		return 1;
+	}
+	return errno == EACCES || errno == EPERM ? -EPERM : 0;
 }
 
 static void probe_perf(struct probe *p)
@@ -261,8 +297,10 @@ static void probe_perf(struct probe *p)
 	int hw = perf_counter_works(PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES);
 	int sw = perf_counter_works(PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_CLOCK);
 
-	item(p, "perf_hw_counters", hw, NULL, "cycles %s", hw ? "counted" : "unavailable (no PMU)");
-	item(p, "perf_sw_counters", sw, NULL, "cpu-clock %s", sw ? "counted" : "unavailable");
+	item(p, "perf_hw_counters", hw, NULL, "cycles %s", hw > 0 ? "counted" :
+	     hw < 0 ? "unknown: not for this user (perf_event_paranoid)" : "unavailable (no PMU)");
+	item(p, "perf_sw_counters", sw, NULL, "cpu-clock %s", sw > 0 ? "counted" :
+	     sw < 0 ? "unknown: not for this user (perf_event_paranoid)" : "unavailable");
 }
 
 static void probe_caps(struct probe *p)
@@ -299,7 +337,9 @@ static void probe_memlock(struct probe *p)
 	}
 	item(p, "memlock", 1, memcg ? NULL : "raise RLIMIT_MEMLOCK to unlimited at load",
 	     "RLIMIT_MEMLOCK %s; BPF memory %s", lim,
-	     memcg ? "charged to the memory cgroup (limit not used)" : "charged to RLIMIT_MEMLOCK");
+	     memcg > 0 ? "charged to the memory cgroup (limit not used)" :
+	     memcg < 0 ? "charged to an unknown account (this user may not ask)" :
+			 "charged to RLIMIT_MEMLOCK");
 }
 
 static int parse(struct cli_common *c, int argc, char **argv)
@@ -343,19 +383,23 @@ int cmd_probe(int argc, char **argv)
 	if (!uname(&u))
 		item(&p, "kernel", 1, NULL, "%s %s", u.release, u.machine);
 	probe_bpf(&p);
-	if (!feat_bpf_syscall()) {
+	/* Without permission every BPF item is asked anyway: each answers
+	 * unknown, and the list is the same for every user. */
+	if (!feat_bpf_syscall() || p.denied) {
 		probe_paths(&p);
 		probe_helpers(&p);
 	}
 	probe_fs(&p, tracefs, sizeof(tracefs), &mounted);
 	probe_tracepoints(&p, tracefs);
-	if (!feat_bpf_syscall())
+	if (!feat_bpf_syscall() || p.denied)
 		probe_bare_tracepoints(&p);
 	probe_perf(&p);
 	probe_caps(&p);
 	probe_memlock(&p);
-	item(&p, "core_tools", p.core_ok, p.core_ok ? NULL : "exit 1",
-	     "%s", p.core_ok ? "schedtap can run here" : "schedtap cannot run here");
+	item(&p, "core_tools", p.core_ok, p.core_ok ? NULL : "exit 1", "%s",
+	     p.core_ok ? "schedtap can run here" :
+	     p.denied ? "schedtap cannot run as this user: run as root, or grant CAP_BPF "
+			"and CAP_PERFMON" : "schedtap cannot run here");
 	r = out_flush(&p.out);
 	if (f != stdout && fclose(f))
 		r = -errno;

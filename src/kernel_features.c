@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,14 +9,25 @@
 #include "asm.h"
 #include "bpf_sys.h"
 #include "kernel_features.h"
+#include "msg.h"
 #include "tracefs.h"
 
 /* bpf_ktime_get_coarse_ns arrived in 5.11 together with memcg-based
  * accounting of BPF memory; its presence is the signal libbpf uses too. */
 #define HELPER_KTIME_GET_COARSE_NS 160
 
-/* Cached answers: -1 unknown, else the answer. */
-#define UNKNOWN (-1)
+/* A cached answer not yet asked for (-1 is -EPERM, an answer). */
+#define UNKNOWN INT_MIN
+
+/* A bpf() probe's errno as an answer: EPERM (the capability checks) says
+ * nothing about the kernel (unknown), anything else that it lacks the
+ * feature. Not EACCES: the verifier refuses bad programs with it. */
+static int answer(int err)
+{
+	if (err >= 0)
+		return 1;
+	return err == -EPERM ? -EPERM : 0;
+}
 
 int feat_forced(const char *name)
 {
@@ -60,7 +72,7 @@ static int loads(enum bpf_prog_type type, const struct bpf_insn *insns, int len)
 
 	if (fd >= 0)
 		close(fd);
-	return fd >= 0;
+	return answer(fd);
 }
 
 static const struct bpf_insn ret0[] = {
@@ -89,6 +101,32 @@ int feat_prog_type(enum bpf_prog_type type)
 	return loads(type, ret0, 2);
 }
 
+int feat_privileged(void)
+{
+	static int cached = UNKNOWN;
+	int fd;
+
+	if (cached != UNKNOWN)
+		return cached;
+	/* What every tracing subcommand loads first: a tracepoint program
+	 * (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN). */
+	fd = load(BPF_PROG_TYPE_TRACEPOINT, ret0, 2);
+	if (fd >= 0)
+		close(fd);
+	return cached = fd >= 0 ? 0 : fd;
+}
+
+int feat_require_privileges(const char *cmd)
+{
+	int err = feat_privileged();
+
+	if (err == -EPERM || err == -EACCES)
+		msg_err("%s: %s: %s", cmd, strerror(-err), msg_hint(err));
+	else if (err == -ENOSYS)
+		msg_errno(err, "%s: bpf()", cmd);
+	return err == -EPERM || err == -EACCES || err == -ENOSYS ? err : 0;
+}
+
 int feat_helper(enum bpf_prog_type type, int helper)
 {
 	/* Arguments are zero, so most helpers fail on their argument types;
@@ -115,8 +153,10 @@ int feat_helper(enum bpf_prog_type type, int helper)
 		close(fd);
 		return 1;
 	}
+	if (fd == -EPERM)
+		return -EPERM;
 	log[sizeof(log) - 1] = 0;
-	return fd != -EPERM && !strstr(log, "invalid func ") &&
+	return !strstr(log, "invalid func ") &&
 	       !strstr(log, "unknown func ") && !strstr(log, "cannot use helper");
 }
 
@@ -144,7 +184,7 @@ static int map_type_works(enum bpf_map_type type, uint32_t ks, uint32_t vs,
 
 	if (fd >= 0)
 		close(fd);
-	return fd >= 0;
+	return answer(fd);
 }
 
 int feat_ringbuf(void)
@@ -170,7 +210,7 @@ int feat_perf_link(void)
 		return cached;
 	prog = load(BPF_PROG_TYPE_TRACEPOINT, ret0, 2);
 	if (prog < 0)
-		return cached = 0;
+		return cached = answer(prog);
 	/* No perf event needed: a kernel that knows perf links gets as far
 	 * as looking up the (bad) target fd; one that does not refuses the
 	 * attach type first. */
@@ -194,7 +234,7 @@ int feat_batch_ops(void)
 		return cached;
 	fd = bpf_map_create(BPF_MAP_TYPE_HASH, NULL, 4, 4, 4, 0);
 	if (fd < 0)
-		return cached = 0;
+		return cached = answer(fd);
 	/* An empty map answers ENOENT where batch lookups exist. */
 	r = bpf_map_lookup_batch(fd, NULL, &out, keys, vals, &count);
 	close(fd);
@@ -205,7 +245,9 @@ int feat_btf(void)
 {
 	if (feat_forced("FORCE_NO_BTF"))
 		return 0;
-	return access("/sys/kernel/btf/vmlinux", R_OK) == 0;
+	if (access("/sys/kernel/btf/vmlinux", R_OK) == 0)
+		return 1;
+	return errno == EACCES ? -EPERM : 0;
 }
 
 int feat_runtime_all_classes(void)
@@ -213,15 +255,17 @@ int feat_runtime_all_classes(void)
 	static int cached = UNKNOWN;
 	struct tp_format fmt;
 	char tracefs[256];
-	int mounted;
+	int mounted, err;
 
 	if (feat_forced("FORCE_SLICE_TIMING"))
 		return 0;
 	if (cached != UNKNOWN)
 		return cached;
-	if (tracefs_find(tracefs, sizeof(tracefs), &mounted) ||
-	    tracefs_format_load(tracefs, "sched", "sched_stat_runtime", &fmt))
-		return cached = 0;
+	err = tracefs_find(tracefs, sizeof(tracefs), &mounted);
+	if (!err)
+		err = tracefs_format_load(tracefs, "sched", "sched_stat_runtime", &fmt);
+	if (err)
+		return cached = err == -EACCES ? -EPERM : 0;
 	/* The event lost its CFS-only vruntime field in the change that made
 	 * every class report through it (6.8); the fields are the signal. */
 	cached = tracefs_field(&fmt, "pid") && tracefs_field(&fmt, "runtime") &&
@@ -248,7 +292,7 @@ int feat_raise_memlock(void)
 {
 	struct rlimit r = { RLIM_INFINITY, RLIM_INFINITY };
 
-	if (feat_memcg_accounting())
+	if (feat_memcg_accounting() > 0)
 		return 0;
 	return setrlimit(RLIMIT_MEMLOCK, &r) ? -errno : 0;
 }

@@ -8,6 +8,10 @@
 
 #include <linux/bpf.h>
 
+/* Answers are 1 (the kernel has it), 0 (it lacks it) or -EPERM: this
+ * process may not ask (no privileges), which says nothing about the kernel
+ * and is never reported as a missing feature. */
+
 /* 1 when SCHEDTAP_<name> is set to a non-empty value other than "0". */
 int feat_forced(const char *name);
 
@@ -15,6 +19,13 @@ int feat_forced(const char *name);
 int feat_bpf_syscall(void);
 /* A trivial program of this type loads. */
 int feat_prog_type(enum bpf_prog_type type);
+/* This process may load tracepoint programs: 0, or the negative errno
+ * the kernel gives (-EPERM without CAP_BPF and CAP_PERFMON). */
+int feat_privileged(void);
+/* Before anything else a subcommand does in the kernel: 0 when it may,
+ * else the one root/capabilities line (or why bpf() is unusable) printed,
+ * and the negative errno returned. */
+int feat_require_privileges(const char *cmd);
 /* The helper can be called from a program of this type. */
 int feat_helper(enum bpf_prog_type type, int helper);
 /* BPF_ATOMIC with BPF_FETCH (5.12+). */
@@ -27,8 +38,8 @@ int feat_perf_link(void);
 /* BPF_MAP_LOOKUP_BATCH on hash maps (5.6+); forced off by
  * SCHEDTAP_FORCE_NO_BATCH. */
 int feat_batch_ops(void);
-/* /sys/kernel/btf/vmlinux; forced off by SCHEDTAP_FORCE_NO_BTF. schedtap
- * never needs BTF: offsets come from tracefs. */
+/* /sys/kernel/btf/vmlinux is readable; forced off by SCHEDTAP_FORCE_NO_BTF.
+ * schedtap never needs BTF: offsets come from tracefs. */
 int feat_btf(void);
 /* sched:sched_stat_runtime reports CPU time for every scheduling class
  * (6.8+), not CFS tasks only; forced off by SCHEDTAP_FORCE_SLICE_TIMING. */

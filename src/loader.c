@@ -121,7 +121,10 @@ static int open_tracefs(struct tap_obj *o)
 {
 	int err = tracefs_find(o->tracefs, sizeof(o->tracefs), &o->tracefs_mounted);
 
-	if (err)
+	if (err == -EACCES)
+		msg_err("tracefs at %s is mounted but not readable by this user (%s): "
+			"run as root", o->tracefs, strerror(-err));
+	else if (err)
 		msg_errno(err, "tracefs is not mounted and mounting it at "
 			  "/sys/kernel/tracing failed (mount -t tracefs nodev "
 			  "/sys/kernel/tracing)");

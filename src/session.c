@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <string.h>
 #include "cpus.h"
+#include "kernel_features.h"
 #include "msg.h"
 #include "session.h"
 #include "sig.h"
@@ -14,6 +15,10 @@ int session_open(struct session *s, const struct cli_common *cli,
 	s->out = NULL;
 	s->ncpus = 0;
 	sig_setup();
+	/* --dump loads nothing: students may read the programs unprivileged
+	 * wherever tracefs lets them. */
+	if (!cli->dump && (err = feat_require_privileges(cli->cmd)))
+		return err;
 	err = tap_obj_open(&s->obj, defs, n, params);
 	if (err)
 		return err;

@@ -238,12 +238,20 @@ int tracefs_from_mountinfo(const char *text, char *out, size_t len)
 }
 
 /* A tracing directory is usable when it has the events tree. */
-static int has_events(const char *dir)
+/* 0 when dir/events exists and we may look in it, else -errno: ENOENT
+ * for no tracefs there, EACCES for one we may not read (root-only 0700).
+ * tracefs_find leaves the path of a closed one in path for messages. */
+static int events_access(const char *dir)
 {
 	char p[PATH_MAX];
 	int n = snprintf(p, sizeof(p), "%s/events", dir);
 
-	return n > 0 && (size_t)n < sizeof(p) && access(p, F_OK) == 0;
+	if (n <= 0 || (size_t)n >= sizeof(p))
+		return -ENAMETOOLONG;
+	if (access(p, F_OK) == 0)
+		return 0;
+	/* The mount point's own mode hides events/ from the unprivileged. */
+	return errno == EACCES || errno == EPERM ? -EACCES : -ENOENT;
 }
 
 static int set_path(char *path, size_t len, const char *src)
@@ -257,7 +265,7 @@ int tracefs_find(char *path, size_t len, int *mounted_by_us)
 					     "/sys/kernel/debug/tracing" };
 	char *mi = NULL;
 	size_t mil;
-	int err;
+	int err, denied = 0;
 
 	if (!path || len == 0 || !mounted_by_us)
 		return -EINVAL;
@@ -265,15 +273,24 @@ int tracefs_find(char *path, size_t len, int *mounted_by_us)
 	if (read_bounded("/proc/self/mountinfo", MOUNTINFO_MAX, &mi, &mil) == 0) {
 		err = tracefs_from_mountinfo(mi, path, len);
 		free(mi);
-		if (err == 0 && has_events(path))
-			return 0;
+		if (err == 0) {
+			err = events_access(path);
+			if (err != -ENOENT)
+				return err;
+		}
 	}
 	/* No /proc, or an odd mount table: the well-known places may still
 	 * work (debug/tracing is an automount on kernels >= 4.1). */
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
-		if (has_events(known[i]))
+		err = events_access(known[i]);
+		if (!err)
 			return set_path(path, len, known[i]);
+		if (err == -EACCES && !denied++)
+			set_path(path, len, known[i]);
 	}
+	/* Mounted but closed to us: mounting again would not help. */
+	if (denied)
+		return -EACCES;
 	if (mount("nodev", known[0], "tracefs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		  NULL) < 0)
 		return -errno;

@@ -38,8 +38,9 @@ struct tp_format {
 /* Find tracefs: /proc/self/mountinfo (type tracefs; also debugfs +
  * "/tracing"), then /sys/kernel/tracing, /sys/kernel/debug/tracing.
  * If not mounted anywhere, mount tracefs at /sys/kernel/tracing and set
- * *mounted_by_us=1 (0 otherwise); undoing that mount is the caller's job.
- * Returns 0 and the path, or negative errno (message left to the caller). */
+ * *mounted_by_us=1 (0 otherwise); it stays mounted, as perf leaves it.
+ * Returns 0 and the path, or negative errno (message left to the caller):
+ * -EACCES when tracefs is mounted but closed to us (mode 0700, not root). */
 int tracefs_find(char *path, size_t len, int *mounted_by_us);
 
 /* Pure parser: mountinfo text -> tracefs dir; 0 or -ENOENT. Handles

@@ -172,7 +172,8 @@ int workload_inversion(int argc, char **argv)
 	/* Main above all three, so that it sets the scene step by step. */
 	/* (musl's sched_setscheduler is ENOSYS by design: per thread only.) */
 	if ((err = pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp)))
-		return msg_errno(-err, "SCHED_FIFO %d (needs root)", PRIO_MAIN), EXIT_RUNTIME;
+		return msg_err("SCHED_FIFO %d: %s: run as root, or grant CAP_SYS_NICE", PRIO_MAIN,
+			       strerror(err)), EXIT_RUNTIME;
 	pthread_mutexattr_init(&ma);
 	if (pi && (err = pthread_mutexattr_setprotocol(&ma, PTHREAD_PRIO_INHERIT))) {
 		pthread_mutexattr_destroy(&ma);
