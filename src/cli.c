@@ -152,14 +152,19 @@ int cli_opts_done(const struct cli_common *c, int opt, int argc, char **argv)
 	return -1;
 }
 
-int cli_interval_loop(const struct cli_common *c, int (*report)(void *ctx, double iv),
-		      void *ctx)
+int cli_interval_loop(const struct cli_common *c, int (*baseline)(void *ctx),
+		      int (*report)(void *ctx, double iv), void *ctx)
 {
-	unsigned long long last = sig_now_ns(), next = last;
+	unsigned long long last, next;
+	int err = baseline ? baseline(ctx) : 0;
+
+	if (err)
+		return err;
+	last = next = sig_now_ns();
 
 	for (long n = 0; !c->count || n < c->count; n++) {
 		unsigned long long now;
-		int stopped, err;
+		int stopped;
 
 		next += (unsigned long long)(c->interval * 1e9);
 		stopped = sig_sleep_until(next);

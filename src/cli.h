@@ -69,10 +69,13 @@ int cli_next_opt(struct cli_common *c, int argc, char **argv, const char *shorto
  * argument (reported), -1 to go on. */
 int cli_opts_done(const struct cli_common *c, int opt, int argc, char **argv);
 /* Every c->interval seconds until c->count reports or a stop signal:
- * report(ctx, seconds since the previous report). Returns its first
- * error, 0 otherwise. */
-int cli_interval_loop(const struct cli_common *c, int (*report)(void *ctx, double iv),
-		      void *ctx);
+ * report(ctx, seconds since the previous report). baseline(ctx), when not
+ * NULL, reads the counters once before the first interval starts, so that
+ * what the programs counted while the others were being attached is not
+ * put in the first interval (top showed 109.8% for a busy thread where
+ * attaching was slow). Returns the first error, 0 otherwise. */
+int cli_interval_loop(const struct cli_common *c, int (*baseline)(void *ctx),
+		      int (*report)(void *ctx, double iv), void *ctx);
 /* Wall-clock seconds, and a report heading "HH:MM:SS  interval 1.000 s". */
 double cli_wall_seconds(void);
 void cli_interval_title(char *buf, size_t len, double wall_s, double iv);

@@ -98,6 +98,17 @@ static int read_counts(struct cpu_run *r, int fd)
 	return err;
 }
 
+/* The counts the first interval starts from. */
+static int baseline(void *ctx)
+{
+	struct cpu_run *r = ctx;
+	int err = read_counts(r, r->fd);
+
+	if (!err)
+		memcpy(r->prev, r->now, sizeof(*r->now) * (size_t)r->nposs);
+	return err;
+}
+
 /* One report: read the counters, print, keep them for the next delta. */
 static int report_interval(void *ctx, double iv)
 {
@@ -170,7 +181,7 @@ int cmd_cpu(int argc, char **argv)
 	if (!err) {
 		r.fd = tap_map_fd(&s.obj, "switches");
 		out_init(&r.out, s.out, r.cli.fmt, cols, NCOLS);
-		err = cli_interval_loop(&r.cli, report_interval, &r);
+		err = cli_interval_loop(&r.cli, baseline, report_interval, &r);
 	}
 	free(r.now);
 	free(r.prev);

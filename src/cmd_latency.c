@@ -333,7 +333,7 @@ int cmd_latency(int argc, char **argv)
 		out_init(&r.out, r.f, o.cli.fmt, cols, NCOLS);
 		if (o.cli.fmt == OUT_TABLE && o.cli.count == 1 && o.cli.interval >= 86400)
 			fprintf(stderr, "Tracing scheduling delay... Hit Ctrl-C to end.\n");
-		err = cli_interval_loop(&o.cli, report, &r);
+		err = cli_interval_loop(&o.cli, NULL, report, &r);
 	}
 	free(r.oncpu);
 	free(r.full);

@@ -289,7 +289,7 @@ int cmd_runqlat(int argc, char **argv)
 	if (!err) {
 		if (o.cli.fmt != OUT_JSON)
 			fprintf(stderr, "Tracing run queue latency... Hit Ctrl-C to end.\n");
-		err = cli_interval_loop(&o.cli, report, &r);
+		err = cli_interval_loop(&o.cli, NULL, report, &r);
 	}
 	free(r.percpu);
 	free(r.keyed);

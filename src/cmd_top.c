@@ -179,7 +179,7 @@ static int report(struct top_run *t, double iv)
 	long limit = o->top ? o->top : (o->cli.fmt == OUT_TABLE ? 20 : 0);
 	int n, shown = 0, kept = 0;
 
-	n = task_table_rows(&t->table, o->process, &rows);
+	n = task_table_rows(&t->table, o->process, (uint64_t)(iv * 1e9), &rows);
 	if (n < 0)
 		return msg_errno(n, "collecting task rows");
 	qsort_r(rows, (size_t)n, sizeof(*rows), cmp_rows, (void *)&o->sort);
@@ -260,6 +260,23 @@ static int sample(struct top_run *t, const struct tap_obj *obj, int ncpus)
 		for (int i = 0; i < ncpus; i++)
 			t->full_prev += full[i];
 	free(full);
+	return 0;
+}
+
+/* The counts the first interval starts from: the others were attached
+ * after sched_switch and before the loop began. */
+static int baseline(void *ctx)
+{
+	struct top_run *t = ctx;
+	struct task_row *rows;
+	int err = sample(t, t->obj, t->ncpus), n;
+
+	if (err)
+		return err;
+	n = task_table_rows(&t->table, t->opt->process, 0, &rows);
+	if (n < 0)
+		return msg_errno(n, "collecting task rows");
+	free(rows);
 	return 0;
 }
 
@@ -402,7 +419,7 @@ int cmd_top(int argc, char **argv)
 		t.obj = &s.obj;
 		t.ncpus = s.ncpus;
 		start_output(&t, s.out);
-		err = cli_interval_loop(&o.cli, report_interval, &t);
+		err = cli_interval_loop(&o.cli, baseline, report_interval, &t);
 	}
 	task_table_free(&t.table);
 	return session_close(&s, err);

@@ -344,13 +344,13 @@ static int run(struct dump_run *r)
 		if (err)
 			return msg_errno(err, "reading " LOTTERY_PIN_DIR "/tasks");
 		err = lottery_gen_set(&r->pin, g + 1);
-		return err ? err : cli_interval_loop(&loop, sample, r);
+		return err ? err : cli_interval_loop(&loop, NULL, sample, r);
 	}
 	if ((err = sample(r, 0)) || loop.count == 1 || sig_stopped())
 		return err;
 	if (loop.count)
 		loop.count--;
-	return cli_interval_loop(&loop, sample, r);
+	return cli_interval_loop(&loop, NULL, sample, r);
 }
 
 int lottery_dump(int argc, char **argv)

@@ -146,8 +146,9 @@ static void fill_identity(const struct task_table *t, struct task_snap *s,
 		memcpy(s->comm, buf, strnlen(buf, TOP_COMM_LEN));
 }
 
-static void delta(struct task_counts *d, const struct task_counts *now,
-		  const struct task_counts *then)
+/* d = now - then; returns whether then was the same task's. */
+static int delta(struct task_counts *d, const struct task_counts *now,
+		 const struct task_counts *then)
 {
 	*d = *now;
 	/* Counters only grow; fewer switches mean a new task reused the TID:
@@ -163,6 +164,18 @@ static void delta(struct task_counts *d, const struct task_counts *now,
 		d->migrations -= then->migrations;
 	}
 	d->active = d->runtime_ns || d->switches;
+	return then != NULL;
+}
+
+/* At most window_ns of the time owed (this interval's and what earlier
+ * ones carried) is shown; the rest waits for the next interval. */
+static void cap_runtime(struct task_counts *d, struct task_snap *s, uint64_t carried,
+			uint64_t window_ns)
+{
+	uint64_t owed = d->runtime_ns + carried;
+
+	d->runtime_ns = window_ns && owed > window_ns ? window_ns : owed;
+	s->carry_ns = owed - d->runtime_ns;
 }
 
 static void add_counts(struct task_counts *a, const struct task_counts *b)
@@ -213,7 +226,8 @@ static int fold_processes(struct task_row *rows, int n)
 	return out;
 }
 
-int task_table_rows(struct task_table *t, int per_process, struct task_row **out)
+int task_table_rows(struct task_table *t, int per_process, uint64_t window_ns,
+		    struct task_row **out)
 {
 	struct task_row *rows = calloc(t->ncur ? t->ncur : 1, sizeof(*rows));
 	int n = 0;
@@ -225,6 +239,7 @@ int task_table_rows(struct task_table *t, int per_process, struct task_row **out
 		struct task_snap *s = &t->cur[i];
 		const struct task_snap *old = find_prev(t, s->tid);
 		struct task_row *r = &rows[n++];
+		int same;
 
 		fill_identity(t, s, old);
 		r->id = r->tid = s->tid;
@@ -234,7 +249,8 @@ int task_table_rows(struct task_table *t, int per_process, struct task_row **out
 		r->beyond_64 = !!(s->flags & TOP_CPU_BEYOND_64);
 		memcpy(r->comm, s->comm, TOP_COMM_LEN);
 		r->t = s->tot;
-		delta(&r->d, &s->tot, old ? &old->tot : NULL);
+		same = delta(&r->d, &s->tot, old ? &old->tot : NULL);
+		cap_runtime(&r->d, s, same ? old->carry_ns : 0, window_ns);
 	}
 	if (per_process)
 		n = fold_processes(rows, n);

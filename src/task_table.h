@@ -32,6 +32,7 @@ struct task_snap {
 	uint32_t last_cpu, flags;
 	char comm[TOP_COMM_LEN];
 	struct task_counts tot;
+	uint64_t carry_ns;		/* CPU time counted, not yet shown */
 };
 
 struct task_table {
@@ -52,8 +53,14 @@ int task_table_update(struct task_table *t, uint32_t tid, const struct top_task 
 void task_table_sort(struct task_table *t);
 int task_table_add_runtime(struct task_table *t, uint32_t tid, uint64_t ns);
 /* Rows for this snapshot (malloc'd array in *out, count returned); the
- * snapshot becomes the base of the next interval's deltas. */
-int task_table_rows(struct task_table *t, int per_process, struct task_row **out);
+ * snapshot becomes the base of the next interval's deltas. No thread is
+ * shown more CPU time than window_ns (the interval; 0: no cap): the kernel
+ * accounts a running task's time in steps (each tick, each switch), so
+ * time run just before one sample can be counted just after it. What is
+ * over the window is carried into the thread's next interval, so the
+ * totals (t) stay exact. */
+int task_table_rows(struct task_table *t, int per_process, uint64_t window_ns,
+		    struct task_row **out);
 /* "0-3,6" from a CPU mask; "+" appended when CPUs past 63 were used. */
 void task_cpu_list(uint64_t mask, int beyond_64, char *buf, size_t len);
 #endif

@@ -53,6 +53,26 @@ t_vs_proc() {	# test-name cpu-tolerance-% [VAR=value]
 	pass $name
 }
 
+# No thread is shown more than the interval's length, the first interval
+# included, on either clock: a busy loop that runs through top's start-up
+# (the kernel accounts its time in steps of a tick or a switch, and what
+# attaching cost must not land in the first interval) never shows over
+# 100% of a CPU in 0.1 s intervals, while its total stays its schedstat.
+t_share_of_real_time() {	# test-name [VAR=value]
+	name=$1
+	( while :; do :; done ) & b=$!
+	sleep 0.3
+	env ${2:-SCHEDTAP_NONE=} $ST top --csv -p $b 0.1 15 > "$TMP/share.csv" 2> "$TMP/share.err"; rc=$?
+	kill $b
+	[ $rc -eq 0 ] || { fail $name "exit $rc: $(cat "$TMP/share.err")"; return; }
+	rows=$(awk -F, 'NR > 1' "$TMP/share.csv" | wc -l)
+	over=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "cpu_pct") c = i; next }
+		$c > 100.0 { printf "%s ", $c }' "$TMP/share.csv")
+	echo "    $rows intervals, cpu_pct $(awk -F, 'NR > 1 { printf "%s ", $6 }' "$TMP/share.csv")"
+	[ "$rows" -ge 10 ] && [ -z "$over" ] && pass $name ||
+		fail $name "$rows rows; over 100%: $over"
+}
+
 # Which CPU clock top uses: sched_stat_runtime on this kernel (6.8+), the
 # slice timer when forced, and saying so once.
 t_clock_choice() {
@@ -140,6 +160,8 @@ t_vs_proc vs_proc 0.1
 slice_tol=4
 [ "${VALGRIND:-0}" != 0 ] && slice_tol=10
 t_vs_proc vs_proc_slice_timing $slice_tol SCHEDTAP_FORCE_SLICE_TIMING=1
+t_share_of_real_time share_of_real_time
+t_share_of_real_time share_of_real_time_slice_timing SCHEDTAP_FORCE_SLICE_TIMING=1
 t_clock_choice
 t_table_and_filters
 t_process

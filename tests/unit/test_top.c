@@ -44,7 +44,7 @@ static void deltas_between_snapshots(void)
 	task_table_begin(&t);
 	CHECK(task_table_update(&t, 11, &a) == 0);
 	task_table_sort(&t);
-	n = task_table_rows(&t, 0, &rows);
+	n = task_table_rows(&t, 0, 0, &rows);
 	CHECK(n == 1 && rows[0].d.runtime_ns == 1000 && rows[0].d.switches == 4);
 	free(rows);
 
@@ -60,7 +60,7 @@ static void deltas_between_snapshots(void)
 	CHECK(task_table_add_runtime(&t, 12, 300) == 0);
 	/* 13 has run since before its first switch-out: a row of its own. */
 	CHECK(task_table_add_runtime(&t, 13, 100) == 0);
-	n = task_table_rows(&t, 0, &rows);
+	n = task_table_rows(&t, 0, 0, &rows);
 	CHECK(n == 3);
 	r = row_of(rows, n, 11);
 	CHECK(r && r->d.runtime_ns == 600 && r->d.switches == 2 && r->d.voluntary == 1 &&
@@ -83,14 +83,49 @@ static void reused_tid_counts_from_zero(void)
 	task_table_init(&t);
 	task_table_begin(&t);
 	task_table_update(&t, 7, &a);
-	CHECK(task_table_rows(&t, 0, &rows) == 1);
+	CHECK(task_table_rows(&t, 0, 0, &rows) == 1);
 	free(rows);
 	task_table_begin(&t);
 	task_table_update(&t, 7, &b);
-	CHECK(task_table_rows(&t, 0, &rows) == 1);
+	CHECK(task_table_rows(&t, 0, 0, &rows) == 1);
 	CHECK(rows[0].d.runtime_ns == 100 && rows[0].d.switches == 1);
 	CHECK(!strcmp(rows[0].comm, "new"));
 	free(rows);
+	task_table_free(&t);
+}
+
+/* One sample: a thread at total runtime rt (in ms), shown over a 1000 ms
+ * window; returns what is shown. */
+static uint64_t shown_ms(struct task_table *t, uint64_t rt_ms, uint64_t *total_ms)
+{
+	struct top_task a = task(5, rt_ms * 1000000, 1, 0, "busy");
+	struct task_row *rows;
+	uint64_t ms = ~0ull;
+
+	task_table_begin(t);
+	task_table_update(t, 5, &a);
+	if (task_table_rows(t, 0, 1000000000ull, &rows) == 1) {
+		ms = rows[0].d.runtime_ns / 1000000;
+		*total_ms = rows[0].t.runtime_ns / 1000000;
+	}
+	free(rows);
+	return ms;
+}
+
+/* The kernel's accounting steps put time run before a sample after it:
+ * an interval may count more than its length. Never shown: the excess
+ * waits for the next interval, and totals are untouched. */
+static void runtime_capped_at_window_and_carried(void)
+{
+	struct task_table t;
+	uint64_t tot = 0;
+
+	task_table_init(&t);
+	t.proc = "/nonexistent";
+	CHECK(shown_ms(&t, 1098, &tot) == 1000 && tot == 1098);
+	CHECK(shown_ms(&t, 1098 + 989, &tot) == 1000 && tot == 2087);	/* 989 + 98 carried */
+	CHECK(shown_ms(&t, 2087 + 900, &tot) == 987 && tot == 2987);	/* the rest, 87 */
+	CHECK(shown_ms(&t, 2987 + 500, &tot) == 500);
 	task_table_free(&t);
 }
 
@@ -108,7 +143,7 @@ static void threads_fold_into_processes(void)
 	task_table_update(&t, 21, &worker);
 	task_table_update(&t, 20, &main_thread);
 	task_table_update(&t, 30, &other);
-	n = task_table_rows(&t, 1, &rows);
+	n = task_table_rows(&t, 1, 0, &rows);
 	CHECK(n == 2);
 	r = row_of(rows, n, 20);
 	CHECK(r && r->d.runtime_ns == 400 && r->d.switches == 6 && r->d.voluntary == 3);
@@ -186,6 +221,7 @@ static void prev_state_fallback(void)
 UNIT_SUITE(top_tests) = {
 	UNIT(deltas_between_snapshots),
 	UNIT(reused_tid_counts_from_zero),
+	UNIT(runtime_capped_at_window_and_carried),
 	UNIT(threads_fold_into_processes),
 	UNIT(cpu_lists),
 	UNIT(prev_state_from_print_fmt),
