@@ -8,7 +8,7 @@
 #include "asm.h"
 #include "tracefs.h"
 
-struct tap_map_def;
+#include "program.h"
 
 #define TRACE_COMM_LEN 16
 /* Ring buffer pages count in our RSS once read, twice (the data is mapped
