@@ -39,7 +39,7 @@ static unsigned ld_field(struct asm_prog *p, const struct tp_format *fmt,
 			  fmt->system, fmt->event, name, f->offset, f->size);
 		return 0;
 	}
-	asm_comment(p, "%s = %s (offset %u, size %u)", name, name, f->offset, f->size);
+	asm_comment(p, "r%d = %s: ctx+%u, %u bytes (format)", dst, name, f->offset, f->size);
 	asm_ldx(p, code, dst, ctx, (int16_t)f->offset);
 	return f->size;
 }

@@ -119,7 +119,8 @@ static int report_interval(void *ctx, double iv)
 		return err;
 	report(r, &r->out, iv);
 	memcpy(r->prev, r->now, sizeof(*r->now) * (size_t)r->nposs);
-	return out_flush(&r->out) ? msg_errno(-EIO, "writing the report") : 0;
+	err = out_flush(&r->out);
+	return err ? msg_errno(err, "writing the report") : 0;
 }
 
 static int parse(struct cpu_run *r, int argc, char **argv)
@@ -129,21 +130,14 @@ static int parse(struct cpu_run *r, int argc, char **argv)
 		{ "cpu", required_argument, 0, 'C' },
 		{ 0, 0, 0, 0 },
 	};
-	int opt;
+	int opt, bad = 0;
 
 	cli_init(&r->cli, "cpu");
 	r->only_cpu = -1;
-	while ((opt = cli_next_opt(&r->cli, argc, argv, CLI_COMMON_SHORT "C:", longopts,
-				   help)) >= 0) {
-		if (opt != 'C' || cli_parse_long(optarg, 0, MAX_CPUS - 1, &r->only_cpu))
-			return cli_usage_error(&r->cli, "bad option or CPU '%s'",
-					       optarg ? optarg : "");
-	}
-	if (opt == CLI_HELP)
-		return 1;
-	if (opt == CLI_BAD)
-		return -1;
-	return cli_positional(&r->cli, argc, argv, optind);
+	while (!bad && (opt = cli_next_opt(&r->cli, argc, argv, CLI_COMMON_SHORT "C:", longopts,
+					   help)) >= 0)
+		bad = cli_cpu(&r->cli, optarg, MAX_CPUS - 1, &r->only_cpu);
+	return cli_opts_done(&r->cli, bad ? CLI_BAD : opt, argc, argv, CLI_INTERVAL_COUNT);
 }
 
 static int setup_cpus(struct cpu_run *r, const struct session *s)
@@ -170,9 +164,8 @@ int cmd_cpu(int argc, char **argv)
 	int err, p;
 
 	memset(&r, 0, sizeof(r));
-	p = parse(&r, argc, argv);
-	if (p)
-		return p > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((p = parse(&r, argc, argv)) >= 0)
+		return p;
 	err = session_open(&s, &r.cli, progs, 1, &r);
 	if (!err)
 		err = setup_cpus(&r, &s);

@@ -37,14 +37,9 @@ static const char help[] =
 	"  pi_boost  a priority-inheritance boost of L by H: from, to, how long\n"
 	"Priorities are the kernel's (0..99 real-time, lower is higher).\n\n"
 	"options:\n"
-	"  -t, --threshold MS      smallest wait or delay reported (default 10)\n"
-	"  -d, --duration SECONDS  stop after this long (default: until Ctrl-C)\n"
-	"      --perf-buffer       use a perf buffer even where a ring buffer exists\n"
-	"  -o, --output FILE       write the report to FILE\n"
-	"      --csv               comma-separated values, one header row\n"
-	"      --json              one JSON object per line\n"
-	"      --dump              print the BPF programs as assembly, exit\n"
-	"  -h, --help              this help\n";
+	"  -t, --threshold MS      smallest wait or delay reported, in milliseconds\n"
+	"                          (default 10)\n"
+	CLI_STREAM_HELP;
 
 enum {
 	C_TIME, C_TS, C_TYPE, C_CPU, C_HPID, C_HCOMM, C_HPRIO, C_LPID, C_LCOMM, C_LPRIO,
@@ -75,7 +70,7 @@ static const struct out_col cols[NCOLS] = {
 struct inv_opts {
 	struct cli_common cli;
 	struct inv_params prog;
-	double threshold_ms, duration;
+	double threshold_ms;
 };
 
 struct inv_run {
@@ -170,50 +165,24 @@ static int on_record(void *ctx, const void *data, uint32_t size)
 	return 0;
 }
 
-enum { OPT_PERF_BUFFER = 0x200 };
-
 static int parse(struct inv_opts *o, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "help", no_argument, 0, 'h' },
-		{ "output", required_argument, 0, 'o' },
-		{ "csv", no_argument, 0, OPT_CSV },
-		{ "json", no_argument, 0, OPT_JSON },
-		{ "dump", no_argument, 0, OPT_DUMP },
+		CLI_STREAM_LONG,
 		{ "threshold", required_argument, 0, 't' },
-		{ "duration", required_argument, 0, 'd' },
-		{ "perf-buffer", no_argument, 0, OPT_PERF_BUFFER },
 		{ 0, 0, 0, 0 },
 	};
-	int opt;
+	struct cli_common *c = &o->cli;
+	int opt, bad = 0;
 
-	cli_init(&o->cli, "inversion");
+	cli_init(c, "inversion");
 	o->prog.tp.pid = o->prog.tp.cpu = -1;
 	o->threshold_ms = 10;
-	while ((opt = cli_next_opt(&o->cli, argc, argv, "ho:t:d:", longopts, help)) >= 0) {
-		switch (opt) {
-		case 't':
-			if (cli_parse_seconds(optarg, &o->threshold_ms))
-				return cli_usage_error(&o->cli, "bad threshold '%s'", optarg);
-			break;
-		case 'd':
-			if (cli_parse_seconds(optarg, &o->duration))
-				return cli_usage_error(&o->cli, "bad duration '%s'", optarg);
-			break;
-		case OPT_PERF_BUFFER:
-			o->prog.tp.perfbuf = 1;
-			break;
-		default:
-			return cli_usage_error(&o->cli, "unknown option");
-		}
-	}
-	if (opt == CLI_HELP)
-		return 1;
-	if (opt == CLI_BAD)
-		return -1;
-	if (optind < argc)
-		return cli_usage_error(&o->cli, "unexpected argument '%s'", argv[optind]);
-	return 0;
+	while (!bad && (opt = cli_next_opt(c, argc, argv, CLI_STREAM_SHORT "t:", longopts,
+					   help)) >= 0)
+		bad = cli_decimal(c, optarg, 0, 86400000, "milliseconds", &o->threshold_ms);
+	o->prog.tp.perfbuf = c->perf_buffer;
+	return cli_opts_done(c, bad ? CLI_BAD : opt, argc, argv, CLI_NO_ARGS);
 }
 
 static int has_event(const char *tracefs, const char *system, const char *event)
@@ -260,9 +229,8 @@ int cmd_inversion(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	memset(&r, 0, sizeof(r));
-	ret = parse(&o, argc, argv);
-	if (ret)
-		return ret > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((ret = parse(&o, argc, argv)) >= 0)
+		return ret;
 	stream_choose_buffer(&o.prog.tp.perfbuf);
 	err = session_open(&s, &o.cli, progs, 3 + futex_progs(progs + 3), &o.prog);
 	if (!err) {
@@ -279,13 +247,13 @@ int cmd_inversion(int argc, char **argv)
 	if (!err) {
 		out_init(&r.out, s.out, o.cli.fmt, cols, NCOLS);
 		r.t0 = sig_now_ns();
-		err = stream_run(rd, r.t0, o.duration, on_record, &r, &r.out);
+		err = stream_run(rd, r.t0, o.cli.duration, on_record, &r, &r.out);
 		fprintf(stderr, "schedtap: %llu inversions, %llu PI boosts, %llu records, %llu lost\n",
 			(unsigned long long)r.det.reported, (unsigned long long)r.det.boosts,
 			(unsigned long long)r.det.records,
 			(unsigned long long)stream_lost(&s.obj, rd, s.cpu_ids, s.ncpus, NULL, 0));
-		if (out_flush(&r.out) && !err)
-			err = msg_errno(-EIO, "writing the report");
+		if ((ret = out_flush(&r.out)) && !err)
+			err = msg_errno(ret, "writing the report");
 	}
 	event_reader_free(rd);
 	inv_detect_free(&r.det);

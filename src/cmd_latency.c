@@ -239,28 +239,22 @@ static int report(void *ctx, double iv)
 	if (full && !r->said_full++)
 		msg_err("warning: the task map (%d entries) is full: %" PRIu64 " updates "
 			"were dropped; some tasks are missing or incomplete", LAT_MAX_TASKS, full);
-	if (o->cli.fmt == OUT_TABLE) {
-		if (fflush(r->f))
-			return msg_errno(-errno, "writing the report");
-		return 0;
-	}
-	return out_flush(&r->out) ? msg_errno(-EIO, "writing the report") : 0;
+	err = o->cli.fmt == OUT_TABLE ? out_file_flush(r->f) : out_flush(&r->out);
+	return err ? msg_errno(err, "writing the report") : 0;
 }
 
-static int parse_sort(const char *s, enum sort_key *k)
+/* avg, max, runtime, switches; and perf's name "switch". */
+static int parse_sort(const struct cli_common *c, const char *s, enum sort_key *k)
 {
 	static const char *const names[] = { "avg", "max", "runtime", "switches" };
+	int i = 0;
 
-	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcmp(s, names[i])) {
-			*k = (enum sort_key)i;
-			return 0;
-		}
-	if (!strcmp(s, "switch")) {	/* perf's name */
-		*k = SORT_SWITCHES;
-		return 0;
-	}
-	return -1;
+	if (!strcmp(s, "switch"))
+		s = "switches";
+	if (cli_choice(c, s, names, 4, &i))
+		return -1;
+	*k = (enum sort_key)i;
+	return 0;
 }
 
 static int parse(struct lat_opts *o, int argc, char **argv)
@@ -271,35 +265,26 @@ static int parse(struct lat_opts *o, int argc, char **argv)
 		{ "sort", required_argument, 0, 's' },
 		{ 0, 0, 0, 0 },
 	};
-	int opt;
+	struct cli_common *c = &o->cli;
+	int opt, bad = 0, once, r;
 
-	cli_init(&o->cli, "latency");
+	cli_init(c, "latency");
 	o->pid = -1;
-	while ((opt = cli_next_opt(&o->cli, argc, argv, CLI_COMMON_SHORT "p:s:", longopts,
-				   help)) >= 0) {
-		switch (opt) {
-		case 'p':
-			if (cli_parse_long(optarg, 1, 0x7fffffffL, &o->pid))
-				return cli_usage_error(&o->cli, "bad PID '%s'", optarg);
-			break;
-		case 's':
-			if (parse_sort(optarg, &o->sort))
-				return cli_usage_error(&o->cli, "bad sort key '%s'", optarg);
-			break;
-		default:
-			return cli_usage_error(&o->cli, "unknown option");
-		}
+	while (!bad && (opt = cli_next_opt(c, argc, argv, CLI_COMMON_SHORT "p:s:", longopts,
+					   help)) >= 0) {
+		if (opt == 'p')
+			bad = cli_pid(c, optarg, &o->pid);
+		else
+			bad = parse_sort(c, optarg, &o->sort);
 	}
-	if (opt == CLI_HELP)
-		return 1;
-	if (opt == CLI_BAD)
-		return -1;
-	if (optind == argc && !o->cli.interval_given) {
-		/* perf's summary: one report, at Ctrl-C. */
-		o->cli.interval = 86400;
-		o->cli.count = 1;
+	/* perf's summary: one report, at Ctrl-C. */
+	once = optind == argc && !c->interval_given;
+	if ((r = cli_opts_done(c, bad ? CLI_BAD : opt, argc, argv, CLI_INTERVAL_COUNT)) < 0 &&
+	    once) {
+		c->interval = 86400;
+		c->count = 1;
 	}
-	return cli_positional(&o->cli, argc, argv, optind);
+	return r;
 }
 
 int cmd_latency(int argc, char **argv)
@@ -313,9 +298,8 @@ int cmd_latency(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	memset(&r, 0, sizeof(r));
-	p = parse(&o, argc, argv);
-	if (p)
-		return p > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((p = parse(&o, argc, argv)) >= 0)
+		return p;
 	r.opt = &o;
 	err = session_open(&s, &o.cli, progs, TAP_ARRAY_SIZE(progs), NULL);
 	if (!err) {

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "output.h"
 #include "commands.h"
 #include "kernel_features.h"
 #include "lottery_cmd.h"
@@ -16,18 +17,14 @@
 #include "lottery_tickets.h"
 #include "msg.h"
 
-static const char help[] =
+static const char help_head[] =
 	"usage: schedtap lottery load|dump|unload|simulate [options]\n\n"
 	"The lottery scheduler monitor. `load` pins a sched_switch tracer under\n"
 	BPFFS_ROOT "/schedtap/lottery that keeps counting with no process left:\n"
 	"per task (TID), CPU time, switches, and the lottery tickets its nice value\n"
 	"buys. `dump` reads it, `simulate` replays the same tickets as a real\n"
 	"lottery, `unload` detaches it and removes every pin.\n\n"
-	"  load [--tickets weight|linear] [--group NAME]\n"
-	"  dump [-i SECONDS] [-n COUNT] [-o FILE] [--share] [-p PID,...] [-c COMM]\n"
-	"  simulate [--from FILE | -d SECONDS] [--draws N] [-p PID,...]\n"
-	"  unload\n\n"
-	"'schedtap lottery COMMAND --help' for each one's options.\n";
+	"commands:\n";
 
 static const char load_help[] =
 	"usage: schedtap lottery load [--tickets weight|linear] [--group NAME]\n\n"
@@ -72,29 +69,31 @@ static int run_load(int argc, char **argv)
 		{ "group", required_argument, 0, OPT_GROUP },
 		{ 0, 0, 0, 0 },
 	};
+	static const char *const modes[] = { "weight", "linear" };
 	struct lottery_load_opts o = { LOTTERY_TICKETS_WEIGHT, (gid_t)-1, NULL };
 	struct cli_common cli;
-	int opt, err;
+	int opt, err, mode;
 
 	cli_init(&cli, "lottery load");
 	while ((opt = cli_next_opt(&cli, argc, argv, "h", longopts, load_help)) >= 0) {
-		if (opt == OPT_TICKETS && !lottery_ticket_mode_parse(optarg, &o.tickets))
-			continue;
-		if (opt == OPT_GROUP && !parse_group(optarg, &o.gid)) {
+		if (opt == OPT_TICKETS) {
+			if (cli_choice(&cli, optarg, modes, 2, &mode))
+				return EXIT_USAGE;
+			o.tickets = mode ? LOTTERY_TICKETS_LINEAR : LOTTERY_TICKETS_WEIGHT;
+		} else if (parse_group(optarg, &o.gid)) {
+			return cli_usage_error(&cli, "bad --group '%s' (no such group)", optarg),
+			       EXIT_USAGE;
+		} else {
 			o.group = optarg;
-			continue;
 		}
-		return cli_usage_error(&cli, opt == OPT_GROUP ? "no group '%s'" :
-				       "bad option or ticket mode '%s' (weight, linear)",
-				       optarg ? optarg : ""), EXIT_USAGE;
 	}
-	if ((err = cli_opts_done(&cli, opt, argc, argv)) >= 0)
+	if ((err = cli_opts_done(&cli, opt, argc, argv, CLI_NO_ARGS)) >= 0)
 		return err;
 	if (feat_require_privileges(cli.cmd))
 		return EXIT_RUNTIME;
 	err = lottery_load(&o, stdout);
-	if (fflush(stdout) && err >= 0)
-		err = msg_errno(-EIO, "writing to stdout");
+	if ((mode = out_file_flush(stdout)) && err >= 0)
+		err = msg_errno(mode, "writing to stdout");
 	return err < 0 ? EXIT_RUNTIME : EXIT_OK;
 }
 
@@ -115,15 +114,14 @@ static int run_unload(int argc, char **argv)
 	int opt, err;
 
 	cli_init(&cli, "lottery unload");
-	while ((opt = cli_next_opt(&cli, argc, argv, "h", longopts, unload_help)) >= 0)
-		return cli_usage_error(&cli, "unknown option"), EXIT_USAGE;
-	if ((err = cli_opts_done(&cli, opt, argc, argv)) >= 0)
+	opt = cli_next_opt(&cli, argc, argv, "h", longopts, unload_help);
+	if ((err = cli_opts_done(&cli, opt, argc, argv, CLI_NO_ARGS)) >= 0)
 		return err;
 	if (feat_require_privileges(cli.cmd))
 		return EXIT_RUNTIME;
 	err = lottery_unload(stdout);
-	if (fflush(stdout) && err >= 0)
-		err = msg_errno(-EIO, "writing to stdout");
+	if ((opt = out_file_flush(stdout)) && err >= 0)
+		err = msg_errno(opt, "writing to stdout");
 	return err < 0 ? EXIT_RUNTIME : EXIT_OK;
 }
 
@@ -135,19 +133,15 @@ static const struct command lottery_cmds[] = {
 	{ NULL, NULL, NULL },
 };
 
+static const struct cli_group lottery = {
+	.name = "schedtap lottery",
+	.item = "command",
+	.head = help_head,
+	.foot = "\n'schedtap lottery COMMAND --help' for each one's options.\n",
+	.cmds = lottery_cmds,
+};
+
 int cmd_lottery(int argc, char **argv)
 {
-	if (argc < 2) {
-		fputs(help, stderr);
-		return EXIT_USAGE;
-	}
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		fputs(help, stdout);
-		return EXIT_OK;
-	}
-	for (const struct command *c = lottery_cmds; c->name; c++)
-		if (!strcmp(argv[1], c->name))
-			return c->run(argc - 1, argv + 1);
-	fprintf(stderr, "schedtap lottery: unknown command '%s'\n%s", argv[1], help);
-	return EXIT_USAGE;
+	return cli_dispatch(&lottery, argc, argv);
 }

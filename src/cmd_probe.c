@@ -355,13 +355,7 @@ static int parse(struct cli_common *c, int argc, char **argv)
 
 	cli_init(c, "probe");
 	opt = cli_next_opt(c, argc, argv, "ho:", longopts, help);
-	if (opt == CLI_HELP)
-		return 1;
-	if (opt != -1)
-		return opt == CLI_BAD ? -1 : cli_usage_error(c, "unknown option");
-	if (optind < argc)
-		return cli_usage_error(c, "unexpected argument '%s'", argv[optind]);
-	return 0;
+	return cli_opts_done(c, opt, argc, argv, CLI_NO_ARGS);
 }
 
 int cmd_probe(int argc, char **argv)
@@ -373,9 +367,8 @@ int cmd_probe(int argc, char **argv)
 	int mounted = 0, r;
 	FILE *f;
 
-	r = parse(&c, argc, argv);
-	if (r)
-		return r > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((r = parse(&c, argc, argv)) >= 0)
+		return r;
 	f = cli_open_output(&c);
 	if (!f)
 		return EXIT_RUNTIME;

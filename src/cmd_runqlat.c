@@ -8,6 +8,7 @@
 #include <time.h>
 #include "bpf_sys.h"
 #include "cli.h"
+#include "output.h"
 #include "commands.h"
 #include "loader.h"
 #include "session.h"
@@ -208,8 +209,8 @@ static int report(void *ctx, double iv)
 		}
 	}
 	err = r->opt->prog.key == RUNQ_KEY_NONE ? report_global(r, iv) : report_keyed(r, iv);
-	if (!err && fflush(r->f))
-		err = msg_errno(-errno, "writing the report");
+	if (!err && (err = out_file_flush(r->f)))
+		msg_errno(err, "writing the report");
 	return err;
 }
 
@@ -225,40 +226,34 @@ static int parse(struct runq_opts *o, int argc, char **argv)
 		{ "pid", required_argument, 0, 'p' },
 		{ 0, 0, 0, 0 },
 	};
-	int opt, keys = 0;
+	struct cli_common *c = &o->cli;
+	int opt, keys = 0, bad = 0, done;
 
-	cli_init(&o->cli, "runqlat");
+	cli_init(c, "runqlat");
 	o->prog.pid = -1;
-	while ((opt = cli_next_opt(&o->cli, argc, argv, CLI_COMMON_SHORT "TmPLCp:", longopts,
-				   help)) >= 0) {
+	while (!bad && (opt = cli_next_opt(c, argc, argv, CLI_COMMON_SHORT "TmPLCp:", longopts,
+					   help)) >= 0) {
 		switch (opt) {
 		case 'T': o->timestamp = 1; break;
 		case 'm': o->prog.millis = 1; break;
 		case 'P': o->per_process = 1; o->prog.key = RUNQ_KEY_TID; keys++; break;
 		case 'L': o->prog.key = RUNQ_KEY_TID; keys++; break;
 		case 'C': o->prog.key = RUNQ_KEY_CPU; keys++; break;
-		case 'p':
-			if (cli_parse_long(optarg, 1, 0x7fffffffL, &o->prog.pid))
-				return cli_usage_error(&o->cli, "bad PID '%s'", optarg);
-			break;
-		default:
-			return cli_usage_error(&o->cli, "unknown option");
+		case 'p': bad = cli_pid(c, optarg, &o->prog.pid); break;
 		}
 	}
-	if (opt == CLI_HELP)
-		return 1;
-	if (opt == CLI_BAD)
-		return -1;
-	if (keys > 1)
-		return cli_usage_error(&o->cli, "choose one of -P, -L, -C");
-	if (o->cli.fmt == OUT_CSV)
-		return cli_usage_error(&o->cli, "histograms come as text or --json, not CSV");
-	if (optind == argc && !o->cli.interval_given) {
-		/* BCC's default: one report, at Ctrl-C. */
-		o->cli.interval = 86400;
-		o->cli.count = 1;
+	if (!bad && keys > 1)
+		bad = cli_usage_error(c, "choose one of -P, -L, -C");
+	if (!bad && c->fmt == OUT_CSV)
+		bad = cli_usage_error(c, "histograms come as text or --json, not CSV");
+	/* BCC's default: one report, at Ctrl-C. */
+	done = optind == argc && !c->interval_given;
+	if ((opt = cli_opts_done(c, bad ? CLI_BAD : opt, argc, argv, CLI_INTERVAL_COUNT)) < 0 &&
+	    done) {
+		c->interval = 86400;
+		c->count = 1;
 	}
-	return cli_positional(&o->cli, argc, argv, optind);
+	return opt;
 }
 
 int cmd_runqlat(int argc, char **argv)
@@ -272,9 +267,8 @@ int cmd_runqlat(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	memset(&r, 0, sizeof(r));
-	p = parse(&o, argc, argv);
-	if (p)
-		return p > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((p = parse(&o, argc, argv)) >= 0)
+		return p;
 	r.opt = &o;
 	err = session_open(&s, &o.cli, progs, 3, &o.prog);
 	if (!err) {

@@ -293,7 +293,8 @@ static int report_interval(void *ctx, double iv)
 		msg_err("warning: the task map (%d entries) is full: %llu updates "
 			"were dropped; totals for new tasks are incomplete",
 			TOP_MAX_TASKS, (unsigned long long)t->full_prev);
-	return out_flush(&t->out) ? msg_errno(-EIO, "writing the report") : 0;
+	err = out_flush(&t->out);
+	return err ? msg_errno(err, "writing the report") : 0;
 }
 
 static void start_output(struct top_run *t, FILE *f)
@@ -310,23 +311,11 @@ static void start_output(struct top_run *t, FILE *f)
 	out_init(&t->out, f, t->opt->cli.fmt, c, NCOLS);
 }
 
-static int parse_sort(const char *s, enum sort_key *k)
-{
-	static const char *const names[] = { "cpu", "switches", "vol", "invol", "migr",
-					     "pid", "comm" };
-
-	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcmp(s, names[i])) {
-			*k = (enum sort_key)i;
-			return 0;
-		}
-	return -1;
-}
-
-enum { OPT_PROCESS = 0x200 };
-
 static int parse(struct top_opts *o, int argc, char **argv)
 {
+	enum { OPT_PROCESS = OPT_OWN };
+	static const char *const sorts[] = { "cpu", "switches", "vol", "invol", "migr",
+					     "pid", "comm" };
 	static const struct option longopts[] = {
 		CLI_COMMON_LONG,
 		{ "pid", required_argument, 0, 'p' },
@@ -337,44 +326,26 @@ static int parse(struct top_opts *o, int argc, char **argv)
 		{ "process", no_argument, 0, OPT_PROCESS },
 		{ 0, 0, 0, 0 },
 	};
-	int opt;
+	struct cli_common *c = &o->cli;
+	int opt, bad = 0, k = 0;
 
-	cli_init(&o->cli, "top");
+	cli_init(c, "top");
 	o->pid = o->cpu = -1;
-	while ((opt = cli_next_opt(&o->cli, argc, argv, CLI_COMMON_SHORT "p:c:C:s:n:",
-				   longopts, help)) >= 0) {
+	while (!bad && (opt = cli_next_opt(c, argc, argv, CLI_COMMON_SHORT "p:c:C:s:n:",
+					   longopts, help)) >= 0) {
 		switch (opt) {
-		case 'p':
-			if (cli_parse_long(optarg, 1, 0x7fffffffL, &o->pid))
-				return cli_usage_error(&o->cli, "bad PID '%s'", optarg);
-			break;
-		case 'c':
-			o->comm = optarg;
-			break;
-		case 'C':
-			if (cli_parse_long(optarg, 0, 63, &o->cpu))
-				return cli_usage_error(&o->cli, "bad CPU '%s' (0-63)", optarg);
-			break;
+		case 'p': bad = cli_pid(c, optarg, &o->pid); break;
+		case 'c': bad = cli_comm(c, optarg, &o->comm); break;
+		case 'C': bad = cli_cpu(c, optarg, 63, &o->cpu); break;
+		case 'n': bad = cli_long(c, optarg, 1, 1000000, &o->top); break;
+		case OPT_PROCESS: o->process = 1; break;
 		case 's':
-			if (parse_sort(optarg, &o->sort))
-				return cli_usage_error(&o->cli, "bad sort key '%s'", optarg);
+			bad = cli_choice(c, optarg, sorts, 7, &k);
+			o->sort = (enum sort_key)k;
 			break;
-		case 'n':
-			if (cli_parse_long(optarg, 1, 1000000, &o->top))
-				return cli_usage_error(&o->cli, "bad count '%s'", optarg);
-			break;
-		case OPT_PROCESS:
-			o->process = 1;
-			break;
-		default:
-			return cli_usage_error(&o->cli, "unknown option");
 		}
 	}
-	if (opt == CLI_HELP)
-		return 1;
-	if (opt == CLI_BAD)
-		return -1;
-	return cli_positional(&o->cli, argc, argv, optind);
+	return cli_opts_done(c, bad ? CLI_BAD : opt, argc, argv, CLI_INTERVAL_COUNT);
 }
 
 /* CPU time from sched_stat_runtime where it covers every class; else
@@ -406,9 +377,8 @@ int cmd_top(int argc, char **argv)
 	int err, r;
 
 	memset(&o, 0, sizeof(o));
-	r = parse(&o, argc, argv);
-	if (r)
-		return r > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((r = parse(&o, argc, argv)) >= 0)
+		return r;
 	memset(&t, 0, sizeof(t));
 	t.opt = &o;
 	task_table_init(&t.table);

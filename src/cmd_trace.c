@@ -31,13 +31,8 @@ static const char help[] =
 	"                          switches out of this process\n"
 	"  -c, --comm NAME         only events about tasks with this name\n"
 	"  -C, --cpu CPU           only events on this CPU\n"
-	"  -d, --duration SECONDS  stop after this long (default: until Ctrl-C)\n"
-	"      --perf-buffer       use a perf buffer even where a ring buffer exists\n"
-	"  -o, --output FILE       write the records to FILE\n"
-	"      --csv               comma-separated values, one header row\n"
-	"      --json              one JSON object per line; a summary object last\n"
-	"      --dump              print the BPF programs as assembly, exit\n"
-	"  -h, --help              this help\n";
+	CLI_STREAM_HELP
+	"\n--json ends with a summary object (events, lost per CPU, buffer).\n";
 
 enum {
 	C_TIME, C_TS, C_CPU, C_EVENT, C_COMM, C_PID, C_PRIO, C_STATE, C_RUN_US,
@@ -72,7 +67,6 @@ struct trace_opts {
 	struct cli_common cli;
 	struct trace_params prog;
 	int events;
-	double duration;
 };
 
 struct trace_run {
@@ -160,65 +154,36 @@ static void summary(struct trace_run *t, const struct trace_opts *o,
 			(unsigned long long)t->bad);
 }
 
-enum { OPT_PERF_BUFFER = 0x200 };
-
 static int parse(struct trace_opts *o, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "help", no_argument, 0, 'h' },
-		{ "output", required_argument, 0, 'o' },
-		{ "csv", no_argument, 0, OPT_CSV },
-		{ "json", no_argument, 0, OPT_JSON },
-		{ "dump", no_argument, 0, OPT_DUMP },
+		CLI_STREAM_LONG,
 		{ "events", no_argument, 0, 'e' },
 		{ "pid", required_argument, 0, 'p' },
 		{ "comm", required_argument, 0, 'c' },
 		{ "cpu", required_argument, 0, 'C' },
-		{ "duration", required_argument, 0, 'd' },
-		{ "perf-buffer", no_argument, 0, OPT_PERF_BUFFER },
 		{ 0, 0, 0, 0 },
 	};
-	int opt;
+	struct cli_common *c = &o->cli;
+	const char *comm;
+	int opt, bad = 0;
 
-	cli_init(&o->cli, "trace");
+	cli_init(c, "trace");
 	o->prog.pid = o->prog.cpu = -1;
-	while ((opt = cli_next_opt(&o->cli, argc, argv, "ho:ep:c:C:d:", longopts, help)) >= 0) {
+	while (!bad && (opt = cli_next_opt(c, argc, argv, CLI_STREAM_SHORT "ep:c:C:", longopts,
+					   help)) >= 0) {
 		switch (opt) {
-		case 'e':
-			o->events = 1;
-			break;
-		case 'p':
-			if (cli_parse_long(optarg, 1, 0x7fffffffL, &o->prog.pid))
-				return cli_usage_error(&o->cli, "bad PID '%s'", optarg);
-			break;
+		case 'e': o->events = 1; break;
+		case 'p': bad = cli_pid(c, optarg, &o->prog.pid); break;
+		case 'C': bad = cli_cpu(c, optarg, SESSION_MAX_CPUS - 1, &o->prog.cpu); break;
 		case 'c':
-			if (strlen(optarg) >= TRACE_COMM_LEN)
-				return cli_usage_error(&o->cli, "task names are at most %d bytes",
-						       TRACE_COMM_LEN - 1);
-			memcpy(o->prog.comm, optarg, strlen(optarg));
+			if (!(bad = cli_comm(c, optarg, &comm)))
+				memcpy(o->prog.comm, comm, strlen(comm));
 			break;
-		case 'C':
-			if (cli_parse_long(optarg, 0, SESSION_MAX_CPUS - 1, &o->prog.cpu))
-				return cli_usage_error(&o->cli, "bad CPU '%s'", optarg);
-			break;
-		case 'd':
-			if (cli_parse_seconds(optarg, &o->duration))
-				return cli_usage_error(&o->cli, "bad duration '%s'", optarg);
-			break;
-		case OPT_PERF_BUFFER:
-			o->prog.perfbuf = 1;
-			break;
-		default:
-			return cli_usage_error(&o->cli, "unknown option");
 		}
 	}
-	if (opt == CLI_HELP)
-		return 1;
-	if (opt == CLI_BAD)
-		return -1;
-	if (optind < argc)
-		return cli_usage_error(&o->cli, "unexpected argument '%s'", argv[optind]);
-	return 0;
+	o->prog.perfbuf = c->perf_buffer;
+	return cli_opts_done(c, bad ? CLI_BAD : opt, argc, argv, CLI_NO_ARGS);
 }
 
 int cmd_trace(int argc, char **argv)
@@ -235,9 +200,8 @@ int cmd_trace(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	memset(&t, 0, sizeof(t));
-	r = parse(&o, argc, argv);
-	if (r)
-		return r > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((r = parse(&o, argc, argv)) >= 0)
+		return r;
 	stream_choose_buffer(&o.prog.perfbuf);
 	err = session_open(&s, &o.cli, progs, o.events ? 6 : 1, &o.prog);
 	if (!err) {
@@ -249,10 +213,10 @@ int cmd_trace(int argc, char **argv)
 	if (!err) {
 		out_init(&t.out, s.out, o.cli.fmt, cols, NCOLS);
 		t.t0 = sig_now_ns();
-		err = stream_run(rd, t.t0, o.duration, on_record, &t, &t.out);
+		err = stream_run(rd, t.t0, o.cli.duration, on_record, &t, &t.out);
 		summary(&t, &o, &s.obj, rd, s.ncpus, s.cpu_ids);
-		if (out_flush(&t.out) && !err)
-			err = msg_errno(-EIO, "writing events");
+		if ((r = out_flush(&t.out)) && !err)
+			err = msg_errno(r, "writing events");
 	}
 	event_reader_free(rd);
 	return session_close(&s, err);

@@ -3,11 +3,7 @@
 #ifndef SCHEDTAP_COMMANDS_H
 #define SCHEDTAP_COMMANDS_H
 
-struct command {
-	const char *name;
-	const char *summary;
-	int (*run)(int argc, char **argv);
-};
+#include "cli.h"
 
 int cmd_cpu(int argc, char **argv);
 int cmd_probe(int argc, char **argv);

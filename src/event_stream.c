@@ -46,6 +46,7 @@ int stream_run(struct event_reader *rd, unsigned long long t0, double duration,
 	       event_fn fn, void *ctx, struct out *out)
 {
 	unsigned long long end = duration > 0 ? t0 + (unsigned long long)(duration * 1e9) : 0;
+	int drained;
 
 	while (!sig_stopped()) {
 		unsigned long long now = sig_now_ns();
@@ -62,9 +63,10 @@ int stream_run(struct event_reader *rd, unsigned long long t0, double duration,
 			return msg_errno(out->err ? out->err : -EIO, "writing the output");
 	}
 	/* Stopped: what the kernel already wrote still goes out. */
-	if (event_reader_drain(rd, fn, ctx) < 0)
-		return msg_errno(-EIO, "reading events");
-	return out_flush(out) ? msg_errno(-EIO, "writing the output") : 0;
+	drained = event_reader_drain(rd, fn, ctx);
+	if (drained < 0)
+		return msg_errno(drained, "reading events");
+	return out_flush(out) ? msg_errno(out->err, "writing the output") : 0;
 }
 
 uint64_t stream_lost(const struct tap_obj *obj, const struct event_reader *rd,

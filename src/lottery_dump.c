@@ -41,7 +41,7 @@ static const char help[] =
 	"  -n, --count COUNT       samples to take (default 1; with -i, until Ctrl-C)\n"
 	"  -o, --output FILE       append CSV rows to FILE\n"
 	"      --share             expected and actual shares, and their difference\n"
-	"      --min-share PCT     competing tasks ran at least PCT%% of a CPU (default 1)\n"
+	"      --min-share PCT     competing tasks ran at least PCT% of a CPU (default 1)\n"
 	"      --all               with --share, list tasks that did not compete too\n"
 	"  -p, --pid PID[,PID...]  only these tasks\n"
 	"  -c, --comm NAME         only tasks with this name\n"
@@ -264,7 +264,7 @@ static int sample(void *ctx, double iv)
 
 static int parse(struct dump_run *r, int argc, char **argv)
 {
-	enum { OPT_SHARE = 0x200, OPT_MIN, OPT_ALL };
+	enum { OPT_SHARE = OPT_OWN, OPT_MIN, OPT_ALL };
 	static const struct option longopts[] = {
 		CLI_COMMON_LONG,
 		{ "count", required_argument, 0, 'n' },
@@ -275,42 +275,33 @@ static int parse(struct dump_run *r, int argc, char **argv)
 		{ "comm", required_argument, 0, 'c' },
 		{ 0, 0, 0, 0 },
 	};
+	struct cli_common *c = &r->cli;
 	double pct = 1;
-	int opt;
+	int opt, bad = 0, done;
 
-	cli_init(&r->cli, "lottery dump");
-	r->cli.count = -1;
-	while ((opt = cli_next_opt(&r->cli, argc, argv, CLI_COMMON_SHORT "n:p:c:", longopts,
-				   help)) >= 0) {
-		if ((opt == 'n' && !cli_parse_long(optarg, 1, LONG_MAX, &r->cli.count)) ||
-		    (opt == 'p' && !lot_filter_pids(&r->filter, optarg)) ||
-		    (opt == OPT_MIN && !cli_parse_seconds(optarg, &pct) && pct <= 100))
-			continue;
-		if (opt == 'c') {
-			r->filter.comm = optarg;
-			continue;
+	cli_init(c, "lottery dump");
+	c->count = -1;
+	while (!bad && (opt = cli_next_opt(c, argc, argv, CLI_COMMON_SHORT "n:p:c:", longopts,
+					   help)) >= 0) {
+		switch (opt) {
+		case 'n': bad = cli_long(c, optarg, 1, 1000000000L, &c->count); break;
+		case 'p': bad = lot_filter_pids(&r->filter, c, optarg); break;
+		case 'c': bad = cli_comm(c, optarg, &r->filter.comm); break;
+		case OPT_MIN: bad = cli_decimal(c, optarg, 0, 100, "percent", &pct); break;
+		case OPT_SHARE: r->share = 1; break;
+		case OPT_ALL: r->all = 1; break;
 		}
-		if (opt == OPT_SHARE || opt == OPT_ALL) {
-			*(opt == OPT_SHARE ? &r->share : &r->all) = 1;
-			continue;
-		}
-		return cli_usage_error(&r->cli, "bad option or value '%s'", optarg ? optarg : "");
 	}
-	if (opt == CLI_HELP)
-		return 1;
-	if (opt == CLI_BAD)
-		return -1;
-	if (r->cli.dump)
-		return cli_usage_error(&r->cli, "--dump: the programs are `lottery load`'s; "
-				       "see `schedtap lottery load` and bpftool prog dump");
-	if (optind < argc)
-		return cli_usage_error(&r->cli, "unexpected argument '%s' (use -i and -n)",
-				       argv[optind]);
+	if ((done = cli_opts_done(c, bad ? CLI_BAD : opt, argc, argv, CLI_NO_ARGS)) >= 0)
+		return done;
+	if (c->dump)
+		return cli_usage_error(c, "--dump: the programs are `lottery load`'s; "
+				       "see `schedtap lottery load` and bpftool prog dump"), EXIT_USAGE;
 	/* One sample unless -i asks for more; until Ctrl-C when -i has no -n. */
-	if (r->cli.count < 0)
-		r->cli.count = r->cli.interval_given ? 0 : 1;
+	if (c->count < 0)
+		c->count = c->interval_given ? 0 : 1;
 	r->min_share = pct / 100;
-	return 0;
+	return -1;
 }
 
 static int setup(struct dump_run *r)
@@ -359,9 +350,8 @@ int lottery_dump(int argc, char **argv)
 	int err;
 
 	memset(&r, 0, sizeof(r));
-	err = parse(&r, argc, argv);
-	if (err)
-		return err > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((err = parse(&r, argc, argv)) >= 0)
+		return err;
 	sig_setup();
 	err = setup(&r);
 	if (!err)

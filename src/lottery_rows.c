@@ -7,24 +7,14 @@
 #include "maps.h"
 #include "sig.h"
 
-int lot_filter_pids(struct lot_filter *f, const char *list)
+int lot_filter_pids(struct lot_filter *f, const struct cli_common *c, const char *list)
 {
-	const char *p = list;
+	int n = cli_pid_list(c, list, f->pids + f->npids, LOT_MAX_PIDS - f->npids);
 
-	while (*p) {
-		char *end;
-		unsigned long v;
-
-		if (*p < '0' || *p > '9' || f->npids == LOT_MAX_PIDS)
-			return -EINVAL;
-		errno = 0;
-		v = strtoul(p, &end, 10);
-		if (errno || v > UINT32_MAX || (*end && *end != ','))
-			return -EINVAL;
-		f->pids[f->npids++] = (uint32_t)v;
-		p = *end ? end + 1 : end;
-	}
-	return f->npids ? 0 : -EINVAL;
+	if (n < 0)
+		return -1;
+	f->npids += n;
+	return 0;
 }
 
 int lot_filter_match(const struct lot_filter *f, const struct lot_row *r)

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "cli.h"
 #include "lottery_share.h"
 
 #define LOT_MAX_PIDS 64
@@ -24,7 +25,8 @@ struct lot_snapshot {
 };
 
 /* Parse "1,2,3" into f->pids. 0 or -EINVAL. */
-int lot_filter_pids(struct lot_filter *f, const char *list);
+/* -p PID,...: 0, or -1 after the usage error. */
+int lot_filter_pids(struct lot_filter *f, const struct cli_common *c, const char *list);
 int lot_filter_match(const struct lot_filter *f, const struct lot_row *r);
 /* Read every task of the map (filtered) into s. 0 or negative errno. */
 int lot_snapshot_read(int tasks_fd, uint32_t max_tasks, const struct lot_filter *f,

@@ -37,7 +37,7 @@ static const char help[] =
 	"                          the competing tasks made, at least 1000: the\n"
 	"                          scheduling decisions CFS took)\n"
 	"      --seed N            random seed (default 1: repeatable)\n"
-	"      --min-share PCT     competing tasks ran at least PCT%% of a CPU (default 1)\n"
+	"      --min-share PCT     competing tasks ran at least PCT% of a CPU (default 1)\n"
 	"  -p, --pid PID[,PID...]  only these tasks\n"
 	"  -c, --comm NAME         only tasks with this name\n"
 	"      --csv, --json       machine-readable rows (a JSON summary line last)\n"
@@ -290,9 +290,11 @@ static int simulate(struct sim_run *r)
 
 static int parse(struct sim_run *r, int argc, char **argv)
 {
-	enum { OPT_FROM = 0x200, OPT_DRAWS, OPT_SEED, OPT_MIN };
+	enum { OPT_FROM = OPT_OWN, OPT_DRAWS, OPT_SEED, OPT_MIN };
 	static const struct option longopts[] = {
-		CLI_COMMON_LONG,
+		{ "help", no_argument, 0, 'h' },
+		{ "csv", no_argument, 0, OPT_CSV },
+		{ "json", no_argument, 0, OPT_JSON },
 		{ "from", required_argument, 0, OPT_FROM },
 		{ "duration", required_argument, 0, 'd' },
 		{ "draws", required_argument, 0, OPT_DRAWS },
@@ -302,40 +304,38 @@ static int parse(struct sim_run *r, int argc, char **argv)
 		{ "comm", required_argument, 0, 'c' },
 		{ 0, 0, 0, 0 },
 	};
+	struct cli_common *c = &r->cli;
 	double pct = 1;
-	long v;
-	int opt;
+	long v = 0;
+	int opt, bad = 0, done;
 
-	cli_init(&r->cli, "lottery simulate");
-	r->duration = 5;
+	cli_init(c, "lottery simulate");
 	r->seed = 1;
-	while ((opt = cli_next_opt(&r->cli, argc, argv, "hd:p:c:", longopts, help)) >= 0) {
-		if ((opt == 'd' && !cli_parse_seconds(optarg, &r->duration) && r->duration > 0) ||
-		    (opt == 'p' && !lot_filter_pids(&r->filter, optarg)) ||
-		    (opt == OPT_MIN && !cli_parse_seconds(optarg, &pct) && pct <= 100))
-			continue;
-		if ((opt == OPT_DRAWS || opt == OPT_SEED) &&
-		    !cli_parse_long(optarg, opt == OPT_DRAWS, LONG_MAX, &v)) {
-			*(opt == OPT_DRAWS ? &r->draws : &r->seed) = (uint64_t)v;
-			continue;
+	while (!bad && (opt = cli_next_opt(c, argc, argv, "hd:p:c:", longopts, help)) >= 0) {
+		switch (opt) {
+		case 'p': bad = lot_filter_pids(&r->filter, c, optarg); break;
+		case 'c': bad = cli_comm(c, optarg, &r->filter.comm); break;
+		case OPT_FROM: r->from = optarg; break;
+		case OPT_MIN: bad = cli_decimal(c, optarg, 0, 100, "percent", &pct); break;
+		case OPT_DRAWS:
+			bad = cli_long(c, optarg, 1, 1000000000L, &v);
+			r->draws = (uint64_t)v;
+			break;
+		case OPT_SEED:
+			bad = cli_long(c, optarg, 0, LONG_MAX, &v);
+			r->seed = (uint64_t)v;
+			break;
 		}
-		if (opt == 'c' || opt == OPT_FROM) {
-			*(opt == 'c' ? &r->filter.comm : &r->from) = optarg;
-			continue;
-		}
-		return cli_usage_error(&r->cli, "bad option or value '%s'", optarg ? optarg : "");
 	}
-	if (opt == CLI_HELP)
-		return 1;
-	if (opt == CLI_BAD)
-		return -1;
-	if (optind < argc)
-		return cli_usage_error(&r->cli, "unexpected argument '%s'", argv[optind]);
-	if (r->cli.output || r->cli.dump || r->cli.interval_given)
-		return cli_usage_error(&r->cli, "-o, -i and --dump are not simulate's options");
+	if ((done = cli_opts_done(c, bad ? CLI_BAD : opt, argc, argv, CLI_NO_ARGS)) >= 0)
+		return done;
+	if (r->from && c->duration > 0)
+		return cli_usage_error(c, "choose one of --from (a dump's CSV) and -d (a live "
+				       "window)"), EXIT_USAGE;
+	r->duration = c->duration > 0 ? c->duration : 5;
 	r->min_share = pct / 100;
 	r->from_csv = r->from != NULL;
-	return 0;
+	return -1;
 }
 
 int lottery_simulate(int argc, char **argv)
@@ -344,9 +344,8 @@ int lottery_simulate(int argc, char **argv)
 	int err;
 
 	memset(&r, 0, sizeof(r));
-	err = parse(&r, argc, argv);
-	if (err)
-		return err > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((err = parse(&r, argc, argv)) >= 0)
+		return err;
 	sig_setup();
 	err = r.from_csv ? read_csv(&r) : read_live(&r);
 	if (!err)

@@ -1,5 +1,3 @@
-#include <errno.h>
-#include <string.h>
 #include "lottery_tickets.h"
 
 /* kernel/sched/core.c sched_prio_to_weight[]: not exported by the kernel
@@ -46,15 +44,4 @@ const char *lottery_ticket_mode_name(uint32_t mode)
 	default:
 		return "unknown";
 	}
-}
-
-int lottery_ticket_mode_parse(const char *s, enum lottery_ticket_mode *mode)
-{
-	if (!strcmp(s, "weight"))
-		*mode = LOTTERY_TICKETS_WEIGHT;
-	else if (!strcmp(s, "linear"))
-		*mode = LOTTERY_TICKETS_LINEAR;
-	else
-		return -EINVAL;
-	return 0;
 }

@@ -16,7 +16,6 @@ uint32_t lottery_tickets_of_nice(int nice, enum lottery_ticket_mode mode);
 /* The tracepoint's prio as nice: 1 for a CFS prio (100..139), 0 for a
  * real-time or deadline task (no nice, no tickets). */
 int lottery_nice_of_prio(int32_t prio, int *nice);
-/* "weight" / "linear" and back; parse returns 0 or -EINVAL. */
+/* "weight", "linear" */
 const char *lottery_ticket_mode_name(uint32_t mode);
-int lottery_ticket_mode_parse(const char *s, enum lottery_ticket_mode *mode);
 #endif

@@ -22,36 +22,22 @@ const struct command commands[] = {
 	{ NULL, NULL, NULL },
 };
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: schedtap SUBCOMMAND [options]\n\n"
-		   "Shows what the Linux CPU scheduler is doing, with eBPF programs\n"
-		   "assembled in this binary. Needs root (or CAP_BPF and CAP_PERFMON).\n\n"
-		   "subcommands:\n");
-	for (const struct command *c = commands; c->name; c++)
-		fprintf(f, "  %-10s %s\n", c->name, c->summary);
-	fprintf(f, "\n'schedtap SUBCOMMAND --help' for its options; --version.\n");
-}
+static const struct cli_group schedtap = {
+	.name = "schedtap",
+	.item = "subcommand",
+	.head = "usage: schedtap SUBCOMMAND [options]\n\n"
+		"Shows what the Linux CPU scheduler is doing, with eBPF programs\n"
+		"assembled in this binary. Needs root (or CAP_BPF and CAP_PERFMON).\n\n"
+		"subcommands:\n",
+	.foot = "\n'schedtap SUBCOMMAND --help' for its options; --version.\n",
+	.cmds = commands,
+};
 
 int main(int argc, char **argv)
 {
-	if (argc < 2) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
-	    !strcmp(argv[1], "help")) {
-		usage(stdout);
-		return EXIT_OK;
-	}
-	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
+	if (argc > 1 && (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version"))) {
 		printf("schedtap %s\n", SCHEDTAP_VERSION);
 		return EXIT_OK;
 	}
-	for (const struct command *c = commands; c->name; c++)
-		if (!strcmp(argv[1], c->name))
-			return c->run(argc - 1, argv + 1);
-	fprintf(stderr, "schedtap: unknown subcommand '%s'\n", argv[1]);
-	usage(stderr);
-	return EXIT_USAGE;
+	return cli_dispatch(&schedtap, argc, argv);
 }

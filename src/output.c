@@ -587,13 +587,21 @@ void out_row(struct out *o, const struct out_val *vals)
 	out_drain(o);
 }
 
+int out_file_flush(FILE *f)
+{
+	errno = 0;
+	if (fflush(f) != 0)
+		return errno ? -errno : -EIO;
+	return ferror(f) ? -EIO : 0;
+}
+
 int out_flush(struct out *o)
 {
+	int err;
+
 	out_drain(o);
-	errno = 0;
-	if (fflush(o->f) != 0 && !o->err)
-		o->err = errno ? -errno : -EIO;
-	if (ferror(o->f) && !o->err)
-		o->err = -EIO;
+	err = out_file_flush(o->f);
+	if (err && !o->err)
+		o->err = err;
 	return o->err;
 }

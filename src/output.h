@@ -62,6 +62,10 @@ void out_row(struct out *o, const struct out_val *vals);
 /* Flush; returns 0 or negative errno if any write failed, so callers can
  * report disk-full. */
 int out_flush(struct out *o);
+/* The same for a stream written directly (BCC's and perf's text layouts):
+ * fflush, then ferror, which also remembers a failure of an earlier,
+ * implicit flush that a later fflush does not report. */
+int out_file_flush(FILE *f);
 
 /* Exposed for tests: write the escaped bytes of s[0..len) (len -1: up to
  * the NUL; otherwise also stopping at a NUL) into buf, NUL-terminated like

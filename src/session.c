@@ -3,6 +3,7 @@
 #include "cpus.h"
 #include "kernel_features.h"
 #include "msg.h"
+#include "output.h"
 #include "session.h"
 #include "sig.h"
 
@@ -38,7 +39,13 @@ int session_open(struct session *s, const struct cli_common *cli,
 
 int session_close(struct session *s, int err)
 {
+	int werr;
+
 	tap_obj_close(&s->obj);
+	/* What no flush along the way reported (stdout a full disk). */
+	werr = s->out ? out_file_flush(s->out) : 0;
+	if (werr && err >= 0)
+		err = msg_errno(werr, "writing %s", s->out == stdout ? "to stdout" : s->cli->output);
 	if (s->out && s->out != stdout && fclose(s->out) && err >= 0)
 		err = msg_errno(-errno, "closing %s", s->cli->output);
 	s->out = NULL;

@@ -10,13 +10,11 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/syscall.h>
-#include "decimal.h"
+#include "output.h"
 #include "msg.h"
 #include "sig.h"
 #include "workload.h"
 
-/* A day, as for intervals: longer is almost certainly a typo. */
-#define WL_MAX_DURATION 86400.0
 /* Longest single sleep: "until stopped" must not overflow a timespec. */
 #define WL_MAX_SLEEP_NS 3600000000000ull
 
@@ -29,39 +27,22 @@ void wl_common_init(struct wl_common *c)
 	c->cpu = WL_NO_CPU;
 }
 
-static int parse_duration(const char *s, double *out)
-{
-	double v;
-
-	if (decimal_parse(s, strlen(s), &v) || v > WL_MAX_DURATION)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 int wl_common_opt(const struct cli_common *cli, struct wl_common *c, int opt,
 		  const char *arg)
 {
 	switch (opt) {
 	case WL_OPT_DURATION:
-		if (parse_duration(arg, &c->duration_s))
-			return cli_usage_error(cli, "bad --duration '%s' (seconds, 0 to %g; 0 = until Ctrl-C)",
-					       arg, WL_MAX_DURATION);
-		return 1;
+		return cli_decimal(cli, arg, 0, CLI_MAX_SECONDS, "seconds; 0 = until Ctrl-C",
+				   &c->duration_s) ? -1 : 1;
 	case WL_OPT_CPU:
-		if (cli_parse_long(arg, 0, CPU_SETSIZE - 1, &c->cpu))
-			return cli_usage_error(cli, "bad --cpu '%s' (a CPU number, 0 to %d)",
-					       arg, CPU_SETSIZE - 1);
-		return 1;
+		return cli_cpu(cli, arg, CPU_SETSIZE - 1, &c->cpu) ? -1 : 1;
 	}
 	return 0;
 }
 
 int wl_threads_opt(const struct cli_common *cli, const char *arg, long *threads)
 {
-	if (cli_parse_long(arg, 1, WL_MAX_THREADS, threads))
-		return cli_usage_error(cli, "bad --threads '%s' (1 to %d)", arg, WL_MAX_THREADS);
-	return 0;
+	return cli_long(cli, arg, 1, WL_MAX_THREADS, threads);
 }
 
 int wl_setup(void)
@@ -204,7 +185,7 @@ int wl_print_tid(const char *role, pid_t tid)
 
 	flockfile(stdout);
 	errno = 0;
-	if (printf("%s %d\n", role, (int)tid) < 0 || fflush(stdout))
+	if (printf("%s %d\n", role, (int)tid) < 0 || out_file_flush(stdout))
 		err = errno ? -errno : -EIO;
 	funlockfile(stdout);
 	if (err)

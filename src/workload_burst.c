@@ -62,15 +62,6 @@ static void *burst_thread(void *arg)
 	return NULL;
 }
 
-static int burst_ms_opt(const struct cli_common *cli, const char *name, const char *arg,
-			long *out)
-{
-	if (cli_parse_long(arg, 1, BURST_MAX_MS, out))
-		return cli_usage_error(cli, "bad --%s '%s' (milliseconds, 1 to %ld)", name, arg,
-				       BURST_MAX_MS);
-	return 0;
-}
-
 static int burst_parse(int argc, char **argv, struct cli_common *cli, struct wl_common *wc,
 		       struct burst *b, long *threads)
 {
@@ -83,26 +74,18 @@ static int burst_parse(int argc, char **argv, struct cli_common *cli, struct wl_
 		{ "cpu", required_argument, 0, WL_OPT_CPU },
 		{ 0, 0, 0, 0 },
 	};
-	int opt, h, bad;
+	int opt, h, bad = 0;
 
-	while ((opt = cli_next_opt(cli, argc, argv, "h", longopts, burst_help)) >= 0) {
-		h = wl_common_opt(cli, wc, opt, optarg);
-		if (h < 0)
-			return EXIT_USAGE;
-		if (h)
-			continue;
-		if (opt == WL_OPT_ON)
-			bad = burst_ms_opt(cli, "on", optarg, &b->on_ms);
-		else if (opt == WL_OPT_OFF)
-			bad = burst_ms_opt(cli, "off", optarg, &b->off_ms);
+	while (!bad && (opt = cli_next_opt(cli, argc, argv, "h", longopts, burst_help)) >= 0) {
+		if ((h = wl_common_opt(cli, wc, opt, optarg)))
+			bad = h < 0;
 		else if (opt == WL_OPT_THREADS)
 			bad = wl_threads_opt(cli, optarg, threads);
 		else
-			bad = cli_usage_error(cli, "unknown option");
-		if (bad)
-			return EXIT_USAGE;
+			bad = cli_long(cli, optarg, 1, BURST_MAX_MS,
+				       opt == WL_OPT_ON ? &b->on_ms : &b->off_ms);
 	}
-	if ((h = cli_opts_done(cli, opt, argc, argv)) >= 0)
+	if ((h = cli_opts_done(cli, bad ? CLI_BAD : opt, argc, argv, CLI_NO_ARGS)) >= 0)
 		return h;
 	if (!b->on_ms || !b->off_ms)
 		return cli_usage_error(cli, "%s is required (milliseconds %s per period)",

@@ -115,27 +115,19 @@ static int cpu_parse(int argc, char **argv, struct cli_common *cli, struct wl_co
 		{ "cpu", required_argument, 0, WL_OPT_CPU },
 		{ 0, 0, 0, 0 },
 	};
-	int opt, h;
+	int opt, h, bad = 0;
 
-	while ((opt = cli_next_opt(cli, argc, argv, "h", longopts, cpu_help)) >= 0) {
-		h = wl_common_opt(cli, wc, opt, optarg);
-		if (h < 0)
-			return EXIT_USAGE;
-		if (h)
-			continue;
-		if (opt == WL_OPT_THREADS) {
-			if (wl_threads_opt(cli, optarg, threads))
-				return EXIT_USAGE;
-		} else if (opt == WL_OPT_NICE) {
-			if (cli_parse_long(optarg, -20, 19, &r->nice))
-				return cli_usage_error(cli, "bad --nice '%s' (-20 to 19)", optarg),
-				       EXIT_USAGE;
-			r->set_nice = 1;
+	while (!bad && (opt = cli_next_opt(cli, argc, argv, "h", longopts, cpu_help)) >= 0) {
+		if ((h = wl_common_opt(cli, wc, opt, optarg))) {
+			bad = h < 0;
+		} else if (opt == WL_OPT_THREADS) {
+			bad = wl_threads_opt(cli, optarg, threads);
 		} else {
-			return cli_usage_error(cli, "unknown option"), EXIT_USAGE;
+			bad = cli_long(cli, optarg, -20, 19, &r->nice);
+			r->set_nice = 1;
 		}
 	}
-	return cli_opts_done(cli, opt, argc, argv);
+	return cli_opts_done(cli, bad ? CLI_BAD : opt, argc, argv, CLI_NO_ARGS);
 }
 
 int workload_cpu(int argc, char **argv)

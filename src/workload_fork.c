@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <sys/wait.h>
 #include "cli.h"
+#include "output.h"
 #include "msg.h"
 #include "sig.h"
 #include "workload.h"
@@ -82,22 +83,15 @@ static int fork_parse(int argc, char **argv, struct cli_common *cli, struct wl_c
 		{ "rate", required_argument, 0, WL_OPT_RATE },
 		{ 0, 0, 0, 0 },
 	};
-	int opt;
+	int opt, bad = 0;
 
-	while ((opt = cli_next_opt(cli, argc, argv, "h", longopts, fork_help)) >= 0) {
-		if (opt == WL_OPT_DURATION) {
-			if (wl_common_opt(cli, wc, opt, optarg) < 0)
-				return EXIT_USAGE;
-		} else if (opt == WL_OPT_RATE) {
-			if (cli_parse_long(optarg, 0, FORK_MAX_RATE, rate))
-				return cli_usage_error(cli, "bad --rate '%s' (forks a second, 0 to %ld; "
-						       "0 = as fast as possible)", optarg, FORK_MAX_RATE),
-				       EXIT_USAGE;
-		} else {
-			return cli_usage_error(cli, "unknown option"), EXIT_USAGE;
-		}
+	while (!bad && (opt = cli_next_opt(cli, argc, argv, "h", longopts, fork_help)) >= 0) {
+		if (opt == WL_OPT_DURATION)
+			bad = wl_common_opt(cli, wc, opt, optarg) < 0;
+		else	/* --rate: forks a second, 0 = as fast as possible */
+			bad = cli_long(cli, optarg, 0, FORK_MAX_RATE, rate);
 	}
-	return cli_opts_done(cli, opt, argc, argv);
+	return cli_opts_done(cli, bad ? CLI_BAD : opt, argc, argv, CLI_NO_ARGS);
 }
 
 int workload_fork(int argc, char **argv)
@@ -118,7 +112,7 @@ int workload_fork(int argc, char **argv)
 	}
 	n = fork_loop(wl_deadline(&wc), rate, &err);
 	wl_teardown();
-	if (printf("forks %llu\n", n) < 0 || fflush(stdout))
+	if (printf("forks %llu\n", n) < 0 || out_file_flush(stdout))
 		err = msg_errno(-EIO, "writing the fork count to stdout");
 	return err ? EXIT_RUNTIME : EXIT_OK;
 }

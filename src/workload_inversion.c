@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "cli.h"
+#include "output.h"
 #include "msg.h"
 #include "sig.h"
 #include "workload.h"
@@ -134,34 +135,21 @@ int workload_inversion(int argc, char **argv)
 	pthread_t tl, tm, th;
 	cpu_set_t set;
 	long cpu = 0;
-	int pi = 0, opt, err, started = 0;
+	int pi = 0, opt, err, started = 0, bad = 0;
 
 	memset(&w, 0, sizeof(w));
 	w.spin_ms = 200;
 	cli_init(&cli, "workload inversion");
-	while ((opt = cli_next_opt(&cli, argc, argv, "h", longopts, inv_help)) >= 0) {
-		switch (opt) {
-		case OPT_PI:
+	while (!bad && (opt = cli_next_opt(&cli, argc, argv, "h", longopts, inv_help)) >= 0) {
+		if (opt == OPT_PI)
 			pi = 1;
-			break;
-		case OPT_SPIN:
-			if (cli_parse_long(optarg, 1, 900, &w.spin_ms))
-				return cli_usage_error(&cli, "bad --spin-ms '%s' (1..900)", optarg), EXIT_USAGE;
-			break;
-		case OPT_CPU:
-			if (cli_parse_long(optarg, 0, CPU_SETSIZE - 1, &cpu))
-				return cli_usage_error(&cli, "bad CPU '%s'", optarg), EXIT_USAGE;
-			break;
-		default:
-			return cli_usage_error(&cli, "unknown option"), EXIT_USAGE;
-		}
+		else if (opt == OPT_SPIN)
+			bad = cli_long(&cli, optarg, 1, 900, &w.spin_ms);
+		else
+			bad = cli_cpu(&cli, optarg, CPU_SETSIZE - 1, &cpu);
 	}
-	if (opt == CLI_HELP)
-		return EXIT_OK;
-	if (opt == CLI_BAD)
-		return EXIT_USAGE;
-	if (optind < argc)
-		return cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]), EXIT_USAGE;
+	if ((err = cli_opts_done(&cli, bad ? CLI_BAD : opt, argc, argv, CLI_NO_ARGS)) >= 0)
+		return err;
 
 	sig_setup();
 	CPU_ZERO(&set);
@@ -214,7 +202,7 @@ int workload_inversion(int argc, char **argv)
 		printf("M %d\n", (int)w.tid_m);
 	if (started >= 2)
 		printf("H %d\n", (int)w.tid_h);
-	if (fflush(stdout))
+	if (out_file_flush(stdout))
 		err = -EIO;
 	return err ? EXIT_RUNTIME : EXIT_OK;
 }

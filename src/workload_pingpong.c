@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
+#include "output.h"
 #include "msg.h"
 #include "workload.h"
 
@@ -112,21 +113,15 @@ static int pp_parse(int argc, char **argv, struct cli_common *cli, struct wl_com
 		{ "count", required_argument, 0, WL_OPT_COUNT },
 		{ 0, 0, 0, 0 },
 	};
-	int opt, h;
+	int opt, h, bad = 0;
 
-	while ((opt = cli_next_opt(cli, argc, argv, "h", longopts, pingpong_help)) >= 0) {
-		h = wl_common_opt(cli, wc, opt, optarg);
-		if (h < 0)
-			return EXIT_USAGE;
-		if (h)
-			continue;
-		if (opt != WL_OPT_COUNT)
-			return cli_usage_error(cli, "unknown option"), EXIT_USAGE;
-		if (cli_parse_long(optarg, 0, LONG_MAX, &p->count))
-			return cli_usage_error(cli, "bad --count '%s' (round trips, 0 or more; 0 = no limit)",
-					       optarg), EXIT_USAGE;
+	while (!bad && (opt = cli_next_opt(cli, argc, argv, "h", longopts, pingpong_help)) >= 0) {
+		if ((h = wl_common_opt(cli, wc, opt, optarg)))
+			bad = h < 0;
+		else	/* --count: round trips, 0 = no limit */
+			bad = cli_long(cli, optarg, 0, LONG_MAX, &p->count);
 	}
-	return cli_opts_done(cli, opt, argc, argv);
+	return cli_opts_done(cli, bad ? CLI_BAD : opt, argc, argv, CLI_NO_ARGS);
 }
 
 /* Both threads, or none: with ping alone, nothing would answer it. Either
@@ -186,7 +181,7 @@ int workload_pingpong(int argc, char **argv)
 	close(p.to_pong[0]);
 out:
 	wl_teardown();
-	if (!err && (printf("round_trips %llu\n", p.trips) < 0 || fflush(stdout)))
+	if (!err && (printf("round_trips %llu\n", p.trips) < 0 || out_file_flush(stdout)))
 		err = msg_errno(-EIO, "writing the round trips to stdout");
 	return err || p.err ? EXIT_RUNTIME : EXIT_OK;
 }

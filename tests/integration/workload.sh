@@ -295,7 +295,7 @@ t_usage() {
 	want="bad --threads" usage usage_bad_threads cpu --threads 0
 	want="bad --rate" usage usage_bad_rate fork --rate x
 	want="unexpected argument" usage usage_stray_arg fork 3
-	want="A MODE is required" usage usage_no_mode
+	want="a mode is required" usage usage_no_mode
 }
 
 t_help() {
