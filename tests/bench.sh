@@ -14,6 +14,7 @@ trap 'sysctl -qw kernel.bpf_stats_enabled=$old_stats; rm -rf "$TMP"' EXIT
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 row() { printf '%-46s %12s  %s\n' "$1" "$2" "${3:-}"; }
 
+gcc -O2 -Wall -Wextra -Werror -o "$TMP/bench_exit" tests/bench_exit.c || exit 1
 gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Iasm -Isrc -Ibpf -o "$TMP/floor" \
 	tests/bench_floor.c asm/*.c bpf/*.c $(ls src/*.c | grep -v src/main.c) || exit 1
 
@@ -32,6 +33,18 @@ done > "$TMP/whole"
 row "cpu: exec..1 ms report..detached" "$(median < "$TMP/whole" | awk '{ printf "%.1f", $1 / 1000 }') ms" \
 	"(detach waits for RCU grace periods)"
 
+# From the last report to the process's exit (tests/bench_exit.c): what
+# detaching costs the user. Each tracepoint's perf event waits for its
+# own RCU grace periods under the kernel's event_mutex (~45 ms here);
+# the links and events are closed concurrently, so only those remain.
+for c in "cpu 0.2 1" "top 0.2 1" "trace -d 0.2" "runqlat 0.2 1" "latency 0.2 1" \
+	"inversion -d 0.2" "lottery dump"; do
+	[ "$c" = "lottery dump" ] && $ST lottery load > /dev/null 2>&1
+	for i in 1 2 3 4 5; do "$TMP/bench_exit" $ST $c | awk '{ print $1 }'; done > "$TMP/exit"
+	[ "$c" = "lottery dump" ] && $ST lottery unload > /dev/null 2>&1
+	row "${c%% *}: last report to exit (median of 5)" "$(median < "$TMP/exit") ms" "target < 50 ms"
+done
+
 rss() { /usr/bin/time -f %M -o "$TMP/rss" "$@" > /dev/null 2>&1; tail -1 "$TMP/rss"; }
 perf bench sched pipe -l $((LOOPS * 3)) > /dev/null 2>&1 &
 row "cpu: peak RSS (under load)" "$(rss $ST cpu 0.5 2) KiB" "target < 1024 KiB (issue 2), < 4096 KiB"
@@ -48,7 +61,7 @@ for b in "$BUILD/schedtap" "$BUILD"/*/schedtap; do
 	rm -f "$TMP/stripped"
 	$strip -o "$TMP/stripped" "$b" 2>/dev/null || { row "stripped size: $b" "?" "($strip missing)"; continue; }
 	row "stripped size: $(file -b "$b" | cut -d, -f2 | sed 's/^ //')" \
-		"$(($(stat -c %s "$TMP/stripped") / 1024)) KiB" "target < 256 KiB"
+		"$(($(stat -c %s "$TMP/stripped") / 1024)) KiB" "target < 320 KiB"
 done
 echo
 
