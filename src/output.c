@@ -21,6 +21,7 @@ struct sink {
 };
 
 static void out_put(struct out *o, const char *s, size_t n);
+static void out_drain(struct out *o);
 
 static void sink_put(struct sink *k, const char *s, size_t n)
 {
@@ -236,33 +237,49 @@ size_t out_table_escape(const char *s, int len, char *buf, size_t size)
 
 /* ---- writers ------------------------------------------------------ */
 
-/* Rows are assembled in o->wbuf and written with one fwrite each: a row
- * is dozens of small pieces, and stdio's per-call locking made those the
- * trace consumer's largest cost. */
+/* Rows are assembled at the end of o->wbuf, after the whole rows not yet
+ * written, and the file only ever gets whole rows: a row is dozens of
+ * small pieces (stdio's per-call locking made those the trace consumer's
+ * largest cost), and a stdio buffer flushed when full splits a row, which
+ * is what a SIGKILL then leaves at the end of the file. */
+static void out_write(struct out *o, const char *s, size_t n)
+{
+	if (!n || o->err)
+		return;
+	errno = 0;
+	if (fwrite(s, 1, n, o->f) != n || fflush(o->f))
+		o->err = errno ? -errno : -EIO;
+}
+
+/* A row ends: it joins the rows to write, which go out when the next one
+ * might not fit. */
+static void out_row_end(struct out *o)
+{
+	o->rows_len = o->wlen;
+	if (o->wlen > sizeof(o->wbuf) / 2)
+		out_drain(o);
+}
+
 static void out_drain(struct out *o)
 {
-	if (o->wlen && !o->err) {
-		errno = 0;
-		if (fwrite(o->wbuf, 1, o->wlen, o->f) != o->wlen)
-			o->err = errno ? -errno : -EIO;
-	}
-	o->wlen = 0;
+	out_write(o, o->wbuf, o->rows_len);
+	memmove(o->wbuf, o->wbuf + o->rows_len, o->wlen - o->rows_len);
+	o->wlen -= o->rows_len;
+	o->rows_len = 0;
 }
 
 static void out_put(struct out *o, const char *s, size_t n)
 {
 	if (o->err)
 		return;
-	if (o->wlen + n > sizeof(o->wbuf)) {
+	if (o->wlen + n > sizeof(o->wbuf))
 		out_drain(o);
-		if (n > sizeof(o->wbuf)) {
-			struct sink k = { .f = o->f };
-
-			errno = 0;
-			sink_put(&k, s, n);
-			o->err = k.err;
-			return;
-		}
+	if (o->wlen + n > sizeof(o->wbuf)) {
+		/* One row longer than the buffer: it goes out in pieces. */
+		out_write(o, o->wbuf, o->wlen);
+		out_write(o, s, n);
+		o->wlen = 0;
+		return;
 	}
 	memcpy(o->wbuf + o->wlen, s, n);
 	o->wlen += n;
@@ -566,7 +583,7 @@ void out_group(struct out *o, const char *title)
 		out_puts(o, "\n");
 	}
 	table_header(o);
-	out_drain(o);
+	out_row_end(o);
 }
 
 void out_row(struct out *o, const struct out_val *vals)
@@ -584,7 +601,7 @@ void out_row(struct out *o, const struct out_val *vals)
 		json_row(o, vals);
 		break;
 	}
-	out_drain(o);
+	out_row_end(o);
 }
 
 int out_file_flush(FILE *f)
@@ -599,6 +616,7 @@ int out_flush(struct out *o)
 {
 	int err;
 
+	out_row_end(o);
 	out_drain(o);
 	err = out_file_flush(o->f);
 	if (err && !o->err)

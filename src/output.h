@@ -48,8 +48,9 @@ struct out {
 	int ncols;
 	int header_done;
 	int err; /* first negative errno of a failed write, else 0 */
-	size_t wlen;		/* bytes of the row in wbuf */
-	char wbuf[2048];
+	size_t wlen;		/* bytes in wbuf: whole rows, then the row being built */
+	size_t rows_len;	/* of which whole rows, not yet written */
+	char wbuf[16384];
 };
 
 void out_init(struct out *o, FILE *f, enum out_format fmt,

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "output.h"
 #include "unit.h"
@@ -545,6 +546,7 @@ static void test_json_key_escape_and_empty(void)
 
 	CHECK(render_begin(&r, OUT_JSON, c, 1) == 0);
 	out_row(&r.o, &v);
+	CHECK(out_flush(&r.o) == 0);
 	out_init(&r.o, r.f, OUT_JSON, NULL, 0);
 	out_row(&r.o, NULL);
 	CHECK(render_end(&r) == 0);
@@ -595,14 +597,53 @@ static void test_flush_reports_write_error(void)
 	CHECK(out_flush(&o) == -ENOSPC);
 	fclose(f);
 
-	/* unbuffered: the error surfaces at the write itself */
+	/* unbuffered: the error surfaces when the rows go out, at the flush
+	 * at the latest */
 	f = fopen("/dev/full", "w");
 	CHECK(f);
 	setvbuf(f, NULL, _IONBF, 0);
 	out_init(&o, f, OUT_JSON, cols, 4);
 	out_row(&o, v);
-	CHECK(o.err == -ENOSPC);
 	CHECK(out_flush(&o) == -ENOSPC);
+	CHECK(o.err == -ENOSPC);
+	fclose(f);
+}
+
+/* A SIGKILL leaves what has reached the file: only ever whole rows. */
+static void test_file_gets_whole_rows(void)
+{
+	static const struct out_col c[] = { { "s", NULL, OUT_STR, 0, 0, 0, 0 },
+					    { "n", NULL, OUT_U64, 0, 0, 0, 0 } };
+	char text[300];
+	struct out_val v[2];
+	struct out o;
+	FILE *f = tmpfile();
+	int writes = 0, torn = 0;
+	long last = 0;
+
+	CHECK(f);
+	/* As cli_open_output buffers files; stdio flushes a full buffer
+	 * wherever it is full. */
+	setvbuf(f, NULL, _IOFBF, 4096);
+	out_init(&o, f, OUT_CSV, c, 2);
+	for (int i = 0; i < 5000; i++) {
+		long size;
+
+		memset(text, 'a' + i % 26, sizeof(text));
+		v[0] = (struct out_val){ .str = text, .len = 1 + i % (int)sizeof(text) };
+		v[1] = (struct out_val){ .u = (uint64_t)i };
+		out_row(&o, v);
+		size = lseek(fileno(f), 0, SEEK_END);
+		if (size != last) {
+			char end = 0;
+
+			writes++;
+			torn += pread(fileno(f), &end, 1, size - 1) != 1 || end != '\n';
+			last = size;
+		}
+	}
+	CHECK(out_flush(&o) == 0);
+	CHECK(writes > 10 && torn == 0);
 	fclose(f);
 }
 
@@ -635,6 +676,7 @@ UNIT_SUITE(output_tests) = {
 	UNIT(test_json_key_escape_and_empty),
 	UNIT(test_bool_columns),
 	UNIT(test_flush_reports_write_error),
+	UNIT(test_file_gets_whole_rows),
 	UNIT(test_flush_ok),
 	UNIT_END,
 };
