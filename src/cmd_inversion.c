@@ -251,7 +251,7 @@ int cmd_inversion(int argc, char **argv)
 		fprintf(stderr, "schedtap: %llu inversions, %llu PI boosts, %llu records, %llu lost\n",
 			(unsigned long long)r.det.reported, (unsigned long long)r.det.boosts,
 			(unsigned long long)r.det.records,
-			(unsigned long long)stream_lost(&s.obj, rd, s.cpu_ids, s.ncpus, NULL, 0));
+			(unsigned long long)stream_lost(&s.obj, rd, s.ncpus, NULL));
 		if ((ret = out_flush(&r.out)) && !err)
 			err = msg_errno(ret, "writing the report");
 	}

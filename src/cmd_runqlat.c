@@ -51,6 +51,8 @@ struct runq_run {
 	struct runq_hist last;		/* cumulative at the previous report */
 	struct keyed *keyed;		/* per task / process / CPU this report */
 	int nkeyed, capkeyed;
+	struct out out;			/* --json */
+	struct out_col cols[3 + LOG2_HIST_NCOLS];
 };
 
 struct keyed {
@@ -71,25 +73,45 @@ static void add_hist(struct runq_hist *a, const struct runq_hist *b)
 	a->count += b->count;
 }
 
+/* JSON: the interval, the key (a CPU, process or thread) if any, the
+ * histogram; r->out's columns say which. Text: BCC's layout. */
 static void emit(struct runq_run *r, const char *section, uint32_t id, int keyed,
 		 const struct runq_hist *h, double iv)
 {
 	const struct runq_opts *o = r->opt;
-	char label[160];
+	static struct log2_hist_values hv;
+	struct out_val v[3 + LOG2_HIST_NCOLS];
+	int n = 0;
 
 	if (o->cli.fmt == OUT_JSON) {
-		int n = snprintf(label, sizeof(label), "\"timestamp_s\":%.3f,\"interval_s\":%.3f",
-				 cli_wall_seconds(), iv);
-
+		log2_hist_values(&hv, unit(o), h->slots, RUNQ_SLOTS, h->sum_ns, h->count);
+		v[n++] = (struct out_val){ .f = cli_wall_seconds() };
+		v[n++] = (struct out_val){ .f = iv };
 		if (keyed)
-			snprintf(label + n, sizeof(label) - (size_t)n, ",\"%s\":%" PRIu32,
-				 section, id);
-		log2_hist_json(r->f, label, unit(o), h->slots, RUNQ_SLOTS, h->sum_ns, h->count);
+			v[n++] = (struct out_val){ .u = id };
+		memcpy(v + n, hv.vals, sizeof(hv.vals));
+		out_row(&r->out, v);
 		return;
 	}
 	if (keyed)
 		fprintf(r->f, "\n%s = %" PRIu32 "\n", section, id);
 	log2_hist_print(r->f, unit(o), h->slots, RUNQ_SLOTS);
+}
+
+/* JSON rows: interval, the key column of -C/-P/-L, the histogram. */
+static void start_json(struct runq_run *r)
+{
+	const struct runq_opts *o = r->opt;
+	int n = 0;
+
+	r->cols[n++] = (struct out_col){ "timestamp_s", NULL, OUT_F64, 0, 3, 0, 0 };
+	r->cols[n++] = (struct out_col){ "interval_s", NULL, OUT_F64, 0, 3, 0, 0 };
+	if (o->prog.key != RUNQ_KEY_NONE)
+		r->cols[n++] = (struct out_col){ o->prog.key == RUNQ_KEY_CPU ? "cpu" :
+						 o->per_process ? "pid" : "tid",
+						 NULL, OUT_U64, 0, 0, 0, 0 };
+	memcpy(r->cols + n, log2_hist_cols, sizeof(log2_hist_cols));
+	out_init(&r->out, r->f, OUT_JSON, r->cols, n + LOG2_HIST_NCOLS);
 }
 
 /* The one histogram: per-CPU copies summed, minus the last report's. */
@@ -209,7 +231,7 @@ static int report(void *ctx, double iv)
 		}
 	}
 	err = r->opt->prog.key == RUNQ_KEY_NONE ? report_global(r, iv) : report_keyed(r, iv);
-	if (!err && (err = out_file_flush(r->f)))
+	if (!err && (err = r->opt->cli.fmt == OUT_JSON ? out_flush(&r->out) : out_file_flush(r->f)))
 		msg_errno(err, "writing the report");
 	return err;
 }
@@ -274,6 +296,7 @@ int cmd_runqlat(int argc, char **argv)
 	if (!err) {
 		r.obj = &s.obj;
 		r.f = s.out;
+		start_json(&r);
 		r.ncpus = s.ncpus;
 		if (!(r.percpu = calloc((size_t)r.ncpus, sizeof(*r.percpu))))
 			err = msg_errno(-ENOMEM, "allocating the per-CPU histograms");

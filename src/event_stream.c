@@ -70,22 +70,16 @@ int stream_run(struct event_reader *rd, unsigned long long t0, double duration,
 }
 
 uint64_t stream_lost(const struct tap_obj *obj, const struct event_reader *rd,
-		     const int *ids, int ncpus, char *per_cpu, size_t len)
+		     int ncpus, uint64_t *per_cpu)
 {
 	uint64_t *lost = calloc((size_t)ncpus, sizeof(*lost)), total = 0;
-	size_t at = 0;
 
-	if (per_cpu && len)
-		per_cpu[0] = 0;
-	if (lost && !map_read_percpu_u64(tap_map_fd(obj, "trace_lost"), 0, lost, ncpus)) {
-		for (int i = 0; i < ncpus; i++) {
+	if (lost && !map_read_percpu_u64(tap_map_fd(obj, "trace_lost"), 0, lost, ncpus))
+		for (int i = 0; i < ncpus; i++)
 			total += lost[i];
-			if (lost[i] && per_cpu && at < len)
-				at += (size_t)snprintf(per_cpu + at, len - at, "%s\"%d\":%llu",
-						       at ? "," : "", ids[i],
-						       (unsigned long long)lost[i]);
-		}
-	}
+	if (per_cpu)
+		for (int i = 0; i < ncpus; i++)
+			per_cpu[i] = lost ? lost[i] : 0;
 	free(lost);
 	return total + (rd ? event_reader_kernel_lost(rd) : 0);
 }

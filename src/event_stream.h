@@ -24,7 +24,8 @@ int stream_open(struct event_reader **rd, int perfbuf, const struct tap_obj *obj
 int stream_run(struct event_reader *rd, unsigned long long t0, double duration,
 	       event_fn fn, void *ctx, struct out *out);
 /* Records lost: the programs' per-CPU "trace_lost" counts plus the perf
- * buffers' own; per_cpu (may be NULL) gets "\"cpu\":n,..." for JSON. */
+ * buffers' own; per_cpu (ncpus of them, may be NULL) gets the programs'
+ * count for each possible CPU, in the order of ids. */
 uint64_t stream_lost(const struct tap_obj *obj, const struct event_reader *rd,
-		     const int *ids, int ncpus, char *per_cpu, size_t len);
+		     int ncpus, uint64_t *per_cpu);
 #endif

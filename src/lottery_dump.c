@@ -132,22 +132,31 @@ static int by_display(const void *a, const void *b)
 
 static void print_summary(struct dump_run *r, const struct lot_share_summary *s, double iv)
 {
-	FILE *f = r->f;
+	static const struct out_col inner[] = {
+		{ "interval_s", NULL, OUT_F64, 0, 3, 0, 0 },
+		{ "tasks", NULL, OUT_S64, 0, 0, 0, 0 },
+		{ "groups", NULL, OUT_S64, 0, 0, 0, 0 },
+		{ "worst_error_pp", NULL, OUT_F64, 0, 3, 0, 0 },
+		{ "worst_pid", NULL, OUT_U64, 0, 0, 0, 0 },
+		{ "jain_index", NULL, OUT_F64, 0, 4, 0, 0 },
+	};
+	static const struct out_col outer[] = { { "summary", NULL, OUT_OBJ, 0, 0, 0, 0 } };
+	const struct out_val v[] = {
+		{ .f = iv }, { .s = s->tasks }, { .s = s->groups }, { .f = s->worst_pp },
+		{ .u = s->worst_pid }, { .f = s->jain },
+	};
+	const struct out_obj obj = { inner, 6, v, -1 };
+	char text[200];
 
-	if (r->cli.fmt == OUT_JSON) {
-		fprintf(f, "{\"summary\":{\"interval_s\":%.3f,\"tasks\":%d,\"groups\":%d,"
-			"\"worst_error_pp\":%.3f,\"worst_pid\":%u,\"jain_index\":%.4f}}\n",
-			iv, s->tasks, s->groups, s->worst_pp, s->worst_pid, s->jain);
-		return;
-	}
-	f = r->cli.fmt == OUT_CSV ? stderr : f;
 	if (!s->tasks)
-		fprintf(f, "no task competed: none with tickets ran %.2f%% of a CPU or more\n",
-			r->min_share * 100);
+		snprintf(text, sizeof(text), "no task competed: none with tickets ran %.2f%% of a "
+			 "CPU or more", r->min_share * 100);
 	else
-		fprintf(f, "%d competing task%s in %d CPU group%s: worst error %.2f pp (PID %u), "
-			"Jain's fairness index %.4f\n", s->tasks, s->tasks == 1 ? "" : "s",
-			s->groups, s->groups == 1 ? "" : "s", s->worst_pp, s->worst_pid, s->jain);
+		snprintf(text, sizeof(text), "%d competing task%s in %d CPU group%s: worst error "
+			 "%.2f pp (PID %u), Jain's fairness index %.4f", s->tasks,
+			 s->tasks == 1 ? "" : "s", s->groups, s->groups == 1 ? "" : "s",
+			 s->worst_pp, s->worst_pid, s->jain);
+	out_summary(&r->out, text, outer, 1, &(struct out_val){ .obj = &obj });
 }
 
 static int print_sample(struct dump_run *r, struct lot_snapshot *s, double iv)
@@ -250,8 +259,10 @@ static int sample(void *ctx, double iv)
 		lot_share_compute(s.rows, s.n, s.mono_ns - r->prev.mono_ns, r->min_share, &sum);
 	}
 	err = print_sample(r, &s, iv);
-	if (!err && r->share)
+	if (!err && r->share) {
 		print_summary(r, &sum, iv);
+		err = out_flush(&r->out);
+	}
 	if (err)
 		msg_errno(err, "writing the report");
 	if (!err && r->cli.output)

@@ -393,6 +393,7 @@ static int fmt_number(const struct out_col *c, const struct out_val *v, char *bu
 		snprintf(buf, size, "%s", v->u ? "yes" : "no");
 		return 1;
 	case OUT_STR:
+	case OUT_OBJ:
 		break;
 	}
 	return 0;
@@ -532,35 +533,73 @@ static void csv_row(struct out *o, const struct out_val *vals)
 	out_puts(o, "\n");
 }
 
-static void json_row(struct out *o, const struct out_val *vals)
+static void json_value(struct out *o, const struct out_col *c, const struct out_val *v,
+		       int depth);
+
+/* {"name":value,...} of cols and vals (machine columns only). */
+static void json_object(struct out *o, const struct out_col *cols, int ncols,
+			const struct out_val *vals, int depth)
 {
-	char num[512];
 	int sep = 0;
 
 	out_puts(o, "{");
-	for (int i = 0; i < o->ncols; i++) {
-		const struct out_col *c = &o->cols[i];
-		const struct out_val *v = &vals[i];
-		const char *nm = c->name ? c->name : "";
+	for (int i = 0; i < ncols; i++) {
+		const char *nm = cols[i].name ? cols[i].name : "";
 
-		if (!in_machine(c))
+		if (!in_machine(&cols[i]))
 			continue;
 		out_puts(o, sep++ ? ",\"" : "\"");
 		escaped(o, nm, strlen(nm), json_escape);
 		out_puts(o, "\":");
-		if (c->type == OUT_STR && v->str) {
-			out_puts(o, "\"");
-			escaped(o, v->str, str_len(v->str, v->len), json_escape);
-			out_puts(o, "\"");
-		} else if (c->type == OUT_BOOL && v->len != OUT_NULL) {
-			out_puts(o, v->u ? "true" : "false");
-		} else if (c->type != OUT_STR && fmt_number(c, v, num, sizeof(num))) {
-			out_puts(o, num);
-		} else {
-			out_puts(o, "null"); /* NaN, inf, NULL string */
-		}
+		json_value(o, &cols[i], &vals[i], depth);
 	}
-	out_puts(o, "}\n");
+	out_puts(o, "}");
+}
+
+static void json_nested(struct out *o, const struct out_obj *ob, int depth)
+{
+	if (!ob || depth >= OUT_DEPTH_MAX || ob->ncols < 0) {
+		out_puts(o, "null");
+		return;
+	}
+	if (ob->n < 0) {
+		json_object(o, ob->cols, ob->ncols, ob->vals, depth + 1);
+		return;
+	}
+	out_puts(o, "[");
+	for (int i = 0; i < ob->n; i++) {
+		if (i)
+			out_puts(o, ",");
+		json_object(o, ob->cols, ob->ncols, ob->vals + (size_t)i * (size_t)ob->ncols,
+			    depth + 1);
+	}
+	out_puts(o, "]");
+}
+
+static void json_value(struct out *o, const struct out_col *c, const struct out_val *v,
+		       int depth)
+{
+	char num[512];
+
+	if (c->type == OUT_OBJ) {
+		json_nested(o, v->obj, depth);
+	} else if (c->type == OUT_STR && v->str) {
+		out_puts(o, "\"");
+		escaped(o, v->str, str_len(v->str, v->len), json_escape);
+		out_puts(o, "\"");
+	} else if (c->type == OUT_BOOL && v->len != OUT_NULL) {
+		out_puts(o, v->u ? "true" : "false");
+	} else if (c->type != OUT_STR && fmt_number(c, v, num, sizeof(num))) {
+		out_puts(o, num);
+	} else {
+		out_puts(o, "null"); /* NaN, inf, NULL string */
+	}
+}
+
+static void json_row(struct out *o, const struct out_val *vals)
+{
+	json_object(o, o->cols, o->ncols, vals, 0);
+	out_puts(o, "\n");
 }
 
 void out_init(struct out *o, FILE *f, enum out_format fmt,
@@ -601,6 +640,26 @@ void out_row(struct out *o, const struct out_val *vals)
 		json_row(o, vals);
 		break;
 	}
+	out_row_end(o);
+}
+
+void out_summary(struct out *o, const char *text, const struct out_col *cols, int ncols,
+		 const struct out_val *vals)
+{
+	if (o->fmt == OUT_JSON) {
+		json_object(o, cols, ncols, vals, 0);
+		out_puts(o, "\n");
+		out_row_end(o);
+		return;
+	}
+	if (!text)
+		return;
+	if (o->fmt == OUT_CSV) {
+		fprintf(stderr, "%s\n", text);
+		return;
+	}
+	escaped(o, text, strlen(text), table_escape_all);
+	out_puts(o, "\n");
 	out_row_end(o);
 }
 

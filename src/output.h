@@ -11,8 +11,24 @@
 #include <stdio.h>
 
 enum out_format { OUT_TABLE, OUT_CSV, OUT_JSON };
-/* OUT_BOOL (in .u): yes/no in tables and CSV, true/false in JSON. */
-enum out_type { OUT_U64, OUT_S64, OUT_F64, OUT_STR, OUT_BOOL };
+/* OUT_BOOL (in .u): yes/no in tables and CSV, true/false in JSON.
+ * OUT_OBJ (in .obj): a nested object or array of objects, in JSON only:
+ * tables and CSV leave it out (give such columns OUT_MACHINE_ONLY and
+ * keep them away from CSV). */
+enum out_type { OUT_U64, OUT_S64, OUT_F64, OUT_STR, OUT_BOOL, OUT_OBJ };
+
+struct out_col;
+struct out_val;
+
+/* A nested value: one object (n < 0) or an array of n objects, each of
+ * ncols values (vals[i * ncols + c]). At most OUT_DEPTH_MAX deep. */
+struct out_obj {
+	const struct out_col *cols;
+	int ncols;
+	const struct out_val *vals;
+	int n;
+};
+#define OUT_DEPTH_MAX 4
 
 struct out_col {
 	const char *name;  /* snake_case, used by CSV header and JSON keys */
@@ -36,6 +52,7 @@ struct out_val {
 		int64_t s;
 		double f;
 		const char *str; /* NULL prints as JSON null, empty CSV, "-" in tables */
+		const struct out_obj *obj;	/* NULL prints as JSON null */
 	};
 	int len; /* OUT_STR: at most len bytes, stopping at a NUL; -1 = NUL-terminated;
 	          * numbers: OUT_NULL for no value (JSON null, empty CSV, "-") */
@@ -60,6 +77,12 @@ void out_init(struct out *o, FILE *f, enum out_format fmt,
  * row). A table row without a prior out_group() gets a header too. */
 void out_group(struct out *o, const char *title);
 void out_row(struct out *o, const struct out_val *vals);
+/* A line that is not one of the rows, such as a summary: in JSON, the
+ * object of its own columns; in a table, text (a sentence for people); in
+ * CSV, text on stderr, so that the CSV holds rows alone. text may be NULL
+ * (JSON only). */
+void out_summary(struct out *o, const char *text, const struct out_col *cols, int ncols,
+		 const struct out_val *vals);
 /* Flush; returns 0 or negative errno if any write failed, so callers can
  * report disk-full. */
 int out_flush(struct out *o);

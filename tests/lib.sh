@@ -13,9 +13,10 @@ TMP=$(mktemp -d /tmp/schedtap-test.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 
 pass() { echo "PASS $SUITE/$1"; }
-fail() { t=$1; shift; echo "FAIL $SUITE/$t: $*"; }
+# (No globals: a caller's own $t must survive.)
+fail() { echo "FAIL $SUITE/$1: $(shift; echo "$*")"; }
 # check NAME COND-COMMAND... : PASS if the command succeeds.
-check() { t=$1; shift; if "$@"; then pass "$t"; else fail "$t" "failed: $*"; fi; }
+check() { _check_name=$1; shift; if "$@"; then pass "$_check_name"; else fail "$_check_name" "failed: $*"; fi; }
 
 # |a-b|/b <= pct/100, integers.
 within_pct() {

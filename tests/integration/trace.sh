@@ -99,7 +99,10 @@ PY
 t_filters_in_kernel() {
 	sh -c 'while :; do sleep 0.01; done' & w=$!
 	$ST trace --json -p $w -d 0.5 > "$TMP/p.json" 2>/dev/null
+	# A quiet CPU may switch less than three times in 0.3 s: keep it busy.
+	taskset -c 1 sh -c 'while :; do sleep 0.01; done' & c1=$!
 	$ST trace --json -C 1 -d 0.3 > "$TMP/c.json" 2>/dev/null
+	kill $c1
 	$ST trace --json -c sleep -d 0.3 > "$TMP/n.json" 2>/dev/null
 	$ST trace -p $w --dump > "$TMP/dump" 2>&1
 	kill $w
