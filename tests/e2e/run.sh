@@ -43,6 +43,9 @@ secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 report() { echo "$*" | tee -a "$res"; }
 t0=$(now)
 
+# The image fetch's own tests (offline: a local apt mirror, seconds).
+sh tests/e2e/image-test.sh | tee -a "$res"
+
 $IMG host-deps || { report "FAIL e2e/host-deps: $IMG host-deps failed"; exit 1; }
 
 labels=${*:-$($IMG list | awk '{ print $1 }')}
