@@ -56,6 +56,13 @@ for l in $labels; do
 	case " $archs " in *" $a "*) ;; *) archs="$archs $a" ;; esac
 done
 
+# Fetch what the cache lacks first: kernels and busybox of every
+# architecture in parallel (the initramfs builds would otherwise update
+# each architecture's lists one after another). Each kernel is looked up
+# below.
+# shellcheck disable=SC2086
+$IMG fetch $labels 2> "$OUT/fetch.err" || true
+
 # The initramfs per architecture, if its schedtap is built.
 have_arch=
 for a in $archs; do
@@ -76,9 +83,6 @@ for a in $archs; do
 	fi
 done
 
-# Fetch what the cache lacks (in parallel), then look each kernel up.
-# shellcheck disable=SC2086
-$IMG fetch $labels 2> "$OUT/fetch.err" || true
 todo=
 for l in $labels; do
 	a=$($IMG list | awk -v l="$l" '$1 == l { print $2 }')
