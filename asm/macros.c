@@ -87,6 +87,36 @@ void asm_copy_field(struct asm_prog *p, const struct tp_format *fmt, int base,
 	}
 }
 
+/* r1 = map, r2 = fp + key_off: the first two arguments of every map helper. */
+static void map_key_args(struct asm_prog *p, const char *map, int16_t key_off)
+{
+	asm_ld_map_fd(p, R1, map);
+	asm_mov64_reg(p, R2, FP);
+	asm_add64_imm(p, R2, key_off);
+}
+
+void asm_map_lookup(struct asm_prog *p, const char *map, int16_t key_off)
+{
+	map_key_args(p, map, key_off);
+	asm_call(p, BPF_FUNC_map_lookup_elem);
+}
+
+void asm_map_delete(struct asm_prog *p, const char *map, int16_t key_off)
+{
+	map_key_args(p, map, key_off);
+	asm_call(p, BPF_FUNC_map_delete_elem);
+}
+
+void asm_map_update(struct asm_prog *p, const char *map, int16_t key_off, int16_t val_off,
+		    int32_t flags)
+{
+	map_key_args(p, map, key_off);
+	asm_mov64_reg(p, R3, FP);
+	asm_add64_imm(p, R3, val_off);
+	asm_mov64_imm(p, R4, flags);
+	asm_call(p, BPF_FUNC_map_update_elem);
+}
+
 void asm_map_lookup_or_init(struct asm_prog *p, const char *map,
 			    int16_t key_off, int16_t val_off, int val_size,
 			    const char *fail)
@@ -94,24 +124,12 @@ void asm_map_lookup_or_init(struct asm_prog *p, const char *map,
 	const char *found = asm_new_label(p, "found");
 
 	asm_comment(p, "r0 = &%s[key], created zeroed if absent", map);
-	asm_ld_map_fd(p, R1, map);
-	asm_mov64_reg(p, R2, FP);
-	asm_add64_imm(p, R2, key_off);
-	asm_call(p, BPF_FUNC_map_lookup_elem);
+	asm_map_lookup(p, map, key_off);
 	asm_jne_imm(p, R0, 0, found);
 	for (int i = 0; i < val_size; i += 8)
 		asm_st(p, BPF_DW, FP, (int16_t)(val_off + i), 0);
-	asm_ld_map_fd(p, R1, map);
-	asm_mov64_reg(p, R2, FP);
-	asm_add64_imm(p, R2, key_off);
-	asm_mov64_reg(p, R3, FP);
-	asm_add64_imm(p, R3, val_off);
-	asm_mov64_imm(p, R4, BPF_NOEXIST);
-	asm_call(p, BPF_FUNC_map_update_elem);
-	asm_ld_map_fd(p, R1, map);
-	asm_mov64_reg(p, R2, FP);
-	asm_add64_imm(p, R2, key_off);
-	asm_call(p, BPF_FUNC_map_lookup_elem);
+	asm_map_update(p, map, key_off, val_off, BPF_NOEXIST);
+	asm_map_lookup(p, map, key_off);
 	asm_jeq_imm(p, R0, 0, fail);
 	asm_label(p, found);
 }
@@ -120,10 +138,7 @@ void asm_map_lookup_slot0(struct asm_prog *p, const char *map, int16_t key_off,
 			  const char *miss)
 {
 	asm_st(p, BPF_W, FP, key_off, 0);
-	asm_ld_map_fd(p, R1, map);
-	asm_mov64_reg(p, R2, FP);
-	asm_add64_imm(p, R2, key_off);
-	asm_call(p, BPF_FUNC_map_lookup_elem);
+	asm_map_lookup(p, map, key_off);
 	asm_jeq_imm(p, R0, 0, miss);
 }
 

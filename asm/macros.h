@@ -21,6 +21,13 @@ void asm_ld_field_sx(struct asm_prog *p, const struct tp_format *fmt, int dst,
  * tmp is clobbered. */
 void asm_copy_field(struct asm_prog *p, const struct tp_format *fmt, int base,
 		    int16_t off, int ctx, const char *name, int tmp, unsigned max);
+/* The map helpers, with the key (and value) on the stack at fp+key_off
+ * (fp+val_off): r0 = bpf_map_lookup_elem(map, key); bpf_map_delete_elem;
+ * bpf_map_update_elem with flags (BPF_ANY, BPF_NOEXIST). Clobber r1-r5. */
+void asm_map_lookup(struct asm_prog *p, const char *map, int16_t key_off);
+void asm_map_delete(struct asm_prog *p, const char *map, int16_t key_off);
+void asm_map_update(struct asm_prog *p, const char *map, int16_t key_off, int16_t val_off,
+		    int32_t flags);
 /* r0 = pointer to map[key], the key stored at fp+key_off. A missing slot is
  * created zeroed (the zero value is built at fp+val_off, val_size bytes)
  * and looked up again; jumps to `fail` when even that fails (map full).

@@ -63,13 +63,7 @@ static int build_switch(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	asm_stx(p, BPF_W, FP, R1, KEY_OFF);
 	asm_ldx(p, BPF_W, R1, FP, TR_STACK + TR_OFF(prio2));
 	asm_stx(p, BPF_W, FP, R1, VAL_OFF);
-	asm_ld_map_fd(p, R1, "inv_prio");
-	asm_mov64_reg(p, R2, FP);
-	asm_add64_imm(p, R2, KEY_OFF);
-	asm_mov64_reg(p, R3, FP);
-	asm_add64_imm(p, R3, VAL_OFF);
-	asm_mov64_imm(p, R4, BPF_ANY);
-	asm_call(p, BPF_FUNC_map_update_elem);
+	asm_map_update(p, "inv_prio", KEY_OFF, VAL_OFF, BPF_ANY);
 
 	asm_comment(p, "runtime = now - this CPU's previous switch; then remember now");
 	asm_map_lookup_slot0(p, "trace_last", TR_STACK - 4, "filter");
@@ -115,10 +109,7 @@ static void futex_current(struct asm_prog *p)
 	asm_alu_imm(p, BPF_ALU64, BPF_RSH, R0, 32);
 	asm_stx(p, BPF_W, FP, R0, TR_STACK + TR_OFF(pid2));
 	asm_comment(p, "only threads last switched in with a real-time priority");
-	asm_ld_map_fd(p, R1, "inv_prio");
-	asm_mov64_reg(p, R2, FP);
-	asm_add64_imm(p, R2, KEY_OFF);
-	asm_call(p, BPF_FUNC_map_lookup_elem);
+	asm_map_lookup(p, "inv_prio", KEY_OFF);
 	asm_jeq_imm(p, R0, 0, "out");
 	asm_ldx(p, BPF_W, R1, R0, 0);
 	asm_jmp_imm(p, BPF_JMP32, BPF_JSGE, R1, INV_RT_PRIO, "out");

@@ -106,10 +106,7 @@ static int build_switch(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	task_mark_cpu_slot(p, ctx->fmt, CPU_SLOT_SINCE);
 	asm_jeq_imm(p, R1, 0, "out");
 	asm_stx(p, BPF_W, FP, R1, KEY_OFF);
-	asm_ld_map_fd(p, R1, "lat_tasks");
-	asm_mov64_reg(p, R2, FP);
-	asm_add64_imm(p, R2, KEY_OFF);
-	asm_call(p, BPF_FUNC_map_lookup_elem);
+	asm_map_lookup(p, "lat_tasks", KEY_OFF);
 	asm_comment(p, "a task never seen waiting has no delay to count");
 	asm_jeq_imm(p, R0, 0, "out");
 	asm_mov64_reg(p, R9, R0);
@@ -141,10 +138,7 @@ static int build_free(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
 	asm_ld_field(p, ctx->fmt, R2, R1, "pid");
 	asm_stx(p, BPF_W, FP, R2, KEY_OFF);
-	asm_ld_map_fd(p, R1, "lat_tasks");
-	asm_mov64_reg(p, R2, FP);
-	asm_add64_imm(p, R2, KEY_OFF);
-	asm_call(p, BPF_FUNC_map_lookup_elem);
+	asm_map_lookup(p, "lat_tasks", KEY_OFF);
 	asm_jeq_imm(p, R0, 0, "out");
 	asm_comment(p, "keep it until reported: the consumer drops exited tasks");
 	asm_ldx(p, BPF_W, R1, R0, LAT_OFF(flags));

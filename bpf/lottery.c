@@ -43,10 +43,7 @@ static void set_prio_tickets(struct asm_prog *p, const struct tap_build_ctx *ctx
 	asm_stx(p, BPF_W, R9, R2, LOT_OFF(tickets));
 	asm_jmp_imm(p, BPF_JMP, BPF_JGE, R1, LOTTERY_PRIOS, "cpus");
 	asm_stx(p, BPF_W, FP, R1, KEY_OFF);
-	asm_ld_map_fd(p, R1, "lottery_ticket");
-	asm_mov64_reg(p, R2, FP);
-	asm_add64_imm(p, R2, KEY_OFF);
-	asm_call(p, BPF_FUNC_map_lookup_elem);
+	asm_map_lookup(p, "lottery_ticket", KEY_OFF);
 	asm_jeq_imm(p, R0, 0, "cpus");
 	asm_ldx(p, BPF_W, R1, R0, 0);
 	asm_stx(p, BPF_W, R9, R1, LOT_OFF(tickets));
@@ -125,10 +122,7 @@ static int build_fork(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
 	asm_ld_field(p, ctx->fmt, R2, R1, "child_pid");
 	asm_stx(p, BPF_W, FP, R2, KEY_OFF);
-	asm_ld_map_fd(p, R1, "lottery_tasks");
-	asm_mov64_reg(p, R2, FP);
-	asm_add64_imm(p, R2, KEY_OFF);
-	asm_call(p, BPF_FUNC_map_delete_elem);
+	asm_map_delete(p, "lottery_tasks", KEY_OFF);
 	asm_return(p, 1);
 	return 0;
 }

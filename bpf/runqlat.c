@@ -31,13 +31,7 @@ static void stamp(struct asm_prog *p, const struct runq_params *rp, const char *
 		asm_jne_imm(p, R1, (int32_t)rp->pid, skip);
 	asm_stx(p, BPF_W, FP, R1, KEY_OFF);
 	asm_stx(p, BPF_DW, FP, R7, TS_OFF);
-	asm_ld_map_fd(p, R1, "runq_start");
-	asm_mov64_reg(p, R2, FP);
-	asm_add64_imm(p, R2, KEY_OFF);
-	asm_mov64_reg(p, R3, FP);
-	asm_add64_imm(p, R3, TS_OFF);
-	asm_mov64_imm(p, R4, BPF_ANY);
-	asm_call(p, BPF_FUNC_map_update_elem);
+	asm_map_update(p, "runq_start", KEY_OFF, TS_OFF, BPF_ANY);
 }
 
 static int build_wakeup(struct asm_prog *p, const struct tap_build_ctx *ctx)
@@ -91,18 +85,12 @@ static int build_switch(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	asm_ld_field(p, ctx->fmt, R9, R6, "next_pid");
 	asm_jeq_imm(p, R9, 0, "out");
 	asm_stx(p, BPF_W, FP, R9, KEY_OFF);
-	asm_ld_map_fd(p, R1, "runq_start");
-	asm_mov64_reg(p, R2, FP);
-	asm_add64_imm(p, R2, KEY_OFF);
-	asm_call(p, BPF_FUNC_map_lookup_elem);
+	asm_map_lookup(p, "runq_start", KEY_OFF);
 	asm_jeq_imm(p, R0, 0, "out");
 	asm_ldx(p, BPF_DW, R1, R0, 0);
 	asm_mov64_reg(p, R8, R7);
 	asm_sub64_reg(p, R8, R1);
-	asm_ld_map_fd(p, R1, "runq_start");
-	asm_mov64_reg(p, R2, FP);
-	asm_add64_imm(p, R2, KEY_OFF);
-	asm_call(p, BPF_FUNC_map_delete_elem);
+	asm_map_delete(p, "runq_start", KEY_OFF);
 	asm_jmp_imm(p, BPF_JMP, BPF_JSLT, R8, 0, "out");
 	hist_slot(p, rp);
 	asm_mov64_reg(p, R9, R0);

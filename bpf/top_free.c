@@ -14,10 +14,7 @@ static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
 	asm_ld_field(p, ctx->fmt, R2, R1, "pid");
 	asm_stx(p, BPF_W, FP, R2, -4);
-	asm_ld_map_fd(p, R1, "tasks");
-	asm_mov64_reg(p, R2, FP);
-	asm_add64_imm(p, R2, -4);
-	asm_call(p, BPF_FUNC_map_delete_elem);
+	asm_map_delete(p, "tasks", -4);
 	asm_return(p, 1);
 	return 0;
 }
