@@ -32,12 +32,6 @@ static const struct trace_params *tparams(const struct tap_build_ctx *ctx)
 	return ip ? &ip->tp : NULL;
 }
 
-static void put(struct asm_prog *p, const struct tp_format *fmt, const char *field,
-		int16_t rec_off)
-{
-	asm_ld_field_sx(p, fmt, R1, R6, field);
-	asm_stx(p, BPF_W, FP, R1, TR_STACK + rec_off);
-}
 
 static void finish(struct asm_prog *p, const struct trace_params *tp)
 {
@@ -51,12 +45,7 @@ static int build_switch(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	const struct tp_format *fmt = ctx->fmt;
 
 	trace_begin(p, NULL, INV_SWITCH);
-	put(p, fmt, "prev_pid", TR_OFF(pid));
-	put(p, fmt, "prev_prio", TR_OFF(prio));
-	asm_ld_field(p, fmt, R1, R6, "prev_state");
-	asm_stx(p, BPF_DW, FP, R1, TR_STACK + TR_OFF(state));
-	put(p, fmt, "next_pid", TR_OFF(pid2));
-	put(p, fmt, "next_prio", TR_OFF(prio2));
+	trace_put_switch(p, fmt);
 
 	asm_comment(p, "inv_prio[next_pid] = next_prio (the futex program's filter)");
 	asm_ldx(p, BPF_W, R1, FP, TR_STACK + TR_OFF(pid2));
@@ -65,14 +54,7 @@ static int build_switch(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	asm_stx(p, BPF_W, FP, R1, VAL_OFF);
 	asm_map_update(p, "inv_prio", KEY_OFF, VAL_OFF, BPF_ANY);
 
-	asm_comment(p, "runtime = now - this CPU's previous switch; then remember now");
-	asm_map_lookup_slot0(p, "trace_last", TR_STACK - 4, "filter");
-	asm_ldx(p, BPF_DW, R1, R0, 0);
-	asm_stx(p, BPF_DW, R0, R7, 0);
-	asm_jeq_imm(p, R1, 0, "filter");
-	asm_mov64_reg(p, R2, R7);
-	asm_sub64_reg(p, R2, R1);
-	asm_stx(p, BPF_DW, FP, R2, TR_STACK + TR_OFF(runtime_ns));
+	trace_slice_runtime(p, "filter");
 	asm_label(p, "filter");
 	asm_comment(p, "only switches from or to a real-time task");
 	asm_ldx(p, BPF_W, R1, FP, TR_STACK + TR_OFF(prio));
@@ -89,11 +71,11 @@ static int build_switch(struct asm_prog *p, const struct tap_build_ctx *ctx)
 static int build_wakeup(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
 	trace_begin(p, NULL, INV_WAKEUP);
-	put(p, ctx->fmt, "prio", TR_OFF(prio));
+	trace_put(p, ctx->fmt, "prio", TR_OFF(prio));
 	asm_comment(p, "only real-time tasks");
 	asm_jmp_imm(p, BPF_JMP32, BPF_JSGE, R1, INV_RT_PRIO, "out");
-	put(p, ctx->fmt, "pid", TR_OFF(pid));
-	put(p, ctx->fmt, "target_cpu", TR_OFF(arg));
+	trace_put(p, ctx->fmt, "pid", TR_OFF(pid));
+	trace_put(p, ctx->fmt, "target_cpu", TR_OFF(arg));
 	trace_copy_comm(p, ctx->fmt, "comm", TR_OFF(comm));
 	finish(p, tparams(ctx));
 	return 0;
@@ -160,9 +142,9 @@ static int build_futex(struct asm_prog *p, const struct tap_build_ctx *ctx)
 static int build_pi(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
 	trace_begin(p, NULL, INV_PI);
-	put(p, ctx->fmt, "pid", TR_OFF(pid));
-	put(p, ctx->fmt, "oldprio", TR_OFF(arg));
-	put(p, ctx->fmt, "newprio", TR_OFF(arg2));
+	trace_put(p, ctx->fmt, "pid", TR_OFF(pid));
+	trace_put(p, ctx->fmt, "oldprio", TR_OFF(arg));
+	trace_put(p, ctx->fmt, "newprio", TR_OFF(arg2));
 	trace_copy_comm(p, ctx->fmt, "comm", TR_OFF(comm));
 	asm_call(p, BPF_FUNC_get_current_pid_tgid);
 	asm_stx(p, BPF_W, FP, R0, TR_STACK + TR_OFF(pid2));

@@ -27,7 +27,9 @@ static void start_wait(struct asm_prog *p)
 	asm_st(p, BPF_W, R9, LAT_OFF(state), LAT_WAITING);
 }
 
-static int build_wakeup(struct asm_prog *p, const struct tap_build_ctx *ctx)
+/* A wakeup's start: r6 ctx, r7 now, r9 the woken task's slot (pid 0,
+ * the idle task, goes to out). */
+static void woken_task(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
 	asm_mov64_reg(p, R6, R1);
 	asm_call(p, BPF_FUNC_ktime_get_ns);
@@ -35,6 +37,11 @@ static int build_wakeup(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	asm_ld_field(p, ctx->fmt, R1, R6, "pid");
 	asm_jeq_imm(p, R1, 0, "out");
 	task_slot(p, "lat_tasks", "lat_full", KEY_OFF, VAL_OFF, sizeof(struct lat_task), "out");
+}
+
+static int build_wakeup(struct asm_prog *p, const struct tap_build_ctx *ctx)
+{
+	woken_task(p, ctx);
 	asm_comment(p, "a wakeup starts a wait only for a sleeping (or unseen) task, as in perf");
 	asm_ldx(p, BPF_W, R1, R9, LAT_OFF(state));
 	asm_jeq_imm(p, R1, LAT_WAITING, "out");
@@ -49,12 +56,7 @@ static int build_wakeup(struct asm_prog *p, const struct tap_build_ctx *ctx)
 
 static int build_wakeup_new(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
-	asm_mov64_reg(p, R6, R1);
-	asm_call(p, BPF_FUNC_ktime_get_ns);
-	asm_mov64_reg(p, R7, R0);
-	asm_ld_field(p, ctx->fmt, R1, R6, "pid");
-	asm_jeq_imm(p, R1, 0, "out");
-	task_slot(p, "lat_tasks", "lat_full", KEY_OFF, VAL_OFF, sizeof(struct lat_task), "out");
+	woken_task(p, ctx);
 	asm_comment(p, "a new task: a reused TID starts from zero");
 	asm_mov64_imm(p, R1, 0);
 	asm_stx(p, BPF_DW, R9, R1, LAT_OFF(runtime_ns));

@@ -61,19 +61,7 @@ static void mark_cpu(struct asm_prog *p)
 	asm_stx(p, BPF_W, R9, R1, LOT_OFF(gen));
 	asm_st(p, BPF_DW, R9, LOT_OFF(cpus), 0);
 	asm_label(p, "set");
-	asm_call(p, BPF_FUNC_get_smp_processor_id);
-	asm_stx(p, BPF_W, R9, R0, LOT_OFF(last_cpu));
-	asm_jmp_imm(p, BPF_JMP, BPF_JGT, R0, 63, "wide");
-	asm_mov64_imm(p, R1, 1);
-	asm_alu_reg(p, BPF_ALU64, BPF_LSH, R1, R0);
-	asm_ldx(p, BPF_DW, R2, R9, LOT_OFF(cpus));
-	asm_alu_reg(p, BPF_ALU64, BPF_OR, R2, R1);
-	asm_stx(p, BPF_DW, R9, R2, LOT_OFF(cpus));
-	asm_ja(p, "comm");
-	asm_label(p, "wide");
-	asm_ldx(p, BPF_W, R1, R9, LOT_OFF(flags));
-	asm_alu_imm(p, BPF_ALU64, BPF_OR, R1, LOTTERY_CPU_BEYOND_64);
-	asm_stx(p, BPF_W, R9, R1, LOT_OFF(flags));
+	task_note_cpu(p, LOT_OFF(last_cpu), LOT_OFF(cpus), LOT_OFF(flags), LOTTERY_CPU_BEYOND_64);
 }
 
 static int build_switch(struct asm_prog *p, const struct tap_build_ctx *ctx)

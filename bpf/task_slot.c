@@ -41,6 +41,28 @@ void task_learn_tgid(struct asm_prog *p, int16_t tgid_off)
 	asm_label(p, known);
 }
 
+void task_note_cpu(struct asm_prog *p, int16_t last_off, int16_t cpus_off, int16_t flags_off,
+		   int32_t flag)
+{
+	const char *wide = asm_new_label(p, "wide"), *done = asm_new_label(p, "cpu_noted");
+
+	asm_call(p, BPF_FUNC_get_smp_processor_id);
+	asm_stx(p, BPF_W, R9, R0, last_off);
+	asm_comment(p, "cpus |= 1 << cpu (CPUs past 63 set a flag instead)");
+	asm_jmp_imm(p, BPF_JMP, BPF_JGT, R0, 63, wide);
+	asm_mov64_imm(p, R1, 1);
+	asm_alu_reg(p, BPF_ALU64, BPF_LSH, R1, R0);
+	asm_ldx(p, BPF_DW, R2, R9, cpus_off);
+	asm_alu_reg(p, BPF_ALU64, BPF_OR, R2, R1);
+	asm_stx(p, BPF_DW, R9, R2, cpus_off);
+	asm_ja(p, done);
+	asm_label(p, wide);
+	asm_ldx(p, BPF_W, R1, R9, flags_off);
+	asm_alu_imm(p, BPF_ALU64, BPF_OR, R1, flag);
+	asm_stx(p, BPF_W, R9, R1, flags_off);
+	asm_label(p, done);
+}
+
 /* A task's runtime is only updated under its run-queue's lock (it is that
  * queue's current task), so plain adds do not race with themselves; the
  * pending slot is this CPU's, written only under its run-queue's lock. */

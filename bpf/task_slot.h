@@ -37,6 +37,11 @@ void prev_sleep_bits(struct asm_prog *p, const struct tp_format *fmt,
 /* sched_switch: the u32 at r9+tgid_off = prev's tgid, the first time only
  * (prev is still current, so the helper answers for it). Clobbers r0, r1. */
 void task_learn_tgid(struct asm_prog *p, int16_t tgid_off);
+/* In the task at r9: the u32 at last_off = this CPU; the u64 mask at
+ * cpus_off |= 1 << CPU, or for CPUs past 63 the u32 at flags_off |= flag.
+ * Clobbers r0-r2. */
+void task_note_cpu(struct asm_prog *p, int16_t last_off, int16_t cpus_off, int16_t flags_off,
+		   int32_t flag);
 /* A whole sched_stat_runtime program: the u64 at runtime_off in the
  * task's slot (task_slot's arguments) += the event's runtime; with a
  * cpu_map (one CPU_SLOT_PENDING cpu_slot per CPU), the time of the task

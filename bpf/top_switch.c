@@ -50,21 +50,7 @@ static void switch_out(struct asm_prog *p, const struct tap_build_ctx *ctx,
 	asm_label(p, "where");
 	asm_ld_field(p, ctx->fmt, R1, R6, "prev_prio");
 	asm_stx(p, BPF_W, R9, R1, TOP_OFF(prio));
-	asm_call(p, BPF_FUNC_get_smp_processor_id);
-	asm_stx(p, BPF_W, R9, R0, TOP_OFF(last_cpu));
-	asm_comment(p, "cpus |= 1 << cpu (CPUs past 63 set a flag instead)");
-	asm_jmp_imm(p, BPF_JMP, BPF_JGT, R0, 63, "wide");
-	asm_mov64_imm(p, R1, 1);
-	asm_alu_reg(p, BPF_ALU64, BPF_LSH, R1, R0);
-	asm_ldx(p, BPF_DW, R2, R9, TOP_OFF(cpus));
-	asm_alu_reg(p, BPF_ALU64, BPF_OR, R2, R1);
-	asm_stx(p, BPF_DW, R9, R2, TOP_OFF(cpus));
-	asm_ja(p, "tgid");
-	asm_label(p, "wide");
-	asm_ldx(p, BPF_W, R1, R9, TOP_OFF(flags));
-	asm_alu_imm(p, BPF_ALU64, BPF_OR, R1, TOP_CPU_BEYOND_64);
-	asm_stx(p, BPF_W, R9, R1, TOP_OFF(flags));
-	asm_label(p, "tgid");
+	task_note_cpu(p, TOP_OFF(last_cpu), TOP_OFF(cpus), TOP_OFF(flags), TOP_CPU_BEYOND_64);
 	task_learn_tgid(p, TOP_OFF(tgid));
 	asm_copy_field(p, ctx->fmt, R9, TOP_OFF(comm), R6, "prev_comm", R1, TOP_COMM_LEN);
 }

@@ -55,6 +55,14 @@ void trace_begin(struct asm_prog *p, const struct trace_params *tp, uint32_t kin
 /* Jump to skip unless the record at TR_STACK passes -p / -c. */
 void trace_filter(struct asm_prog *p, const struct trace_params *tp, const char *skip);
 void trace_submit(struct asm_prog *p, const struct trace_params *tp);
+/* Store a signed 32-bit field into the record at rec_off (via r1). */
+void trace_put(struct asm_prog *p, const struct tp_format *fmt, const char *field,
+	       int16_t rec_off);
+/* sched_switch: prev's pid, prio and state, next's pid and prio. */
+void trace_put_switch(struct asm_prog *p, const struct tp_format *fmt);
+/* runtime_ns = now (r7) - this CPU's previous switch, which becomes now
+ * (the per-CPU "trace_last"); falls through to label next. */
+void trace_slice_runtime(struct asm_prog *p, const char *next);
 /* Copy a comm field, fixed array or __data_loc string, into the record. */
 void trace_copy_comm(struct asm_prog *p, const struct tp_format *fmt, const char *field,
 		     int16_t rec_off);

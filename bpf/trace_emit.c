@@ -135,3 +135,32 @@ void trace_copy_comm(struct asm_prog *p, const struct tp_format *fmt, const char
 	asm_mov64_imm(p, R2, TRACE_COMM_LEN);
 	asm_call(p, BPF_FUNC_probe_read_kernel_str);
 }
+
+void trace_put(struct asm_prog *p, const struct tp_format *fmt, const char *field,
+	       int16_t rec_off)
+{
+	asm_ld_field_sx(p, fmt, R1, R6, field);
+	asm_stx(p, BPF_W, FP, R1, TR_STACK + rec_off);
+}
+
+void trace_put_switch(struct asm_prog *p, const struct tp_format *fmt)
+{
+	trace_put(p, fmt, "prev_pid", TR_OFF(pid));
+	trace_put(p, fmt, "prev_prio", TR_OFF(prio));
+	asm_ld_field(p, fmt, R1, R6, "prev_state");
+	asm_stx(p, BPF_DW, FP, R1, TR_STACK + TR_OFF(state));
+	trace_put(p, fmt, "next_pid", TR_OFF(pid2));
+	trace_put(p, fmt, "next_prio", TR_OFF(prio2));
+}
+
+void trace_slice_runtime(struct asm_prog *p, const char *next)
+{
+	asm_comment(p, "runtime = now - this CPU's previous switch; then remember now");
+	asm_map_lookup_slot0(p, "trace_last", TR_STACK - 4, next);
+	asm_ldx(p, BPF_DW, R1, R0, 0);
+	asm_stx(p, BPF_DW, R0, R7, 0);
+	asm_jeq_imm(p, R1, 0, next);
+	asm_mov64_reg(p, R2, R7);
+	asm_sub64_reg(p, R2, R1);
+	asm_stx(p, BPF_DW, FP, R2, TR_STACK + TR_OFF(runtime_ns));
+}

@@ -3,14 +3,6 @@
 #include "program.h"
 #include "trace.h"
 
-/* Store a signed field into the record at rec_off. */
-static void put(struct asm_prog *p, const struct tp_format *fmt, const char *field,
-		int16_t rec_off)
-{
-	asm_ld_field_sx(p, fmt, R1, R6, field);
-	asm_stx(p, BPF_W, FP, R1, TR_STACK + rec_off);
-}
-
 static void finish(struct asm_prog *p, const struct trace_params *tp)
 {
 	trace_filter(p, tp, "out");
@@ -22,9 +14,9 @@ static void finish(struct asm_prog *p, const struct trace_params *tp)
 static int wakeup_body(struct asm_prog *p, const struct tap_build_ctx *ctx, uint32_t kind)
 {
 	trace_begin(p, ctx->params, kind);
-	put(p, ctx->fmt, "pid", TR_OFF(pid));
-	put(p, ctx->fmt, "prio", TR_OFF(prio));
-	put(p, ctx->fmt, "target_cpu", TR_OFF(arg));
+	trace_put(p, ctx->fmt, "pid", TR_OFF(pid));
+	trace_put(p, ctx->fmt, "prio", TR_OFF(prio));
+	trace_put(p, ctx->fmt, "target_cpu", TR_OFF(arg));
 	trace_copy_comm(p, ctx->fmt, "comm", TR_OFF(comm));
 	finish(p, ctx->params);
 	return 0;
@@ -43,10 +35,10 @@ static int build_wakeup_new(struct asm_prog *p, const struct tap_build_ctx *ctx)
 static int build_migrate(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
 	trace_begin(p, ctx->params, TRACE_MIGRATE);
-	put(p, ctx->fmt, "pid", TR_OFF(pid));
-	put(p, ctx->fmt, "prio", TR_OFF(prio));
-	put(p, ctx->fmt, "orig_cpu", TR_OFF(arg));
-	put(p, ctx->fmt, "dest_cpu", TR_OFF(arg2));
+	trace_put(p, ctx->fmt, "pid", TR_OFF(pid));
+	trace_put(p, ctx->fmt, "prio", TR_OFF(prio));
+	trace_put(p, ctx->fmt, "orig_cpu", TR_OFF(arg));
+	trace_put(p, ctx->fmt, "dest_cpu", TR_OFF(arg2));
 	trace_copy_comm(p, ctx->fmt, "comm", TR_OFF(comm));
 	finish(p, ctx->params);
 	return 0;
@@ -55,8 +47,8 @@ static int build_migrate(struct asm_prog *p, const struct tap_build_ctx *ctx)
 static int build_fork(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
 	trace_begin(p, ctx->params, TRACE_FORK);
-	put(p, ctx->fmt, "parent_pid", TR_OFF(pid));
-	put(p, ctx->fmt, "child_pid", TR_OFF(pid2));
+	trace_put(p, ctx->fmt, "parent_pid", TR_OFF(pid));
+	trace_put(p, ctx->fmt, "child_pid", TR_OFF(pid2));
 	trace_copy_comm(p, ctx->fmt, "parent_comm", TR_OFF(comm));
 	trace_copy_comm(p, ctx->fmt, "child_comm", TR_OFF(comm2));
 	finish(p, ctx->params);
@@ -66,8 +58,8 @@ static int build_fork(struct asm_prog *p, const struct tap_build_ctx *ctx)
 static int build_exit(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
 	trace_begin(p, ctx->params, TRACE_EXIT);
-	put(p, ctx->fmt, "pid", TR_OFF(pid));
-	put(p, ctx->fmt, "prio", TR_OFF(prio));
+	trace_put(p, ctx->fmt, "pid", TR_OFF(pid));
+	trace_put(p, ctx->fmt, "prio", TR_OFF(prio));
 	trace_copy_comm(p, ctx->fmt, "comm", TR_OFF(comm));
 	finish(p, ctx->params);
 	return 0;
