@@ -8,7 +8,7 @@ static const struct tp_field *field_or_error(struct asm_prog *p,
 	const struct tp_field *f = tracefs_field(fmt, name);
 
 	if (!f)
-		asm_error(p, -ENOENT, "tracepoint %s:%s has no field '%s'",
+		asm_error(p, -ENOENT, "tracepoint %s:%s has no field '%s' on this kernel",
 			  fmt->system, fmt->event, name);
 	return f;
 }

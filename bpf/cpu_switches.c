@@ -9,8 +9,6 @@ static const struct tap_map_def maps[] = {
 	{ "switches", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1, 0 },
 };
 
-static const char *const fields[] = { NULL };
-
 static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
 	(void)ctx;
@@ -24,13 +22,5 @@ static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	return 0;
 }
 
-const struct tap_prog_def prog_cpu_switches = {
-	.name = "tap_cpu_switch",
-	.summary = "count context switches per CPU",
-	.tp_system = "sched",
-	.tp_event = "sched_switch",
-	.fields = fields,
-	.maps = maps,
-	.nmaps = TAP_ARRAY_SIZE(maps),
-	.build = build,
-};
+TAP_PROGRAM(prog_cpu_switches, "tap_cpu_switch", "sched", "sched_switch", maps, build,
+	    "count context switches per CPU");

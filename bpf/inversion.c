@@ -156,33 +156,17 @@ static int build_pi(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	return 0;
 }
 
-static const char *const switch_fields[] = {
-	"prev_comm", "prev_pid", "prev_prio", "prev_state",
-	"next_comm", "next_pid", "next_prio", NULL
-};
-static const char *const wakeup_fields[] = { "comm", "pid", "prio", "target_cpu", NULL };
-static const char *const futex_fields[] = { "uaddr", "op", NULL };
-static const char *const raw_fields[] = { "id", "args", NULL };
-static const char *const pi_fields[] = { "comm", "pid", "oldprio", "newprio", NULL };
-
-#define INV_PROG(sym, nm, sys, ev, flds, fn, what)                            \
-	const struct tap_prog_def sym = {                                    \
-		.name = nm, .summary = what, .tp_system = sys,               \
-		.tp_event = ev, .fields = flds, .maps = maps,                \
-		.nmaps = TAP_ARRAY_SIZE(maps), .build = fn,                  \
-	}
-
-INV_PROG(prog_inv_switch, "tap_inv_sw", "sched", "sched_switch", switch_fields,
-	 build_switch, "switches from or to real-time tasks; learns priorities");
-INV_PROG(prog_inv_wakeup, "tap_inv_wake", "sched", "sched_wakeup", wakeup_fields,
-	 build_wakeup, "wakeups of real-time tasks");
-INV_PROG(prog_inv_futex, "tap_inv_futex", "syscalls", "sys_enter_futex", futex_fields,
-	 build_futex, "futex calls of real-time threads");
+TAP_PROGRAM(prog_inv_switch, "tap_inv_sw", "sched", "sched_switch", maps, build_switch,
+	    "switches from or to real-time tasks; learns priorities");
+TAP_PROGRAM(prog_inv_wakeup, "tap_inv_wake", "sched", "sched_wakeup", maps, build_wakeup,
+	    "wakeups of real-time tasks");
+TAP_PROGRAM(prog_inv_futex, "tap_inv_futex", "syscalls", "sys_enter_futex", maps, build_futex,
+	    "futex calls of real-time threads");
 /* 32-bit kernels name the old futex (its timeout in a 32-bit time_t,
  * what C libraries still call when there is no timeout) futex_time32. */
-INV_PROG(prog_inv_futex32, "tap_inv_futex32", "syscalls", "sys_enter_futex_time32",
-	 futex_fields, build_futex, "32-bit-time futex calls of real-time threads");
-INV_PROG(prog_inv_futex_raw, "tap_inv_futexr", "raw_syscalls", "sys_enter", raw_fields,
-	 build_futex, "futex calls of real-time threads (raw_syscalls)");
-INV_PROG(prog_inv_pi, "tap_inv_pi", "sched", "sched_pi_setprio", pi_fields,
-	 build_pi, "priority-inheritance changes");
+TAP_PROGRAM(prog_inv_futex32, "tap_inv_futex32", "syscalls", "sys_enter_futex_time32", maps, build_futex,
+	    "32-bit-time futex calls of real-time threads");
+TAP_PROGRAM(prog_inv_futex_raw, "tap_inv_futexr", "raw_syscalls", "sys_enter", maps, build_futex,
+	    "futex calls of real-time threads (raw_syscalls)");
+TAP_PROGRAM(prog_inv_pi, "tap_inv_pi", "sched", "sched_pi_setprio", maps, build_pi,
+	    "priority-inheritance changes");

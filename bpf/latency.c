@@ -151,29 +151,11 @@ static int build_free(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	return 0;
 }
 
-static const char *const wakeup_fields[] = { "pid", "comm", NULL };
-static const char *const wakeup_new_fields[] = { "pid", "comm", NULL };
-static const char *const switch_fields[] = { "prev_pid", "prev_state", "prev_comm",
-					     "next_pid", NULL };
-static const char *const free_fields[] = { "pid", NULL };
-
-const struct tap_prog_def prog_lat_wakeup = {
-	.name = "tap_lat_wake", .summary = "a woken sleeper starts waiting",
-	.tp_system = "sched", .tp_event = "sched_wakeup", .fields = wakeup_fields,
-	.maps = maps, .nmaps = TAP_ARRAY_SIZE(maps), .build = build_wakeup,
-};
-const struct tap_prog_def prog_lat_wakeup_new = {
-	.name = "tap_lat_wnew", .summary = "a new task starts waiting",
-	.tp_system = "sched", .tp_event = "sched_wakeup_new", .fields = wakeup_new_fields,
-	.maps = maps, .nmaps = TAP_ARRAY_SIZE(maps), .build = build_wakeup_new,
-};
-const struct tap_prog_def prog_lat_switch = {
-	.name = "tap_lat_switch", .summary = "per-task runtime, delays and their maximum",
-	.tp_system = "sched", .tp_event = "sched_switch", .fields = switch_fields,
-	.maps = maps, .nmaps = TAP_ARRAY_SIZE(maps), .build = build_switch,
-};
-const struct tap_prog_def prog_lat_free = {
-	.name = "tap_lat_free", .summary = "mark freed tasks exited",
-	.tp_system = "sched", .tp_event = "sched_process_free", .fields = free_fields,
-	.maps = maps, .nmaps = TAP_ARRAY_SIZE(maps), .build = build_free,
-};
+TAP_PROGRAM(prog_lat_wakeup, "tap_lat_wake", "sched", "sched_wakeup", maps, build_wakeup,
+	    "a woken sleeper starts waiting");
+TAP_PROGRAM(prog_lat_wakeup_new, "tap_lat_wnew", "sched", "sched_wakeup_new", maps, build_wakeup_new,
+	    "a new task starts waiting");
+TAP_PROGRAM(prog_lat_switch, "tap_lat_switch", "sched", "sched_switch", maps, build_switch,
+	    "per-task runtime, delays and their maximum");
+TAP_PROGRAM(prog_lat_free, "tap_lat_free", "sched", "sched_process_free", maps, build_free,
+	    "mark freed tasks exited");

@@ -29,10 +29,6 @@ static const struct tap_map_def runtime_maps[] = {
 	{ "lottery_full", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1, 0 },
 };
 
-static const char *const switch_fields[] = {
-	"prev_pid", "prev_prio", "prev_comm", NULL
-};
-
 /* r9 = the task: tickets = ticket[prio], 0 past the table (a deadline
  * task's prio is -1). */
 static void set_prio_tickets(struct asm_prog *p, const struct tap_build_ctx *ctx)
@@ -115,50 +111,14 @@ static int build_fork(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	return 0;
 }
 
-static const char *const exit_fields[] = { "pid", NULL };
-static const char *const runtime_fields[] = { "pid", "runtime", NULL };
-static const char *const fork_fields[] = { "child_pid", NULL };
+TAP_PROGRAM(prog_lot_switch, "tap_lot_switch", "sched", "sched_switch", switch_maps, build_switch,
+	    "lottery: per-task switches, tickets, CPUs");
 
-const struct tap_prog_def prog_lot_switch = {
-	.name = "tap_lot_switch",
-	.summary = "lottery: per-task switches, tickets, CPUs",
-	.tp_system = "sched",
-	.tp_event = "sched_switch",
-	.fields = switch_fields,
-	.maps = switch_maps,
-	.nmaps = TAP_ARRAY_SIZE(switch_maps),
-	.build = build_switch,
-};
+TAP_PROGRAM(prog_lot_runtime, "tap_lot_runtime", "sched", "sched_stat_runtime", runtime_maps, build_runtime,
+	    "lottery: per-task CPU time, as the scheduler accounts it");
 
-const struct tap_prog_def prog_lot_runtime = {
-	.name = "tap_lot_runtime",
-	.summary = "lottery: per-task CPU time, as the scheduler accounts it",
-	.tp_system = "sched",
-	.tp_event = "sched_stat_runtime",
-	.fields = runtime_fields,
-	.maps = runtime_maps,
-	.nmaps = TAP_ARRAY_SIZE(runtime_maps),
-	.build = build_runtime,
-};
+TAP_PROGRAM(prog_lot_exit, "tap_lot_exit", "sched", "sched_process_exit", tasks_only, build_exit,
+	    "lottery: mark exited tasks");
 
-const struct tap_prog_def prog_lot_exit = {
-	.name = "tap_lot_exit",
-	.summary = "lottery: mark exited tasks",
-	.tp_system = "sched",
-	.tp_event = "sched_process_exit",
-	.fields = exit_fields,
-	.maps = tasks_only,
-	.nmaps = TAP_ARRAY_SIZE(tasks_only),
-	.build = build_exit,
-};
-
-const struct tap_prog_def prog_lot_fork = {
-	.name = "tap_lot_fork",
-	.summary = "lottery: a reused PID starts afresh",
-	.tp_system = "sched",
-	.tp_event = "sched_process_fork",
-	.fields = fork_fields,
-	.maps = tasks_only,
-	.nmaps = TAP_ARRAY_SIZE(tasks_only),
-	.build = build_fork,
-};
+TAP_PROGRAM(prog_lot_fork, "tap_lot_fork", "sched", "sched_process_fork", tasks_only, build_fork,
+	    "lottery: a reused PID starts afresh");

@@ -20,17 +20,27 @@ struct tap_build_ctx {
 	const void *params;		/* subcommand options (filters) */
 };
 
+/* The fields a program reads are named where it reads them (asm_ld_field
+ * and friends): one missing on this kernel fails the build with its name. */
 struct tap_prog_def {
 	const char *name;		/* BPF object name, <= 15 chars */
 	const char *summary;		/* one line, printed by --dump */
 	const char *tp_system, *tp_event;
-	const char *const *fields;	/* NULL-terminated: fields read */
 	const struct tap_map_def *maps;
 	int nmaps;
 	int (*build)(struct asm_prog *p, const struct tap_build_ctx *ctx);
 };
 
 #define TAP_ARRAY_SIZE(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* Every program is declared this way: its symbol, object name,
+ * tracepoint, maps (an array of known size), build function, summary. */
+#define TAP_PROGRAM(sym, nm, sys, ev, map_table, fn, what)                  \
+	const struct tap_prog_def sym = {                                  \
+		.name = nm, .summary = what, .tp_system = sys, .tp_event = ev, \
+		.maps = map_table, .nmaps = TAP_ARRAY_SIZE(map_table),     \
+		.build = fn,                                               \
+	}
 
 /* Every built-in program, NULL-terminated (bpf/programs.c). */
 extern const struct tap_prog_def *const tap_programs[];

@@ -112,21 +112,9 @@ static int build_switch(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	return 0;
 }
 
-static const char *const wakeup_fields[] = { "pid", NULL };
-static const char *const switch_fields[] = { "prev_pid", "prev_state", "next_pid", NULL };
-
-const struct tap_prog_def prog_runq_wakeup = {
-	.name = "tap_runq_wake", .summary = "stamp woken tasks", .tp_system = "sched",
-	.tp_event = "sched_wakeup", .fields = wakeup_fields, .maps = maps, .nmaps = 3,
-	.build = build_wakeup,
-};
-const struct tap_prog_def prog_runq_wakeup_new = {
-	.name = "tap_runq_wnew", .summary = "stamp new tasks", .tp_system = "sched",
-	.tp_event = "sched_wakeup_new", .fields = wakeup_fields, .maps = maps, .nmaps = 3,
-	.build = build_wakeup,
-};
-const struct tap_prog_def prog_runq_switch = {
-	.name = "tap_runq_switch", .summary = "run-queue latency into log2 histograms",
-	.tp_system = "sched", .tp_event = "sched_switch", .fields = switch_fields,
-	.maps = maps, .nmaps = 3, .build = build_switch,
-};
+TAP_PROGRAM(prog_runq_wakeup, "tap_runq_wake", "sched", "sched_wakeup", maps, build_wakeup,
+	    "stamp woken tasks");
+TAP_PROGRAM(prog_runq_wakeup_new, "tap_runq_wnew", "sched", "sched_wakeup_new", maps, build_wakeup,
+	    "stamp new tasks");
+TAP_PROGRAM(prog_runq_switch, "tap_runq_switch", "sched", "sched_switch", maps, build_switch,
+	    "run-queue latency into log2 histograms");

@@ -8,8 +8,6 @@ static const struct tap_map_def maps[] = {
 	{ "tasks", BPF_MAP_TYPE_HASH, 4, sizeof(struct top_task), TOP_MAX_TASKS, 0 },
 };
 
-static const char *const fields[] = { "pid", NULL };
-
 static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
 	asm_ld_field(p, ctx->fmt, R2, R1, "pid");
@@ -19,13 +17,5 @@ static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	return 0;
 }
 
-const struct tap_prog_def prog_top_free = {
-	.name = "tap_top_free",
-	.summary = "drop freed tasks",
-	.tp_system = "sched",
-	.tp_event = "sched_process_free",
-	.fields = fields,
-	.maps = maps,
-	.nmaps = TAP_ARRAY_SIZE(maps),
-	.build = build,
-};
+TAP_PROGRAM(prog_top_free, "tap_top_free", "sched", "sched_process_free", maps, build,
+	    "drop freed tasks");

@@ -10,8 +10,6 @@ static const struct tap_map_def maps[] = {
 	{ "tasks", BPF_MAP_TYPE_HASH, 4, sizeof(struct top_task), TOP_MAX_TASKS, 0 },
 };
 
-static const char *const fields[] = { "pid", "orig_cpu", "dest_cpu", NULL };
-
 static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
 	asm_mov64_reg(p, R6, R1);
@@ -29,13 +27,5 @@ static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	return 0;
 }
 
-const struct tap_prog_def prog_top_migrate = {
-	.name = "tap_top_migrate",
-	.summary = "per-task migrations",
-	.tp_system = "sched",
-	.tp_event = "sched_migrate_task",
-	.fields = fields,
-	.maps = maps,
-	.nmaps = TAP_ARRAY_SIZE(maps),
-	.build = build,
-};
+TAP_PROGRAM(prog_top_migrate, "tap_top_migrate", "sched", "sched_migrate_task", maps, build,
+	    "per-task migrations");

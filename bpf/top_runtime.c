@@ -16,8 +16,6 @@ static const struct tap_map_def maps[] = {
 	{ "top_oncpu", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct cpu_slot), 1, 0 },
 };
 
-static const char *const fields[] = { "pid", "runtime", NULL };
-
 static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
 	task_stat_runtime(p, ctx->fmt, "tasks", "top_full", "top_oncpu", KEY_OFF, VAL_OFF,
@@ -25,13 +23,5 @@ static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	return 0;
 }
 
-const struct tap_prog_def prog_top_runtime = {
-	.name = "tap_top_runtime",
-	.summary = "per-task CPU time from the scheduler's accounting",
-	.tp_system = "sched",
-	.tp_event = "sched_stat_runtime",
-	.fields = fields,
-	.maps = maps,
-	.nmaps = TAP_ARRAY_SIZE(maps),
-	.build = build,
-};
+TAP_PROGRAM(prog_top_runtime, "tap_top_runtime", "sched", "sched_stat_runtime", maps, build,
+	    "per-task CPU time from the scheduler's accounting");

@@ -15,10 +15,6 @@ static const struct tap_map_def maps[] = {
 	{ "top_oncpu", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct cpu_slot), 1, 0 },
 };
 
-static const char *const fields[] = {
-	"prev_pid", "prev_prio", "prev_state", "prev_comm", "next_pid", NULL
-};
-
 static const struct top_params defaults;
 
 static const struct top_params *params(const struct tap_build_ctx *ctx)
@@ -78,13 +74,5 @@ static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	return 0;
 }
 
-const struct tap_prog_def prog_top_switch = {
-	.name = "tap_top_switch",
-	.summary = "per-task switches, CPUs, priority; CPU time added at switch-out",
-	.tp_system = "sched",
-	.tp_event = "sched_switch",
-	.fields = fields,
-	.maps = maps,
-	.nmaps = TAP_ARRAY_SIZE(maps),
-	.build = build,
-};
+TAP_PROGRAM(prog_top_switch, "tap_top_switch", "sched", "sched_switch", maps, build,
+	    "per-task switches, CPUs, priority; CPU time added at switch-out");

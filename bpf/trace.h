@@ -66,6 +66,7 @@ void trace_slice_runtime(struct asm_prog *p, const char *next);
 /* Copy a comm field, fixed array or __data_loc string, into the record. */
 void trace_copy_comm(struct asm_prog *p, const struct tp_format *fmt, const char *field,
 		     int16_t rec_off);
-extern const struct tap_map_def trace_maps[];
-extern const int trace_nmaps;
+/* events (ring buffer), events_pb (perf buffer), trace_lost, trace_last */
+#define TRACE_NMAPS 4
+extern const struct tap_map_def trace_maps[TRACE_NMAPS];
 #endif

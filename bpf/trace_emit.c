@@ -5,13 +5,12 @@
 #include "program.h"
 #include "trace.h"
 
-const struct tap_map_def trace_maps[] = {
+const struct tap_map_def trace_maps[TRACE_NMAPS] = {
 	{ "events", BPF_MAP_TYPE_RINGBUF, 0, 0, TRACE_RINGBUF_SIZE, 0 },
 	{ "events_pb", BPF_MAP_TYPE_PERF_EVENT_ARRAY, 4, 4, TRACE_PERF_MAX_CPUS, 0 },
 	{ "trace_lost", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1, 0 },
 	{ "trace_last", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1, 0 },
 };
-const int trace_nmaps = TAP_ARRAY_SIZE(trace_maps);
 
 void trace_begin(struct asm_prog *p, const struct trace_params *tp, uint32_t kind)
 {

@@ -65,25 +65,13 @@ static int build_exit(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	return 0;
 }
 
-static const char *const wakeup_fields[] = { "comm", "pid", "prio", "target_cpu", NULL };
-static const char *const migrate_fields[] = { "comm", "pid", "prio", "orig_cpu", "dest_cpu", NULL };
-static const char *const fork_fields[] = { "parent_comm", "parent_pid", "child_comm", "child_pid", NULL };
-static const char *const exit_fields[] = { "comm", "pid", "prio", NULL };
-
-#define TRACE_PROG(sym, nm, ev, flds, fn, what)                              \
-	const struct tap_prog_def sym = {                                    \
-		.name = nm, .summary = what, .tp_system = "sched",            \
-		.tp_event = ev, .fields = flds, .maps = trace_maps,          \
-		.nmaps = 4, .build = fn,                                     \
-	}
-
-TRACE_PROG(prog_trace_wakeup, "tap_trace_wake", "sched_wakeup", wakeup_fields,
-	   build_wakeup, "one record per wakeup");
-TRACE_PROG(prog_trace_wakeup_new, "tap_trace_wnew", "sched_wakeup_new", wakeup_fields,
-	   build_wakeup_new, "one record per new task's first wakeup");
-TRACE_PROG(prog_trace_migrate, "tap_trace_migr", "sched_migrate_task", migrate_fields,
-	   build_migrate, "one record per migration");
-TRACE_PROG(prog_trace_fork, "tap_trace_fork", "sched_process_fork", fork_fields,
-	   build_fork, "one record per fork");
-TRACE_PROG(prog_trace_exit, "tap_trace_exit", "sched_process_exit", exit_fields,
-	   build_exit, "one record per exit");
+TAP_PROGRAM(prog_trace_wakeup, "tap_trace_wake", "sched", "sched_wakeup", trace_maps, build_wakeup,
+	    "one record per wakeup");
+TAP_PROGRAM(prog_trace_wakeup_new, "tap_trace_wnew", "sched", "sched_wakeup_new", trace_maps, build_wakeup_new,
+	    "one record per new task's first wakeup");
+TAP_PROGRAM(prog_trace_migrate, "tap_trace_migr", "sched", "sched_migrate_task", trace_maps, build_migrate,
+	    "one record per migration");
+TAP_PROGRAM(prog_trace_fork, "tap_trace_fork", "sched", "sched_process_fork", trace_maps, build_fork,
+	    "one record per fork");
+TAP_PROGRAM(prog_trace_exit, "tap_trace_exit", "sched", "sched_process_exit", trace_maps, build_exit,
+	    "one record per exit");

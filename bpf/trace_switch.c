@@ -3,11 +3,6 @@
 #include "program.h"
 #include "trace.h"
 
-static const char *const fields[] = {
-	"prev_comm", "prev_pid", "prev_prio", "prev_state",
-	"next_comm", "next_pid", "next_prio", NULL
-};
-
 static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
 	const struct trace_params *tp = ctx->params;
@@ -26,13 +21,5 @@ static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	return 0;
 }
 
-const struct tap_prog_def prog_trace_switch = {
-	.name = "tap_trace_sw",
-	.summary = "one record per context switch",
-	.tp_system = "sched",
-	.tp_event = "sched_switch",
-	.fields = fields,
-	.maps = trace_maps,
-	.nmaps = 4,
-	.build = build,
-};
+TAP_PROGRAM(prog_trace_switch, "tap_trace_sw", "sched", "sched_switch", trace_maps, build,
+	    "one record per context switch");
