@@ -488,13 +488,3 @@ void disasm_prog(FILE *out, const struct asm_prog *p)
 	/* Labels and comments after the last instruction. */
 	print_notes(out, p, p->len, &k);
 }
-
-void disasm_raw(FILE *out, const struct bpf_insn *insns, int len)
-{
-	int i = 0, used;
-
-	while (i < len) {
-		print_insn(out, insns, len, i, NULL, &used);
-		i += used;
-	}
-}

@@ -33,8 +33,6 @@ int disasm_insn(const struct bpf_insn *insn, int nleft, const char *map_name,
  * labelled instruction gets " <name>" after its "goto pc+N". */
 void disasm_prog(FILE *out, const struct asm_prog *p);
 
-/* Raw instructions: the same line format, no labels or comments. */
-void disasm_raw(FILE *out, const struct bpf_insn *insns, int len);
 
 /* The helper's name without the "bpf_" prefix ("map_lookup_elem" for 1),
  * or NULL when id is not a helper we know of. */

@@ -194,12 +194,3 @@ int bpf_obj_info(int fd, void *info, uint32_t *info_len)
 	*info_len = a.info.info_len;
 	return r;
 }
-
-int bpf_enable_stats(enum bpf_stats_type type)
-{
-	union bpf_attr a;
-
-	memset(&a, 0, sizeof(a));
-	a.enable_stats.type = type;
-	return sys_bpf(BPF_ENABLE_STATS, &a, ATTR_SIZE(enable_stats));
-}

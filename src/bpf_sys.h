@@ -43,5 +43,4 @@ int bpf_map_freeze(int fd);
 int bpf_link_detach(int fd);
 int bpf_link_create(int prog_fd, int target_fd, enum bpf_attach_type type);
 int bpf_obj_info(int fd, void *info, uint32_t *info_len);
-int bpf_enable_stats(enum bpf_stats_type type);
 #endif

@@ -5,12 +5,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Per-CPU maps return one value per possible CPU, each padded to 8 bytes. */
-static inline uint32_t percpu_stride(uint32_t value_size)
-{
-	return (value_size + 7) & ~7u;
-}
-
 /* Read a per-CPU array slot of u64 counters into vals[ncpus] (ncpus =
  * possible CPUs). 0 or negative errno. */
 int map_read_percpu_u64(int fd, uint32_t key, uint64_t *vals, int ncpus);
