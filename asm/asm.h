@@ -4,7 +4,15 @@
  *
  * Errors are sticky: the first one is kept in p->err/p->errmsg and every
  * later emit is a no-op, so a program builder can emit straight-line code
- * and check once, at asm_finalize(). */
+ * and check once, at asm_finalize().
+ *
+ * It covers every eBPF instruction, although schedtap's own programs use
+ * a part of them (asm_neg, asm_movsx, asm_sdivmod_*, asm_bswap,
+ * asm_endian, asm_gotol, asm_ld_abs/ind, asm_ldsx, asm_ld_map_value are
+ * called only by tests/oracle, which checks each encoding against LLVM):
+ * the disassembler must read what any kernel's program holds, and an
+ * encoder checked against the same oracle is how its tables are known to
+ * be right. --gc-sections drops the unused ones from the binary. */
 #ifndef SCHEDTAP_ASM_H
 #define SCHEDTAP_ASM_H
 
