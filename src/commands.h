@@ -16,4 +16,6 @@ int cmd_workload(int argc, char **argv);
 int cmd_lottery(int argc, char **argv);
 
 extern const struct command commands[];
+/* All of them, with schedtap's own help: what main dispatches on. */
+extern const struct cli_group schedtap_commands;
 #endif
