@@ -10,6 +10,10 @@
 
 #define MAX_LINE 256
 #define MAX_SAMPLE_ROWS (1u << 20)
+/* Unix time in seconds, before the year 2286: in nanoseconds it still
+ * fits a u64, as simulate converts it (1.8e11 s once made that
+ * conversion undefined: found by tests/fuzz/lottery_csv). */
+#define MAX_TIMESTAMP 1e10
 
 static int parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out)
 {
@@ -67,7 +71,7 @@ int lot_csv_parse_row(const char *line, struct lot_csv_row *row)
 	if (n != 7)
 		return -EINVAL;
 	memset(row, 0, sizeof(*row));
-	if (decimal_parse(f[0], len[0], &row->ts) ||
+	if (decimal_parse(f[0], len[0], &row->ts) || row->ts >= MAX_TIMESTAMP ||
 	    parse_u64(f[1], len[1], UINT32_MAX, &pid) ||
 	    parse_u64(f[2], len[2], UINT64_MAX, &row->runtime_ns) ||
 	    decimal_parse(f[3], len[3], &(double){ 0 }) ||
@@ -129,6 +133,8 @@ static int next_line(FILE *f, char *buf, size_t size, size_t lineno, char *why, 
 	return 0;
 }
 
+/* On error the window is left empty: rows read before a bad line are
+ * freed here (lottery simulate once returned without freeing them). */
 int lot_csv_read(FILE *f, struct lot_csv_window *w, char *why, size_t whylen)
 {
 	char line[MAX_LINE + 2];
@@ -150,8 +156,10 @@ int lot_csv_read(FILE *f, struct lot_csv_window *w, char *why, size_t whylen)
 		w->lines++;
 		if (!line[0])
 			continue;
-		if (lot_csv_parse_row(line, &r))
-			return why_line(why, whylen, w->lines, "not a lottery dump row");
+		if (lot_csv_parse_row(line, &r)) {
+			err = why_line(why, whylen, w->lines, "not a lottery dump row");
+			goto fail;
+		}
 		if (!w->samples || r.ts != ts_last) {
 			/* A new sample: the previous one is no longer the last. */
 			w->samples++;
@@ -162,14 +170,19 @@ int lot_csv_read(FILE *f, struct lot_csv_window *w, char *why, size_t whylen)
 		}
 		if ((r.ts == ts_first && w->samples == 1 &&
 		     (err = push(&w->first, &w->nfirst, &capf, &r))) ||
-		    (err = push(&w->last, &w->nlast, &capl, &r)))
-			return err == -E2BIG ? why_line(why, whylen, w->lines,
-							"more than %u rows in one sample",
-							MAX_SAMPLE_ROWS) : err;
+		    (err = push(&w->last, &w->nlast, &capl, &r))) {
+			if (err == -E2BIG)
+				err = why_line(why, whylen, w->lines, "more than %u rows in one sample",
+					       MAX_SAMPLE_ROWS);
+			goto fail;
+		}
 	}
 	if (err < 0)
-		return err;
+		goto fail;
 	return w->samples ? 0 : -ENODATA;
+fail:
+	lot_csv_window_free(w);
+	return err;
 }
 
 void lot_csv_window_free(struct lot_csv_window *w)

@@ -362,7 +362,7 @@ static void parse_array_suffix(const char *t, size_t n, struct tp_field *f)
  * "__data_loc char[] filename", "const char * fmt". */
 static int parse_decl(const char *s, const char *e, struct tp_field *f)
 {
-	const char *name_end, *name, *br = e, *tend;
+	const char *name_end, *name, *br, *tend;
 	char type[256];
 	size_t tl, bl;
 	int err;
@@ -371,6 +371,9 @@ static int parse_decl(const char *s, const char *e, struct tp_field *f)
 	e = trim_end(s, e);
 	if (s == e)
 		return -EINVAL;
+	/* br..e is the array part, empty without [N]. Taken after the trim:
+	 * "int x ;" once wrapped e - br round to ~2^64 (found by fuzzing). */
+	br = e;
 	name_end = e;
 	if (e[-1] == ']') {
 		for (br = e - 1; br > s && *br != '['; br--)

@@ -2,7 +2,7 @@
 # The test runner: runs every suite, each of which prints one line per
 # test ("PASS name", "FAIL name: why", "SKIP name: why"), and ends with
 # "N passed, N failed, N skipped". Exit 1 if anything failed.
-#   tests/run.sh [suite...]    suites: unit oracle verifier integration e2e,
+#   tests/run.sh [suite...]    suites: unit oracle verifier integration fuzz soak e2e,
 #                              or one integration script by name (cpu, probe)
 #   VALGRIND=1 tests/run.sh integration   runs schedtap under valgrind
 set -u
@@ -31,13 +31,15 @@ run_suite() {
 	fi
 }
 
-suites=${*:-unit oracle verifier integration e2e}
+suites=${*:-unit oracle verifier integration fuzz soak e2e}
 for s in $suites; do
 	case $s in
 	unit) run_suite unit "$BUILD/unit-tests" ;;
 	oracle) run_suite oracle tests/oracle/run.sh ;;
 	verifier) run_suite verifier "$BUILD/itest" ;;
 	e2e) run_suite e2e tests/e2e/run.sh ;;
+	fuzz) run_suite fuzz tests/fuzz/run.sh "${FUZZ_SECONDS:-25}" ;;
+	soak) run_suite soak sh tests/soak.sh "${SOAK_MINUTES:-1}" ;;
 	integration)
 		for t in tests/integration/*.sh; do
 			run_suite "$(basename "$t" .sh)" sh "$t"

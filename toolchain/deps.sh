@@ -9,6 +9,9 @@ pkgs="make gcc musl-tools linux-libc-dev llvm-19 clang-19 linux-perf bpftool fil
 pkgs="$pkgs gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf"
 # The QEMU end-to-end suite (tests/e2e) and a CSV parser for the tests.
 pkgs="$pkgs qemu-system-x86 qemu-system-arm cpio python3 libbpf-tools"
+# The libFuzzer harnesses (tests/fuzz): clang-14, its fuzzer runtime, and
+# llvm-14's llvm-symbolizer for reports with file:line.
+pkgs="$pkgs clang-14 libclang-rt-14-dev llvm-14"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

@@ -418,6 +418,38 @@ static void test_tracefs_malformed(void)
 	CHECK(tracefs_field_offset(NULL, "a") == -ENOENT);
 }
 
+/* Found by tests/fuzz/tracefs_format: blanks before the ';' that ends a
+ * declaration without [N] made parse_decl copy ~250 bytes past the field
+ * into the type (under ASan a heap-buffer-overflow; without it the type
+ * became the rest of the file). The text is in an exact-size heap buffer
+ * so that ASan sees any read past it. */
+static void test_tracefs_blank_before_semicolon(void)
+{
+	static const char *const texts[] = {
+		"name: x\nformat:\n\tfield:int x ;\toffset:0;\tsize:4;\tsigned:1;\n",
+		"field:unsigned long \t x\t \t;\toffset:0;\tsize:8;",
+		"field:char c[16] ;\toffset:0;\tsize:16;",
+	};
+	static const char *const types[] = { "int", "unsigned long", "char[16]" };
+	static const char *const names[] = { "x", "x", "c" };
+	struct tp_format f;
+
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		size_t n = strlen(texts[i]) + 1;
+		char *buf = malloc(n);
+		int r;
+
+		CHECK(buf);
+		memcpy(buf, texts[i], n);
+		r = parse(buf, &f);
+		free(buf);
+		CHECK(r == 0 && f.nfields == 1);
+		CHECK_STR(f.fields[0].name, names[i]);
+		CHECK_STR(f.fields[0].type, types[i]);
+		tracefs_format_free(&f);
+	}
+}
+
 /* Every prefix of a real file must parse or fail cleanly (ASan watches). */
 static void test_tracefs_every_truncation(void)
 {
@@ -1023,6 +1055,7 @@ UNIT_SUITE(tracefs_tests) = {
 	UNIT(test_tracefs_odd_but_valid),
 	UNIT(test_tracefs_long_type_is_cut),
 	UNIT(test_tracefs_malformed),
+	UNIT(test_tracefs_blank_before_semicolon),
 	UNIT(test_tracefs_every_truncation),
 	UNIT(test_tracefs_field_limit),
 	UNIT(test_mountinfo_typical),
