@@ -25,9 +25,11 @@ struct lot_csv_window {
 	size_t samples, lines;
 };
 
-/* Parse one data line (no newline). 0 or -EINVAL. */
+/* Parse one data line (no newline). 0 or -EINVAL (also for timestamps
+ * from 10^10 s, the year 2286, on: their nanoseconds overflow). */
 int lot_csv_parse_row(const char *line, struct lot_csv_row *row);
-/* Read a whole file. 0, or negative errno with a reason in why. */
+/* Read a whole file. 0, or negative errno with a reason in why; on error
+ * the window is left empty (nothing to free). */
 int lot_csv_read(FILE *f, struct lot_csv_window *w, char *why, size_t whylen);
 void lot_csv_window_free(struct lot_csv_window *w);
 

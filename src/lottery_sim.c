@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include "lottery_sim.h"
+#include "sig.h"
 
 /* splitmix64: small, fast, and good enough for drawing lottery tickets. */
 static uint64_t next_random(uint64_t *state)
@@ -49,10 +50,14 @@ int lot_simulate(const uint32_t *tickets, size_t n, uint64_t draws, uint64_t see
 	}
 	/* total < 2^40 (tickets are u32, tasks few): the modulo bias is
 	 * below 2^-24, far under the spread being measured. */
-	for (uint64_t d = 0; d < draws; d++)
+	for (uint64_t d = 0; d < draws; d++) {
+		/* 10^8 draws take 0.7 s: look for Ctrl-C every ~10 ms. */
+		if (!(d & ((1u << 20) - 1)) && d && sig_poll())
+			break;
 		wins[winner(cum, n, next_random(&state) % total)]++;
+	}
 	free(cum);
-	return 0;
+	return sig_stopped() ? -EINTR : 0;
 }
 
 /* Newton's method from above (it then only decreases): no libm to link

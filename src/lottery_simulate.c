@@ -34,8 +34,8 @@ static const char help[] =
 	"      --from FILE         read the window from a dump's CSV\n"
 	"  -d, --duration SECONDS  live: the window to watch (default 5)\n"
 	"      --draws N           lottery draws per group (default: the switches\n"
-	"                          the competing tasks made, at least 1000: the\n"
-	"                          scheduling decisions CFS took)\n"
+	"                          the competing tasks made, the scheduling\n"
+	"                          decisions CFS took: at least 1000, at most 10^8)\n"
 	"      --seed N            random seed (default 1: repeatable)\n"
 	"      --min-share PCT     competing tasks ran at least PCT% of a CPU (default 1)\n"
 	"  -p, --pid PID[,PID...]  only these tasks\n"
@@ -358,5 +358,9 @@ int lottery_simulate(int argc, char **argv)
 		err = simulate(&r);
 	lot_snapshot_free(&r.a);
 	lot_snapshot_free(&r.b);
+	if (err == -EINTR) {
+		msg_err("stopped before the draws were done: nothing to report");
+		return EXIT_OK;
+	}
 	return err ? EXIT_RUNTIME : EXIT_OK;
 }

@@ -37,6 +37,19 @@ int sig_stopped(void)
 	return stop_requested;
 }
 
+int sig_poll(void)
+{
+	sigset_t pending;
+
+	if (stop_requested)
+		return 1;
+	if (sigpending(&pending) ||
+	    (!sigismember(&pending, SIGINT) && !sigismember(&pending, SIGTERM)))
+		return 0;
+	/* ppoll opens the mask: the handler takes it at once. */
+	return sig_sleep_until(sig_now_ns() + 1000000000ull);
+}
+
 unsigned long long sig_now_ns(void)
 {
 	struct timespec ts;

@@ -9,6 +9,9 @@
  * wakeup is lost between a check and a sleep) and install the handler. */
 void sig_setup(void);
 int sig_stopped(void);
+/* For loops that compute without sleeping: take a stop signal that is
+ * pending, if any. Returns 1 if stopped. */
+int sig_poll(void);
 /* Sleep until the deadline (CLOCK_MONOTONIC ns) or a stop signal.
  * Returns 1 if stopped. */
 int sig_sleep_until(unsigned long long deadline_ns);

@@ -116,16 +116,7 @@ static struct timespec ns_to_ts(unsigned long long ns)
 
 int wl_poll_stop(void)
 {
-	sigset_t pending;
-
-	if (sig_stopped() || wl_stopping())
-		return 1;
-	if (sigpending(&pending) ||
-	    (!sigismember(&pending, SIGINT) && !sigismember(&pending, SIGTERM)))
-		return 0;
-	/* Pending: sig_sleep_until's ppoll opens the mask and takes it at
-	 * once, through the same handler as everywhere else. */
-	return sig_sleep_until(sig_now_ns() + 1000000000ull);
+	return wl_stopping() || sig_poll();
 }
 
 int wl_wait(unsigned long long deadline_ns)
