@@ -41,14 +41,16 @@ WARN    := -Wall -Wextra -Werror
 # static link is a fixed-address executable anyway (~3 KiB on aarch64).
 CFLAGS  ?= -Os -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) -fno-pie -fno-asynchronous-unwind-tables -fno-unwind-tables \
-	   -isystem $(BUILD)/uapi -Iasm -Isrc -Ibpf
+	   -isystem $(BUILD)/uapi -I. -Isrc
 # No RELRO: in a static binary it guards almost nothing, and its page
 # alignment pads the 64 KiB-aligned aarch64 file by ~56 KiB. musl's own
 # objects are per-function sections: drop the ones nothing calls.
 LDFLAGS += -static -no-pie -Wl,-z,norelro -Wl,--gc-sections
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
-LIB_SRCS  := $(wildcard asm/*.c) $(wildcard bpf/*.c) $(filter-out src/main.c,$(wildcard src/*.c))
+# The layers (README's Layout): asm/ and bpf/, then src/'s folders.
+LIB_SRCS  := $(wildcard asm/*.c) $(wildcard bpf/*.c) $(wildcard src/*/*.c)
+HDRS      := $(wildcard asm/*.h bpf/*.h src/*/*.h)
 SRCS      := $(LIB_SRCS) src/main.c
 OBJS      := $(SRCS:%.c=$(BUILD)/obj/%.o)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
@@ -60,7 +62,7 @@ all: $(BUILD)/schedtap
 $(BUILD)/uapi/linux: | $(TOOLCHAIN)
 	toolchain/uapi-shim.sh $(BUILD)/uapi$(if $(UAPI_ARGS), $(UAPI_ARGS))
 
-$(BUILD)/obj/%.o: %.c Makefile $(BUILD)/uapi/linux $(TOOLCHAIN) $(wildcard asm/*.h src/*.h bpf/*.h)
+$(BUILD)/obj/%.o: %.c Makefile $(BUILD)/uapi/linux $(TOOLCHAIN) $(HDRS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) -DSCHEDTAP_VERSION='"$(VERSION)"' -c -o $@ $<
@@ -78,10 +80,10 @@ $(BUILD)/schedtap: $(OBJS) $(TOOLCHAIN)
 
 # Unit tests run on the host compiler so that ASan and UBSan are available
 # (musl has no sanitizer runtime); they exercise the same sources.
-$(BUILD)/unit-tests: $(UNIT_SRCS) $(LIB_SRCS) $(wildcard asm/*.h src/*.h bpf/*.h tests/unit/*.h)
+$(BUILD)/unit-tests: $(UNIT_SRCS) $(LIB_SRCS) $(HDRS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(BUILD)
 	@echo "  HOSTCC  $@ (ASan+UBSan)"
-	@$(HOSTCC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) $(SAN) -Iasm -Isrc -Ibpf -Itests/unit \
+	@$(HOSTCC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) $(SAN) -I. -Isrc -Itests/unit \
 		-DSCHEDTAP_VERSION='"test"' -o $@ $(UNIT_SRCS) $(LIB_SRCS)
 
 deps:
@@ -100,10 +102,10 @@ clean:
 
 # Integration checks that link the library (verifier, macros in-kernel).
 ITEST_SRCS := $(wildcard tests/integration/itest*.c)
-$(BUILD)/itest: $(ITEST_SRCS) $(LIB_SRCS) $(wildcard asm/*.h src/*.h bpf/*.h)
+$(BUILD)/itest: $(ITEST_SRCS) $(LIB_SRCS) $(HDRS)
 	@mkdir -p $(BUILD)
 	@echo "  HOSTCC  $@"
-	@$(HOSTCC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) -Iasm -Isrc -Ibpf \
+	@$(HOSTCC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) -I. -Isrc \
 		-DSCHEDTAP_VERSION='"test"' -o $@ $(ITEST_SRCS) $(LIB_SRCS)
 
 bench: deps all

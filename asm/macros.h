@@ -4,23 +4,7 @@
 #define SCHEDTAP_MACROS_H
 
 #include "asm.h"
-#include "tracefs.h"
 
-/* dst = the tracepoint field `name`, zero-extended, read from the context
- * pointer in ctx at the offset tracefs reported. The field must be 1, 2,
- * 4 or 8 bytes and naturally aligned (the kernel's rule for tracepoint
- * context reads). */
-void asm_ld_field(struct asm_prog *p, const struct tp_format *fmt, int dst,
-		  int ctx, const char *name);
-/* The same, sign-extended to 64 bits when tracefs says the field is signed
- * (shift pair, so it runs on kernels without v4 sign-extending loads). */
-void asm_ld_field_sx(struct asm_prog *p, const struct tp_format *fmt, int dst,
-		     int ctx, const char *name);
-/* Copy up to max bytes of a fixed-size field (a comm array) to
- * *(base + off), with the widest aligned loads the context allows;
- * tmp is clobbered. */
-void asm_copy_field(struct asm_prog *p, const struct tp_format *fmt, int base,
-		    int16_t off, int ctx, const char *name, int tmp, unsigned max);
 /* The map helpers, with the key (and value) on the stack at fp+key_off
  * (fp+val_off): r0 = bpf_map_lookup_elem(map, key); bpf_map_delete_elem;
  * bpf_map_update_elem with flags (BPF_ANY, BPF_NOEXIST). Clobber r1-r5. */

@@ -3,7 +3,7 @@
  * A one-slot per-CPU array: each CPU increments its own copy with a plain
  * add (no atomics, no shared cache line), and user space sums nothing,
  * it reads one value per CPU. The program reads no tracepoint field. */
-#include "program.h"
+#include "bpf/program.h"
 
 static const struct tap_map_def maps[] = {
 	{ "switches", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1, 0 },

@@ -5,8 +5,8 @@
  * changes. */
 #include <errno.h>
 #include <sys/syscall.h>
-#include "program.h"
-#include "inversion.h"
+#include "bpf/program.h"
+#include "bpf/inversion.h"
 
 #ifdef SYS_futex_time64
 #define FUTEX_NR2 SYS_futex_time64
@@ -129,9 +129,9 @@ static int build_futex(struct asm_prog *p, const struct tap_build_ctx *ctx)
 		asm_ldx(p, sz, R1, R6, (int16_t)(args->offset + w));
 		asm_stx(p, BPF_W, FP, R1, TR_STACK + TR_OFF(arg));
 	} else {
-		asm_ld_field(p, fmt, R1, R6, "uaddr");
+		tp_ld_field(p, fmt, R1, R6, "uaddr");
 		asm_stx(p, BPF_DW, FP, R1, TR_STACK + TR_OFF(state));
-		asm_ld_field(p, fmt, R1, R6, "op");
+		tp_ld_field(p, fmt, R1, R6, "op");
 		asm_stx(p, BPF_W, FP, R1, TR_STACK + TR_OFF(arg));
 	}
 	futex_current(p);

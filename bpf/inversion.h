@@ -3,7 +3,7 @@
 #ifndef SCHEDTAP_BPF_INVERSION_H
 #define SCHEDTAP_BPF_INVERSION_H
 
-#include "trace.h"
+#include "bpf/trace.h"
 
 /* Kinds, past trace's own. Fields of struct trace_rec used:
  * INV_SWITCH   pid/prio/comm prev, pid2/prio2/comm2 next, state

@@ -6,10 +6,10 @@
  * wait started and ended). Runtime is timed from switch-in to switch-out
  * on the same CPU. sched_process_free marks a task exited; the consumer
  * drops it after it has been reported once. */
-#include "latency.h"
-#include "program.h"
-#include "sched_state.h"
-#include "task_slot.h"
+#include "bpf/latency.h"
+#include "bpf/program.h"
+#include "tracefs/sched_state.h"
+#include "bpf/task_slot.h"
 
 #define KEY_OFF (-4)
 #define VAL_OFF (-8 - (int)sizeof(struct lat_task))
@@ -34,7 +34,7 @@ static void woken_task(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	asm_mov64_reg(p, R6, R1);
 	asm_call(p, BPF_FUNC_ktime_get_ns);
 	asm_mov64_reg(p, R7, R0);
-	asm_ld_field(p, ctx->fmt, R1, R6, "pid");
+	tp_ld_field(p, ctx->fmt, R1, R6, "pid");
 	asm_jeq_imm(p, R1, 0, "out");
 	task_slot(p, "lat_tasks", "lat_full", KEY_OFF, VAL_OFF, sizeof(struct lat_task), "out");
 }
@@ -48,7 +48,7 @@ static int build_wakeup(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	asm_jeq_imm(p, R1, LAT_RUNNING, "out");
 	start_wait(p);
 	asm_comment(p, "its name, for tasks not yet switched out");
-	asm_copy_field(p, ctx->fmt, R9, LAT_OFF(comm), R6, "comm", R1, LAT_COMM_LEN);
+	tp_copy_field(p, ctx->fmt, R9, LAT_OFF(comm), R6, "comm", R1, LAT_COMM_LEN);
 	asm_label(p, "out");
 	asm_return(p, 1);
 	return 0;
@@ -67,7 +67,7 @@ static int build_wakeup_new(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	asm_stx(p, BPF_DW, R9, R1, LAT_OFF(max_end_ns));
 	asm_stx(p, BPF_W, R9, R1, LAT_OFF(tgid));
 	asm_stx(p, BPF_W, R9, R1, LAT_OFF(flags));
-	asm_copy_field(p, ctx->fmt, R9, LAT_OFF(comm), R6, "comm", R1, LAT_COMM_LEN);
+	tp_copy_field(p, ctx->fmt, R9, LAT_OFF(comm), R6, "comm", R1, LAT_COMM_LEN);
 	start_wait(p);
 	asm_label(p, "out");
 	asm_return(p, 1);
@@ -88,7 +88,7 @@ static int build_switch(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	asm_mov64_reg(p, R8, R0);
 
 	asm_comment(p, "--- prev: switched out ---");
-	asm_ld_field(p, ctx->fmt, R1, R6, "prev_pid");
+	tp_ld_field(p, ctx->fmt, R1, R6, "prev_pid");
 	asm_jeq_imm(p, R1, 0, "oncpu");
 	task_slot(p, "lat_tasks", "lat_full", KEY_OFF, VAL_OFF, sizeof(struct lat_task), "oncpu");
 	task_take_cpu_slot(p, ctx->fmt, CPU_SLOT_SINCE, LAT_OFF(runtime_ns));
@@ -102,7 +102,7 @@ static int build_switch(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	start_wait(p);
 	asm_label(p, "tgid");
 	task_learn_tgid(p, LAT_OFF(tgid));
-	asm_copy_field(p, ctx->fmt, R9, LAT_OFF(comm), R6, "prev_comm", R1, LAT_COMM_LEN);
+	tp_copy_field(p, ctx->fmt, R9, LAT_OFF(comm), R6, "prev_comm", R1, LAT_COMM_LEN);
 
 	asm_label(p, "oncpu");
 	task_mark_cpu_slot(p, ctx->fmt, CPU_SLOT_SINCE);
@@ -138,7 +138,7 @@ static int build_switch(struct asm_prog *p, const struct tap_build_ctx *ctx)
 
 static int build_free(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
-	asm_ld_field(p, ctx->fmt, R2, R1, "pid");
+	tp_ld_field(p, ctx->fmt, R2, R1, "pid");
 	asm_stx(p, BPF_W, FP, R2, KEY_OFF);
 	asm_map_lookup(p, "lat_tasks", KEY_OFF);
 	asm_jeq_imm(p, R0, 0, "out");

@@ -7,9 +7,9 @@
  * is not CFS's to give. Exited tasks are kept (marked) until evicted, so a
  * finished workload can still be dumped; a new task that reuses a PID
  * starts from zero (sched_process_fork forgets the old one). */
-#include "lottery.h"
-#include "program.h"
-#include "task_slot.h"
+#include "bpf/lottery.h"
+#include "bpf/program.h"
+#include "bpf/task_slot.h"
 
 #define KEY_OFF (-4)
 #define VAL_OFF (-8 - (int)sizeof(struct lottery_task))
@@ -33,7 +33,7 @@ static const struct tap_map_def runtime_maps[] = {
  * task's prio is -1). */
 static void set_prio_tickets(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
-	asm_ld_field(p, ctx->fmt, R1, R6, "prev_prio");
+	tp_ld_field(p, ctx->fmt, R1, R6, "prev_prio");
 	asm_stx(p, BPF_W, R9, R1, LOT_OFF(prio));
 	asm_mov64_imm(p, R2, 0);
 	asm_stx(p, BPF_W, R9, R2, LOT_OFF(tickets));
@@ -64,7 +64,7 @@ static int build_switch(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
 	asm_mov64_reg(p, R6, R1);
 	asm_comment(p, "prev, switched out (the idle task holds no tickets)");
-	asm_ld_field(p, ctx->fmt, R1, R6, "prev_pid");
+	tp_ld_field(p, ctx->fmt, R1, R6, "prev_pid");
 	asm_jeq_imm(p, R1, 0, "out");
 	task_slot(p, "lottery_tasks", "lottery_full", KEY_OFF, VAL_OFF,
 		  sizeof(struct lottery_task), "out");
@@ -72,7 +72,7 @@ static int build_switch(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	set_prio_tickets(p, ctx);
 	mark_cpu(p);
 	asm_label(p, "comm");
-	asm_copy_field(p, ctx->fmt, R9, LOT_OFF(comm), R6, "prev_comm", R1, LOTTERY_COMM_LEN);
+	tp_copy_field(p, ctx->fmt, R9, LOT_OFF(comm), R6, "prev_comm", R1, LOTTERY_COMM_LEN);
 	asm_label(p, "out");
 	asm_return(p, 1);
 	return 0;
@@ -91,7 +91,7 @@ static int build_runtime(struct asm_prog *p, const struct tap_build_ctx *ctx)
  * task that exits before it was ever switched out gets its slot here. */
 static int build_exit(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
-	asm_ld_field(p, ctx->fmt, R2, R1, "pid");
+	tp_ld_field(p, ctx->fmt, R2, R1, "pid");
 	asm_stx(p, BPF_W, FP, R2, KEY_OFF);
 	asm_map_lookup_or_init(p, "lottery_tasks", KEY_OFF, VAL_OFF,
 			       sizeof(struct lottery_task), "out");
@@ -104,7 +104,7 @@ static int build_exit(struct asm_prog *p, const struct tap_build_ctx *ctx)
 /* A new task may reuse the PID of one we still keep: start it afresh. */
 static int build_fork(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
-	asm_ld_field(p, ctx->fmt, R2, R1, "child_pid");
+	tp_ld_field(p, ctx->fmt, R2, R1, "child_pid");
 	asm_stx(p, BPF_W, FP, R2, KEY_OFF);
 	asm_map_delete(p, "lottery_tasks", KEY_OFF);
 	asm_return(p, 1);

@@ -5,9 +5,10 @@
 #define SCHEDTAP_PROGRAM_H
 
 #include <linux/bpf.h>
-#include "asm.h"
-#include "macros.h"
-#include "tracefs.h"
+#include "asm/asm.h"
+#include "asm/macros.h"
+#include "bpf/fields.h"
+#include "tracefs/tracefs.h"
 
 struct tap_map_def {
 	const char *name;
@@ -20,7 +21,7 @@ struct tap_build_ctx {
 	const void *params;		/* subcommand options (filters) */
 };
 
-/* The fields a program reads are named where it reads them (asm_ld_field
+/* The fields a program reads are named where it reads them (tp_ld_field
  * and friends): one missing on this kernel fails the build with its name. */
 struct tap_prog_def {
 	const char *name;		/* BPF object name, <= 15 chars */

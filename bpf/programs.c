@@ -1,7 +1,7 @@
 /* The explicit list of built-in programs: what the verifier test loads
  * and what `schedtap ... --dump` can show. */
 #include <stddef.h>
-#include "program.h"
+#include "bpf/program.h"
 
 const struct tap_prog_def *const tap_programs[] = {
 	&prog_cpu_switches,

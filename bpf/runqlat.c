@@ -1,10 +1,10 @@
 /* schedtap runqlat: a task is stamped when it becomes runnable (woken,
  * woken new, or preempted while runnable); when it is switched in, now
  * minus the stamp goes into a log2 histogram in the kernel. */
-#include "program.h"
-#include "runqlat.h"
-#include "sched_state.h"
-#include "task_slot.h"
+#include "bpf/program.h"
+#include "bpf/runqlat.h"
+#include "tracefs/sched_state.h"
+#include "bpf/task_slot.h"
 
 #define KEY_OFF (-4)
 #define TS_OFF (-16)
@@ -40,7 +40,7 @@ static int build_wakeup(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	asm_call(p, BPF_FUNC_ktime_get_ns);
 	asm_mov64_reg(p, R7, R0);
 	asm_comment(p, "runnable from now: stamp the woken task");
-	asm_ld_field(p, ctx->fmt, R1, R6, "pid");
+	tp_ld_field(p, ctx->fmt, R1, R6, "pid");
 	stamp(p, params(ctx), "out");
 	asm_label(p, "out");
 	asm_return(p, 1);
@@ -78,11 +78,11 @@ static int build_switch(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	asm_comment(p, "prev preempted (R or R+: no sleep bit) waits from now");
 	prev_sleep_bits(p, ctx->fmt, &st);
 	asm_jne_imm(p, R1, 0, "next");
-	asm_ld_field(p, ctx->fmt, R1, R6, "prev_pid");
+	tp_ld_field(p, ctx->fmt, R1, R6, "prev_pid");
 	stamp(p, rp, "next");
 	asm_label(p, "next");
 	asm_comment(p, "next: latency = now - its stamp, if it has one");
-	asm_ld_field(p, ctx->fmt, R9, R6, "next_pid");
+	tp_ld_field(p, ctx->fmt, R9, R6, "next_pid");
 	asm_jeq_imm(p, R9, 0, "out");
 	asm_stx(p, BPF_W, FP, R9, KEY_OFF);
 	asm_map_lookup(p, "runq_start", KEY_OFF);

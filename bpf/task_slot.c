@@ -1,5 +1,6 @@
-#include "macros.h"
-#include "task_slot.h"
+#include "asm/macros.h"
+#include "bpf/fields.h"
+#include "bpf/task_slot.h"
 
 void task_slot(struct asm_prog *p, const char *map, const char *full_map,
 	       int16_t key_off, int16_t val_off, int val_size, const char *skip)
@@ -23,7 +24,7 @@ void prev_sleep_bits(struct asm_prog *p, const struct tp_format *fmt,
 		     const struct sched_state *st)
 {
 	asm_comment(p, "prev asleep unless no sleep bit is set (R, R+); bits from the print fmt");
-	asm_ld_field(p, fmt, R1, R6, "prev_state");
+	tp_ld_field(p, fmt, R1, R6, "prev_state");
 	asm_ld_imm64(p, R2, st->sleep_mask & ~st->preempt_bit);
 	asm_alu_reg(p, BPF_ALU64, BPF_AND, R1, R2);
 }
@@ -74,7 +75,7 @@ void task_stat_runtime(struct asm_prog *p, const struct tp_format *fmt, const ch
 	const char *slot = asm_new_label(p, "hash_slot");
 
 	asm_mov64_reg(p, R6, R1);
-	asm_ld_field(p, fmt, R1, R6, "pid");
+	tp_ld_field(p, fmt, R1, R6, "pid");
 	asm_jeq_imm(p, R1, 0, out);
 	if (cpu_map) {
 		asm_comment(p, "the task this CPU switched in last: add to its CPU slot");
@@ -82,7 +83,7 @@ void task_stat_runtime(struct asm_prog *p, const struct tp_format *fmt, const ch
 		asm_map_lookup_slot0(p, cpu_map, key_off, slot);
 		asm_ldx(p, BPF_W, R2, R0, CPU_SLOT_OFF(pid));
 		asm_jmp_reg(p, BPF_JMP, BPF_JNE, R2, R7, slot);
-		asm_ld_field(p, fmt, R1, R6, "runtime");
+		tp_ld_field(p, fmt, R1, R6, "runtime");
 		asm_ldx(p, BPF_DW, R2, R0, CPU_SLOT_OFF(value));
 		asm_add64_reg(p, R2, R1);
 		asm_stx(p, BPF_DW, R0, R2, CPU_SLOT_OFF(value));
@@ -92,7 +93,7 @@ void task_stat_runtime(struct asm_prog *p, const struct tp_format *fmt, const ch
 		asm_mov64_reg(p, R1, R7);
 	}
 	task_slot(p, map, full_map, key_off, val_off, val_size, out);
-	asm_ld_field(p, fmt, R1, R6, "runtime");
+	tp_ld_field(p, fmt, R1, R6, "runtime");
 	asm_ldx(p, BPF_DW, R2, R9, runtime_off);
 	asm_add64_reg(p, R2, R1);
 	asm_stx(p, BPF_DW, R9, R2, runtime_off);
@@ -107,7 +108,7 @@ void task_take_cpu_slot(struct asm_prog *p, const struct tp_format *fmt,
 
 	asm_comment(p, kind == CPU_SLOT_SINCE ? "runtime += now - switch-in, if this CPU saw prev go in"
 					      : "runtime += what sched_stat_runtime left here, if prev's");
-	asm_ld_field(p, fmt, R1, R6, "prev_pid");
+	tp_ld_field(p, fmt, R1, R6, "prev_pid");
 	asm_ldx(p, BPF_W, R2, R8, CPU_SLOT_OFF(pid));
 	asm_jmp_reg(p, BPF_JMP, BPF_JNE, R1, R2, done);
 	asm_ldx(p, BPF_DW, R2, R8, CPU_SLOT_OFF(value));
@@ -128,7 +129,7 @@ void task_mark_cpu_slot(struct asm_prog *p, const struct tp_format *fmt,
 {
 	asm_comment(p, kind == CPU_SLOT_SINCE ? "--- next: remember who went in on this CPU, and when ---"
 					      : "--- next: its CPU time gathers here until it goes out ---");
-	asm_ld_field(p, fmt, R1, R6, "next_pid");
+	tp_ld_field(p, fmt, R1, R6, "next_pid");
 	asm_stx(p, BPF_W, R8, R1, CPU_SLOT_OFF(pid));
 	if (kind == CPU_SLOT_SINCE)
 		asm_stx(p, BPF_DW, R8, R7, CPU_SLOT_OFF(value));

@@ -7,9 +7,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "asm.h"
-#include "sched_state.h"
-#include "tracefs.h"
+#include "asm/asm.h"
+#include "tracefs/sched_state.h"
+#include "tracefs/tracefs.h"
 
 /* Per CPU: the task switched in last, and what its CPU time so far is
  * measured from. Timing a slice from here to the task's switch-out, or

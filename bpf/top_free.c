@@ -1,8 +1,8 @@
 /* schedtap top, sched_process_free: forget a task once the kernel frees
  * it, so the map holds live tasks only. (sched_process_exit is too early:
  * the exiting task is switched out once more after it.) */
-#include "program.h"
-#include "top.h"
+#include "bpf/program.h"
+#include "bpf/top.h"
 
 static const struct tap_map_def maps[] = {
 	{ "tasks", BPF_MAP_TYPE_HASH, 4, sizeof(struct top_task), TOP_MAX_TASKS, 0 },
@@ -10,7 +10,7 @@ static const struct tap_map_def maps[] = {
 
 static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
-	asm_ld_field(p, ctx->fmt, R2, R1, "pid");
+	tp_ld_field(p, ctx->fmt, R2, R1, "pid");
 	asm_stx(p, BPF_W, FP, R2, -4);
 	asm_map_delete(p, "tasks", -4);
 	asm_return(p, 1);

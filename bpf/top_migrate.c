@@ -1,7 +1,7 @@
 /* schedtap top, sched_migrate_task: count moves to another CPU, as the
  * kernel's se.nr_migrations does (same CPU is not a migration). */
-#include "program.h"
-#include "top.h"
+#include "bpf/program.h"
+#include "bpf/top.h"
 
 #define KEY_OFF (-4)
 #define VAL_OFF (-8 - (int)sizeof(struct top_task))
@@ -13,10 +13,10 @@ static const struct tap_map_def maps[] = {
 static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
 	asm_mov64_reg(p, R6, R1);
-	asm_ld_field(p, ctx->fmt, R2, R6, "orig_cpu");
-	asm_ld_field(p, ctx->fmt, R3, R6, "dest_cpu");
+	tp_ld_field(p, ctx->fmt, R2, R6, "orig_cpu");
+	tp_ld_field(p, ctx->fmt, R3, R6, "dest_cpu");
 	asm_jmp_reg(p, BPF_JMP, BPF_JEQ, R2, R3, "out");
-	asm_ld_field(p, ctx->fmt, R1, R6, "pid");
+	tp_ld_field(p, ctx->fmt, R1, R6, "pid");
 	asm_jeq_imm(p, R1, 0, "out");
 	asm_stx(p, BPF_W, FP, R1, KEY_OFF);
 	asm_map_lookup_or_init(p, "tasks", KEY_OFF, VAL_OFF, sizeof(struct top_task), "out");

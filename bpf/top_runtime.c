@@ -3,9 +3,9 @@
  * clock. Used where the event covers every scheduling class (6.8+). The
  * current task's time gathers in a per-CPU slot that sched_switch empties
  * into its entry: one hash lookup per switch, not one per event too. */
-#include "program.h"
-#include "task_slot.h"
-#include "top.h"
+#include "bpf/program.h"
+#include "bpf/task_slot.h"
+#include "bpf/top.h"
 
 #define KEY_OFF (-4)
 #define VAL_OFF (-8 - (int)sizeof(struct top_task))

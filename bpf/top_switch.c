@@ -1,10 +1,10 @@
 /* schedtap top, sched_switch: per-task switches (voluntary or not, from
  * prev_state), CPUs used, priority and name; CPU time too where
  * sched_stat_runtime cannot give it (top_params.slice_timing). */
-#include "program.h"
-#include "sched_state.h"
-#include "task_slot.h"
-#include "top.h"
+#include "bpf/program.h"
+#include "tracefs/sched_state.h"
+#include "bpf/task_slot.h"
+#include "bpf/top.h"
 
 #define KEY_OFF (-4)
 #define VAL_OFF (-8 - (int)sizeof(struct top_task))
@@ -32,7 +32,7 @@ static void switch_out(struct asm_prog *p, const struct tap_build_ctx *ctx,
 		       const struct sched_state *st)
 {
 	asm_comment(p, "--- prev: switched out ---");
-	asm_ld_field(p, ctx->fmt, R1, R6, "prev_pid");
+	tp_ld_field(p, ctx->fmt, R1, R6, "prev_pid");
 	asm_jeq_imm(p, R1, 0, "next");
 	task_slot(p, "tasks", "top_full", KEY_OFF, VAL_OFF, sizeof(struct top_task), "next");
 	task_take_cpu_slot(p, ctx->fmt, slot_kind(ctx), TOP_OFF(runtime_ns));
@@ -44,11 +44,11 @@ static void switch_out(struct asm_prog *p, const struct tap_build_ctx *ctx,
 	asm_label(p, "preempted");
 	asm_inc_u64(p, R9, TOP_OFF(involuntary), R1, 0);
 	asm_label(p, "where");
-	asm_ld_field(p, ctx->fmt, R1, R6, "prev_prio");
+	tp_ld_field(p, ctx->fmt, R1, R6, "prev_prio");
 	asm_stx(p, BPF_W, R9, R1, TOP_OFF(prio));
 	task_note_cpu(p, TOP_OFF(last_cpu), TOP_OFF(cpus), TOP_OFF(flags), TOP_CPU_BEYOND_64);
 	task_learn_tgid(p, TOP_OFF(tgid));
-	asm_copy_field(p, ctx->fmt, R9, TOP_OFF(comm), R6, "prev_comm", R1, TOP_COMM_LEN);
+	tp_copy_field(p, ctx->fmt, R9, TOP_OFF(comm), R6, "prev_comm", R1, TOP_COMM_LEN);
 }
 
 static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)

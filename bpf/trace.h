@@ -5,10 +5,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "asm.h"
-#include "tracefs.h"
+#include "asm/asm.h"
+#include "tracefs/tracefs.h"
 
-#include "program.h"
+#include "bpf/program.h"
 
 #define TRACE_COMM_LEN 16
 /* Ring buffer pages count in our RSS once read, twice (the data is mapped

@@ -2,8 +2,8 @@
  * filters, and the copy to the ring buffer or perf buffer (with a count
  * of what could not be written). */
 #include <string.h>
-#include "program.h"
-#include "trace.h"
+#include "bpf/program.h"
+#include "bpf/trace.h"
 
 const struct tap_map_def trace_maps[TRACE_NMAPS] = {
 	{ "events", BPF_MAP_TYPE_RINGBUF, 0, 0, TRACE_RINGBUF_SIZE, 0 },
@@ -118,8 +118,8 @@ void trace_copy_comm(struct asm_prog *p, const struct tp_format *fmt, const char
 	const struct tp_field *f = tracefs_field(fmt, field);
 
 	if (!f || !f->is_data_loc) {
-		asm_copy_field(p, fmt, FP, (int16_t)(TR_STACK + rec_off), R6, field, R1,
-			       TRACE_COMM_LEN);
+		tp_copy_field(p, fmt, FP, (int16_t)(TR_STACK + rec_off), R6, field, R1,
+			      TRACE_COMM_LEN);
 		return;
 	}
 	/* Newer kernels keep comm as a __data_loc string: (len << 16 | off)
@@ -138,7 +138,7 @@ void trace_copy_comm(struct asm_prog *p, const struct tp_format *fmt, const char
 void trace_put(struct asm_prog *p, const struct tp_format *fmt, const char *field,
 	       int16_t rec_off)
 {
-	asm_ld_field_sx(p, fmt, R1, R6, field);
+	tp_ld_field_sx(p, fmt, R1, R6, field);
 	asm_stx(p, BPF_W, FP, R1, TR_STACK + rec_off);
 }
 
@@ -146,7 +146,7 @@ void trace_put_switch(struct asm_prog *p, const struct tp_format *fmt)
 {
 	trace_put(p, fmt, "prev_pid", TR_OFF(pid));
 	trace_put(p, fmt, "prev_prio", TR_OFF(prio));
-	asm_ld_field(p, fmt, R1, R6, "prev_state");
+	tp_ld_field(p, fmt, R1, R6, "prev_state");
 	asm_stx(p, BPF_DW, FP, R1, TR_STACK + TR_OFF(state));
 	trace_put(p, fmt, "next_pid", TR_OFF(pid2));
 	trace_put(p, fmt, "next_prio", TR_OFF(prio2));

@@ -1,7 +1,7 @@
 /* schedtap trace -e: wakeups, new tasks' wakeups, migrations, forks and
  * exits, one record each, in the same stream as the switches. */
-#include "program.h"
-#include "trace.h"
+#include "bpf/program.h"
+#include "bpf/trace.h"
 
 static void finish(struct asm_prog *p, const struct trace_params *tp)
 {

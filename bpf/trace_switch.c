@@ -1,7 +1,7 @@
 /* schedtap trace, sched_switch: one record per switch, with how long
  * prev ran (time since the previous switch on this CPU). */
-#include "program.h"
-#include "trace.h"
+#include "bpf/program.h"
+#include "bpf/trace.h"
 
 static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {

@@ -2,8 +2,8 @@
  * that schedtap assembles itself. */
 #include <stdio.h>
 #include <string.h>
-#include "cli.h"
-#include "commands.h"
+#include "core/cli.h"
+#include "cmd/commands.h"
 
 #ifndef SCHEDTAP_VERSION
 #define SCHEDTAP_VERSION "unknown"

@@ -15,8 +15,8 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 row() { printf '%-46s %12s  %s\n' "$1" "$2" "${3:-}"; }
 
 gcc -O2 -Wall -Wextra -Werror -o "$TMP/bench_exit" tests/bench_exit.c || exit 1
-gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Iasm -Isrc -Ibpf -o "$TMP/floor" \
-	tests/bench_floor.c asm/*.c bpf/*.c $(ls src/*.c | grep -v src/main.c) || exit 1
+gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -I. -Isrc -o "$TMP/floor" \
+	tests/bench_floor.c asm/*.c bpf/*.c src/*/*.c || exit 1
 
 echo "schedtap bench: $(uname -r), $(nproc) CPUs, median of $RUNS interleaved runs," \
 	"perf bench sched pipe -l $LOOPS"

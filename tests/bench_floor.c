@@ -5,8 +5,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
-#include "loader.h"
-#include "sig.h"
+#include "kernel/loader.h"
+#include "core/sig.h"
 
 static const struct tap_map_def maps[] = {
 	{ "floor", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1, 0 },

@@ -5,7 +5,7 @@
  * options with and without =, values past every bound, 300-byte names,
  * nested commands (lottery dump, workload cpu). */
 #include <getopt.h>
-#include "commands.h"
+#include "cmd/commands.h"
 #include "fuzz.h"
 
 #define MAX_WORDS 32

@@ -4,7 +4,7 @@
  * grammar that cpus.h documents.
  * fuzz-options: -max_len=8192 (the most cpus_read_list reads) */
 #include <errno.h>
-#include "cpus.h"
+#include "core/cpus.h"
 #include "fuzz.h"
 
 #define MODEL_MAX 4096	/* the largest ids array tried */

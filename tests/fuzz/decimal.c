@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <float.h>
 #include <math.h>
-#include "decimal.h"
+#include "core/decimal.h"
 #include "fuzz.h"
 
 /* decimal.h's grammar: digits with at most one '.', 1 to 19 digits. */

@@ -7,8 +7,8 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include "fuzz.h"
-#include "lottery_cmd.h"
-#include "lottery_csv.h"
+#include "lottery/cmd.h"
+#include "lottery/csv.h"
 
 static int memfd = -1;
 static char memfd_path[64];

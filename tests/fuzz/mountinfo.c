@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <limits.h>
 #include "fuzz.h"
-#include "tracefs.h"
+#include "tracefs/tracefs.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -19,7 +19,7 @@ RSS_MB=${FUZZ_RSS_MB:-2048}
 TIMEOUT=${FUZZ_TIMEOUT:-10}
 OUT=${BUILD:-build}/fuzz
 FLAGS="-std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -fno-omit-frame-pointer"
-FLAGS="$FLAGS -fno-sanitize-recover=all -Iasm -Isrc -Ibpf -DSCHEDTAP_VERSION='\"fuzz\"'"
+FLAGS="$FLAGS -fno-sanitize-recover=all -I. -Isrc -DSCHEDTAP_VERSION='\"fuzz\"'"
 failed=0
 
 fail() { echo "FAIL fuzz/$1: $2"; failed=1; }
@@ -51,11 +51,11 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}"
 # when its source, a header or this script is newer.
 mkdir -p "$OUT/obj"
 stale='' objs=''
-for src in asm/*.c bpf/*.c src/*.c; do
+for src in asm/*.c bpf/*.c src/*/*.c; do
 	[ "$src" = src/main.c ] && continue
 	obj=$OUT/obj/$(echo "$src" | tr / _ | sed 's/\.c$/.o/')
 	objs="$objs $obj"
-	[ -f "$obj" ] && [ -z "$(find "$src" asm/*.h src/*.h bpf/*.h tests/fuzz/run.sh \
+	[ -f "$obj" ] && [ -z "$(find "$src" asm/*.h src/*/*.h bpf/*.h tests/fuzz/run.sh \
 		-newer "$obj" 2> /dev/null | head -n 1)" ] || stale="$stale $src"
 done
 if [ -n "$stale" ]; then

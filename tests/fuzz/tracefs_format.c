@@ -7,8 +7,8 @@
  * fuzz-options: -max_len=65536 (TRACEFS_FORMAT_MAX, the most load reads) */
 #include <errno.h>
 #include "fuzz.h"
-#include "sched_state.h"
-#include "tracefs.h"
+#include "tracefs/sched_state.h"
+#include "tracefs/tracefs.h"
 
 /* Fields whose name is tried as a flags field: each try scans the whole
  * print fmt, and 512 of them over 64 KiB would make runs slow. */

@@ -13,7 +13,7 @@ link=$(readelf -p .gnu_debuglink "$ST_BIN" 2>/dev/null | awk '$1 == "[" && $2 ==
 	fail debuglink "link '$link', $(ls -l "$BUILD/schedtap.debug" 2>&1)"
 # gdb follows the link to the sources.
 where=$(gdb -nx -batch -ex 'info line cmd_top' "$ST_BIN" 2>&1)
-echo "$where" | grep -q 'cmd_top.c' && pass gdb_finds_lines || fail gdb_finds_lines "$where"
+echo "$where" | grep -q 'src/cmd/top.c' && pass gdb_finds_lines || fail gdb_finds_lines "$where"
 for b in "$BUILD"/aarch64/schedtap "$BUILD"/armhf/schedtap; do
 	[ -f "$b" ] || continue
 	a=$(basename "$(dirname "$b")")

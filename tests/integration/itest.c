@@ -8,12 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "bpf_sys.h"
-#include "kernel_features.h"
-#include "loader.h"
-#include "macros.h"
-#include "runqlat.h"
-#include "trace.h"
+#include "kernel/bpf_sys.h"
+#include "kernel/features.h"
+#include "kernel/loader.h"
+#include "asm/macros.h"
+#include "bpf/runqlat.h"
+#include "bpf/trace.h"
 
 static int failures;
 

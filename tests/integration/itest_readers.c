@@ -16,11 +16,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/perf_event.h>
-#include "bpf_sys.h"
-#include "cpus.h"
-#include "event_reader.h"
-#include "loader.h"
-#include "sig.h"
+#include "kernel/bpf_sys.h"
+#include "core/cpus.h"
+#include "kernel/event_reader.h"
+#include "kernel/loader.h"
+#include "core/sig.h"
 
 void itest_readers(int *failures);
 

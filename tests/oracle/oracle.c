@@ -41,8 +41,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "asm.h"
-#include "disasm.h"
+#include "asm/asm.h"
+#include "asm/disasm.h"
 
 #define TEXT_MAX 160
 #define MSG_MAX 2048

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cpus.h"
+#include "core/cpus.h"
 #include "unit.h"
 
 #define CANARY 0x5a5a5a5a

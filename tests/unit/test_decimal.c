@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "decimal.h"
+#include "core/decimal.h"
 #include "unit.h"
 
 static int parse(const char *s, double *v)

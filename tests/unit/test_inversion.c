@@ -2,7 +2,7 @@
  * blocking one, a PI boost, and a full task table. */
 #include <linux/futex.h>
 #include <string.h>
-#include "inversion_detect.h"
+#include "cmd/inversion_detect.h"
 #include "unit.h"
 
 #define MS 1000000ull

@@ -8,11 +8,11 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/wait.h>
-#include "lottery_cmd.h"
-#include "lottery_csv.h"
-#include "lottery_share.h"
-#include "lottery_sim.h"
-#include "lottery_tickets.h"
+#include "lottery/cmd.h"
+#include "lottery/csv.h"
+#include "lottery/share.h"
+#include "lottery/sim.h"
+#include "lottery/tickets.h"
 #include "unit.h"
 #ifdef __SANITIZE_ADDRESS__
 #include <sanitizer/lsan_interface.h>

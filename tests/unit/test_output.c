@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "output.h"
+#include "core/output.h"
 #include "unit.h"
 
 /* ---- helpers ------------------------------------------------------- */

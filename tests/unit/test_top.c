@@ -2,8 +2,8 @@
  * folding, CPU lists; and the prev_state decoding its program relies on. */
 #include <stdlib.h>
 #include <string.h>
-#include "sched_state.h"
-#include "task_table.h"
+#include "tracefs/sched_state.h"
+#include "cmd/task_table.h"
 #include "unit.h"
 
 static struct top_task task(uint32_t tgid, uint64_t rt, uint64_t sw, uint64_t vol,

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "tracefs.h"
+#include "tracefs/tracefs.h"
 #include "unit.h"
 
 /* Captured verbatim from /sys/kernel/tracing/events/sched/ on 6.18. */

@@ -1,0 +1,85 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "cmd/event_stream.h"
+#include "kernel/features.h"
+#include "kernel/maps.h"
+#include "core/msg.h"
+#include "core/sig.h"
+#include "bpf/trace.h"
+
+#define PERF_PAGES_PER_CPU 128
+/* How long a record may wait before we look: the programs wake us only
+ * when a buffer fills up, so this bounds the latency of a quiet stream. */
+#define POLL_MS 20
+
+void stream_choose_buffer(int *perfbuf)
+{
+	static int said;
+
+	if (*perfbuf || feat_ringbuf())
+		return;
+	*perfbuf = 1;
+	feat_note_once(&said, "no ring buffer (%s): using perf buffers",
+		       feat_forced("FORCE_PERF_BUFFER") ? "forced by SCHEDTAP_FORCE_PERF_BUFFER"
+							: "kernel < 5.8");
+}
+
+int stream_open(struct event_reader **rd, int perfbuf, const struct tap_obj *obj,
+		const int *ids, int ncpus)
+{
+	int err;
+
+	if (!perfbuf)
+		err = event_reader_ringbuf(rd, tap_map_fd(obj, "events"), TRACE_RINGBUF_SIZE);
+	else
+		/* Wake on a quarter-full ring, not per record; POLL_MS
+		 * bounds how long a quiet CPU's records wait. */
+		err = event_reader_perfbuf_opts(rd, tap_map_fd(obj, "events_pb"), ids, ncpus,
+						PERF_PAGES_PER_CPU, 0, 0);
+	if (err)
+		msg_errno(err, "mapping the %s", perfbuf ? "perf buffers" : "ring buffer");
+	return err;
+}
+
+int stream_run(struct event_reader *rd, unsigned long long t0, double duration,
+	       event_fn fn, void *ctx, struct out *out)
+{
+	unsigned long long end = duration > 0 ? t0 + (unsigned long long)(duration * 1e9) : 0;
+	int drained;
+
+	while (!sig_stopped()) {
+		unsigned long long now = sig_now_ns();
+		int ms = POLL_MS, r;
+
+		if (end && now >= end)
+			break;
+		if (end && (end - now) / 1000000 < (unsigned long long)ms)
+			ms = (int)((end - now) / 1000000) + 1;
+		r = event_reader_poll(rd, ms, sig_run_mask(), fn, ctx);
+		if (r < 0 && r != -EINTR)
+			return msg_errno(r, "reading events");
+		if (out_flush(out))
+			return msg_errno(out->err ? out->err : -EIO, "writing the output");
+	}
+	/* Stopped: what the kernel already wrote still goes out. */
+	drained = event_reader_drain(rd, fn, ctx);
+	if (drained < 0)
+		return msg_errno(drained, "reading events");
+	return out_flush(out) ? msg_errno(out->err, "writing the output") : 0;
+}
+
+uint64_t stream_lost(const struct tap_obj *obj, const struct event_reader *rd,
+		     int ncpus, uint64_t *per_cpu)
+{
+	uint64_t *lost = calloc((size_t)ncpus, sizeof(*lost)), total = 0;
+
+	if (lost && !map_read_percpu_u64(tap_map_fd(obj, "trace_lost"), 0, lost, ncpus))
+		for (int i = 0; i < ncpus; i++)
+			total += lost[i];
+	if (per_cpu)
+		for (int i = 0; i < ncpus; i++)
+			per_cpu[i] = lost ? lost[i] : 0;
+	free(lost);
+	return total + (rd ? event_reader_kernel_lost(rd) : 0);
+}

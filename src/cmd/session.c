@@ -1,0 +1,53 @@
+#include <errno.h>
+#include <string.h>
+#include "core/cpus.h"
+#include "kernel/features.h"
+#include "core/msg.h"
+#include "core/output.h"
+#include "cmd/session.h"
+#include "core/sig.h"
+
+int session_open(struct session *s, const struct cli_common *cli,
+		 const struct tap_prog_def *const *defs, int n, const void *params)
+{
+	int err;
+
+	s->cli = cli;
+	s->out = NULL;
+	s->ncpus = 0;
+	sig_setup();
+	/* --dump loads nothing: students may read the programs unprivileged
+	 * wherever tracefs lets them. */
+	if (!cli->dump && (err = feat_require_privileges(cli->cmd)))
+		return err;
+	err = tap_obj_open(&s->obj, defs, n, params);
+	if (err)
+		return err;
+	if (cli->dump) {
+		tap_obj_dump(&s->obj, stdout);
+		return 1;
+	}
+	s->ncpus = cpus_possible(s->cpu_ids, SESSION_MAX_CPUS);
+	if (s->ncpus <= 0)
+		return msg_errno(s->ncpus ? s->ncpus : -EINVAL,
+				 "reading /sys/devices/system/cpu/possible");
+	s->out = cli_open_output(cli);
+	if (!s->out)
+		return -EIO;
+	return tap_obj_load(&s->obj);
+}
+
+int session_close(struct session *s, int err)
+{
+	int werr;
+
+	tap_obj_close(&s->obj);
+	/* What no flush along the way reported (stdout a full disk). */
+	werr = s->out ? out_file_flush(s->out) : 0;
+	if (werr && err >= 0)
+		err = msg_errno(werr, "writing %s", s->out == stdout ? "to stdout" : s->cli->output);
+	if (s->out && s->out != stdout && fclose(s->out) && err >= 0)
+		err = msg_errno(-errno, "closing %s", s->cli->output);
+	s->out = NULL;
+	return err < 0 ? EXIT_RUNTIME : EXIT_OK;
+}

@@ -1,0 +1,31 @@
+/* What every tracing subcommand does around its own work, in one order:
+ * catch Ctrl-C and SIGTERM (so that teardown always runs), assemble the
+ * programs (all that --dump needs), learn the possible CPUs,
+ * open the output, load; the caller attaches (tap_obj_attach) once its
+ * readers are ready, and session_close undoes it all. */
+#ifndef SCHEDTAP_SESSION_H
+#define SCHEDTAP_SESSION_H
+
+#include <stdio.h>
+#include "core/cli.h"
+#include "kernel/loader.h"
+
+/* Far above any NR_CPUS that per-CPU map values are read for. */
+#define SESSION_MAX_CPUS 8192
+
+struct session {
+	struct tap_obj obj;
+	FILE *out;			/* -o FILE, or stdout */
+	int cpu_ids[SESSION_MAX_CPUS];	/* the possible CPUs, ascending */
+	int ncpus;
+	const struct cli_common *cli;
+};
+
+/* 0: loaded, ready to attach. 1: --dump printed the programs, nothing more
+ * to do. Negative errno: printed. session_close is due in every case. */
+int session_open(struct session *s, const struct cli_common *cli,
+		 const struct tap_prog_def *const *defs, int n, const void *params);
+/* Detach, close, and close the output file. Returns the exit code for
+ * err (the caller's outcome): EXIT_RUNTIME if it or the close failed. */
+int session_close(struct session *s, int err);
+#endif

@@ -1,0 +1,250 @@
+/* schedtap trace: the scheduler's event stream, one line per event, from
+ * a BPF ring buffer (or a perf buffer where the kernel has none). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/cli.h"
+#include "cmd/commands.h"
+#include "cmd/event_stream.h"
+#include "kernel/features.h"
+#include "kernel/loader.h"
+#include "cmd/session.h"
+#include "kernel/maps.h"
+#include "core/msg.h"
+#include "core/output.h"
+#include "tracefs/sched_state.h"
+#include "core/sig.h"
+#include "bpf/trace.h"
+
+
+static const char help[] =
+	"usage: schedtap trace [options]\n\n"
+	"Streams one record per context switch: time, CPU, the task switched out\n"
+	"(name, pid, priority, state, how long it ran) and the task switched in.\n"
+	"-e adds wakeups, new tasks' wakeups, migrations, forks and exits.\n"
+	"Filters run in the kernel. Nothing is lost silently: records the kernel\n"
+	"could not write are counted per CPU and reported at the end.\n\n"
+	"options:\n"
+	"  -e, --events            also wakeup, wakeup_new, migrate, fork, exit\n"
+	"  -p, --pid PID           only events about this task (either side) or\n"
+	"                          switches out of this process\n"
+	"  -c, --comm NAME         only events about tasks with this name\n"
+	"  -C, --cpu CPU           only events on this CPU\n"
+	CLI_STREAM_HELP
+	"\n--json ends with a summary object (events, lost per CPU, buffer).\n";
+
+enum {
+	C_TIME, C_TS, C_CPU, C_EVENT, C_COMM, C_PID, C_PRIO, C_STATE, C_RUN_US,
+	C_RUN_NS, C_NCOMM, C_NPID, C_NPRIO, C_TARGET, C_ORIG, NCOLS
+};
+
+static const struct out_col cols[NCOLS] = {
+	[C_TIME] = { "time_ms", "TIME(ms)", OUT_F64, 12, 3, 0, 0 },
+	[C_TS] = { "ts_ns", "TS", OUT_U64, 0, 0, 0, OUT_MACHINE_ONLY },
+	[C_CPU] = { "cpu", "CPU", OUT_U64, 3, 0, 0, 0 },
+	[C_EVENT] = { "event", "EVENT", OUT_STR, 10, 0, 1, 0 },
+	[C_COMM] = { "comm", "COMM", OUT_STR, 16, 0, 1, 0 },
+	[C_PID] = { "pid", "PID", OUT_S64, 7, 0, 0, 0 },
+	[C_PRIO] = { "prio", "PRIO", OUT_S64, 4, 0, 0, 0 },
+	[C_STATE] = { "state", "STATE", OUT_STR, 5, 0, 1, 0 },
+	[C_RUN_US] = { "runtime_us", "RUN(us)", OUT_F64, 10, 1, 0, OUT_TABLE_ONLY },
+	[C_RUN_NS] = { "runtime_ns", "RUN_NS", OUT_U64, 0, 0, 0, OUT_MACHINE_ONLY },
+	[C_NCOMM] = { "next_comm", "-> NEXT", OUT_STR, 16, 0, 1, 0 },
+	[C_NPID] = { "next_pid", "NPID", OUT_S64, 7, 0, 0, 0 },
+	[C_NPRIO] = { "next_prio", "NPRIO", OUT_S64, 5, 0, 0, 0 },
+	[C_TARGET] = { "target_cpu", "TO", OUT_S64, 3, 0, 0, 0 },
+	[C_ORIG] = { "orig_cpu", "FROM", OUT_S64, 4, 0, 0, 0 },
+};
+
+static const char *const kind_names[] = {
+	[TRACE_SWITCH] = "switch", [TRACE_WAKEUP] = "wakeup",
+	[TRACE_WAKEUP_NEW] = "wakeup_new", [TRACE_MIGRATE] = "migrate",
+	[TRACE_FORK] = "fork", [TRACE_EXIT] = "exit",
+};
+
+struct trace_opts {
+	struct cli_common cli;
+	struct trace_params prog;
+	int events;
+};
+
+struct trace_run {
+	struct out out;
+	struct sched_state states;
+	unsigned long long t0;		/* CLOCK_MONOTONIC at attach */
+	uint64_t written;
+	uint64_t bad;			/* records of a size we do not know */
+};
+
+static struct out_val num(int64_t v)
+{
+	return (struct out_val){ .s = v };
+}
+
+static struct out_val none(void)
+{
+	return (struct out_val){ .len = OUT_NULL };
+}
+
+static int on_record(void *ctx, const void *data, uint32_t size)
+{
+	struct trace_run *t = ctx;
+	struct out_val v[NCOLS];
+	struct trace_rec r;
+	char state[32] = "";
+	int sw;
+
+	if (size < sizeof(r)) {
+		t->bad++;
+		return 0;
+	}
+	/* Perf buffer records are only 4-byte aligned: copy out. */
+	memcpy(&r, data, sizeof(r));
+	if (r.kind < TRACE_SWITCH || r.kind > TRACE_EXIT) {
+		t->bad++;
+		return 0;
+	}
+	sw = r.kind == TRACE_SWITCH;
+	if (sw)
+		sched_state_name(&t->states, r.state, state, sizeof(state));
+	/* Zeroed: a number's len must not be OUT_NULL by accident. */
+	memset(v, 0, sizeof(v));
+	v[C_TIME].f = (double)((int64_t)(r.ts_ns - t->t0)) / 1e6;
+	v[C_TS].u = r.ts_ns;
+	v[C_CPU].u = r.cpu;
+	v[C_EVENT] = (struct out_val){ .str = kind_names[r.kind], .len = -1 };
+	v[C_COMM] = (struct out_val){ .str = r.comm, .len = TRACE_COMM_LEN };
+	v[C_PID] = num(r.pid);
+	v[C_PRIO] = r.kind == TRACE_FORK ? none() : num(r.prio);
+	v[C_STATE] = sw ? (struct out_val){ .str = state, .len = -1 } : (struct out_val){ .str = NULL };
+	/* 0: the first switch seen on this CPU, whose slice began unseen. */
+	v[C_RUN_US] = sw && r.runtime_ns ? (struct out_val){ .f = (double)r.runtime_ns / 1e3 } : none();
+	v[C_RUN_NS] = sw && r.runtime_ns ? (struct out_val){ .u = r.runtime_ns } : none();
+	v[C_NCOMM] = sw || r.kind == TRACE_FORK ?
+		(struct out_val){ .str = r.comm2, .len = TRACE_COMM_LEN } : (struct out_val){ .str = NULL };
+	v[C_NPID] = sw || r.kind == TRACE_FORK ? num(r.pid2) : none();
+	v[C_NPRIO] = sw ? num(r.prio2) : none();
+	v[C_TARGET] = r.kind == TRACE_WAKEUP || r.kind == TRACE_WAKEUP_NEW ? num(r.arg) :
+		      r.kind == TRACE_MIGRATE ? num(r.arg2) : none();
+	v[C_ORIG] = r.kind == TRACE_MIGRATE ? num(r.arg) : none();
+	out_row(&t->out, v);
+	t->written++;
+	return 0;
+}
+
+/* CPUs with losses listed in the summary: the rest lost nothing. */
+#define SUMMARY_CPUS 64
+
+static void summary(struct trace_run *t, const struct tap_obj *obj,
+		    const struct event_reader *rd, int ncpus, const int *ids)
+{
+	static const struct out_col cols[] = {
+		{ "summary", NULL, OUT_BOOL, 0, 0, 0, 0 },
+		{ "events", NULL, OUT_U64, 0, 0, 0, 0 },
+		{ "lost", NULL, OUT_U64, 0, 0, 0, 0 },
+		{ "lost_per_cpu", NULL, OUT_OBJ, 0, 0, 0, 0 },
+		{ "buffer", NULL, OUT_STR, 0, 0, 0, 0 },
+	};
+	struct out_col cpu_cols[SUMMARY_CPUS];
+	struct out_val cpu_vals[SUMMARY_CPUS], v[5];
+	char names[SUMMARY_CPUS][12], text[SUMMARY_CPUS * 24] = "";
+	uint64_t *per_cpu = calloc((size_t)ncpus, sizeof(*per_cpu)), lost;
+	struct out_obj by_cpu = { cpu_cols, 0, cpu_vals, -1 };
+	size_t at = 0;
+
+	lost = stream_lost(obj, rd, ncpus, per_cpu);
+	for (int i = 0; per_cpu && i < ncpus && by_cpu.ncols < SUMMARY_CPUS; i++) {
+		if (!per_cpu[i])
+			continue;
+		snprintf(names[by_cpu.ncols], sizeof(names[0]), "%d", ids[i]);
+		cpu_cols[by_cpu.ncols] = (struct out_col){ names[by_cpu.ncols], NULL, OUT_U64,
+							   0, 0, 0, 0 };
+		cpu_vals[by_cpu.ncols++] = (struct out_val){ .u = per_cpu[i] };
+		if (at < sizeof(text))
+			at += (size_t)snprintf(text + at, sizeof(text) - at, "%s%d: %llu",
+					       at ? ", " : "", ids[i], (unsigned long long)per_cpu[i]);
+	}
+	free(per_cpu);
+	v[0] = (struct out_val){ .u = 1 };
+	v[1] = (struct out_val){ .u = t->written };
+	v[2] = (struct out_val){ .u = lost };
+	v[3] = (struct out_val){ .obj = &by_cpu };
+	v[4] = (struct out_val){ .str = rd && event_reader_is_ringbuf(rd) ? "ringbuf" : "perfbuf",
+				 .len = -1 };
+	out_summary(&t->out, NULL, cols, 5, v);
+	fprintf(stderr, "schedtap: %llu events written, %llu lost%s%s%s\n",
+		(unsigned long long)t->written, (unsigned long long)lost,
+		*text ? " (per CPU: " : "", text, *text ? ")" : "");
+	if (t->bad)
+		fprintf(stderr, "schedtap: %llu records of an unknown shape skipped\n",
+			(unsigned long long)t->bad);
+}
+
+static int parse(struct trace_opts *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_STREAM_LONG,
+		{ "events", no_argument, 0, 'e' },
+		{ "pid", required_argument, 0, 'p' },
+		{ "comm", required_argument, 0, 'c' },
+		{ "cpu", required_argument, 0, 'C' },
+		{ 0, 0, 0, 0 },
+	};
+	struct cli_common *c = &o->cli;
+	const char *comm;
+	int opt, bad = 0;
+
+	cli_init(c, "trace");
+	o->prog.pid = o->prog.cpu = -1;
+	while (!bad && (opt = cli_next_opt(c, argc, argv, CLI_STREAM_SHORT "ep:c:C:", longopts,
+					   help)) >= 0) {
+		switch (opt) {
+		case 'e': o->events = 1; break;
+		case 'p': bad = cli_pid(c, optarg, &o->prog.pid); break;
+		case 'C': bad = cli_cpu(c, optarg, SESSION_MAX_CPUS - 1, &o->prog.cpu); break;
+		case 'c':
+			if (!(bad = cli_comm(c, optarg, &comm)))
+				memcpy(o->prog.comm, comm, strlen(comm));
+			break;
+		}
+	}
+	o->prog.perfbuf = c->perf_buffer;
+	return cli_opts_done(c, bad ? CLI_BAD : opt, argc, argv, CLI_NO_ARGS);
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	const struct tap_prog_def *progs[] = {
+		&prog_trace_switch, &prog_trace_wakeup, &prog_trace_wakeup_new,
+		&prog_trace_migrate, &prog_trace_fork, &prog_trace_exit,
+	};
+	static struct trace_opts o;
+	static struct session s;
+	struct event_reader *rd = NULL;
+	struct trace_run t;
+	int err, r;
+
+	memset(&o, 0, sizeof(o));
+	memset(&t, 0, sizeof(t));
+	if ((r = parse(&o, argc, argv)) >= 0)
+		return r;
+	stream_choose_buffer(&o.prog.perfbuf);
+	err = session_open(&s, &o.cli, progs, o.events ? 6 : 1, &o.prog);
+	if (!err) {
+		sched_state_decode(&s.obj.progs[0].fmt, &t.states);
+		err = stream_open(&rd, o.prog.perfbuf, &s.obj, s.cpu_ids, s.ncpus);
+	}
+	if (!err)
+		err = tap_obj_attach(&s.obj);
+	if (!err) {
+		out_init(&t.out, s.out, o.cli.fmt, cols, NCOLS);
+		t.t0 = sig_now_ns();
+		err = stream_run(rd, t.t0, o.cli.duration, on_record, &t, &t.out);
+		summary(&t, &s.obj, rd, s.ncpus, s.cpu_ids);
+		if ((r = out_flush(&t.out)) && !err)
+			err = msg_errno(r, "writing events");
+	}
+	event_reader_free(rd);
+	return session_close(&s, err);
+}

@@ -1,0 +1,684 @@
+#include "core/output.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+
+#define OUT_WIDTH_MAX 1024 /* a column wider than this is a caller bug */
+#define OUT_PREC_MAX  30
+
+/* Escapers write through a sink: either a caller's buffer (snprintf
+ * semantics, len counts what was needed) or straight to a FILE, so that
+ * rows never need a heap copy of an arbitrarily long string. */
+struct sink {
+	struct out *o;	/* a row being written: append to its buffer */
+	FILE *f;
+	char *buf;
+	size_t size;
+	size_t len;
+	int err; /* negative errno of the first failed write */
+};
+
+static void out_put(struct out *o, const char *s, size_t n);
+static void out_drain(struct out *o);
+
+static void sink_put(struct sink *k, const char *s, size_t n)
+{
+	if (n == 0)
+		return;
+	if (k->o) {
+		out_put(k->o, s, n);
+	} else if (k->f) {
+		if (!k->err && fwrite(s, 1, n, k->f) != n)
+			k->err = errno ? -errno : -EIO;
+	} else if (k->buf && k->len + 1 < k->size) {
+		size_t room = k->size - 1 - k->len;
+
+		memcpy(k->buf + k->len, s, n < room ? n : room);
+	}
+	k->len += n;
+}
+
+static void sink_putc(struct sink *k, char c)
+{
+	sink_put(k, &c, 1);
+}
+
+static void sink_end(struct sink *k)
+{
+	if (k->buf && k->size)
+		k->buf[k->len < k->size ? k->len : k->size - 1] = '\0';
+}
+
+/* Length of a string given as (s, len): len -1 means NUL-terminated;
+ * otherwise at most len bytes, and a NUL ends it early (task comms are
+ * fixed 16-byte arrays that may or may not hold a NUL). */
+static size_t str_len(const char *s, int len)
+{
+	if (!s)
+		return 0;
+	if (len < 0)
+		return strlen(s);
+	return strnlen(s, (size_t)len);
+}
+
+/* Length of the valid UTF-8 sequence at s[0..n), or 0 if invalid
+ * (overlong forms, surrogates and values past U+10FFFF are invalid). */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	size_t len, i;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < len; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return len;
+}
+
+static void csv_escape(const char *s, size_t n, struct sink *k)
+{
+	int quote = 0;
+
+	for (size_t i = 0; i < n && !quote; i++)
+		quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
+	/* Leading/trailing blanks would be trimmed by many readers. */
+	if (n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+		quote = 1;
+	if (!quote) {
+		sink_put(k, s, n);
+		return;
+	}
+	sink_putc(k, '"');
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"')
+			sink_putc(k, '"');
+		sink_putc(k, s[i]);
+	}
+	sink_putc(k, '"');
+}
+
+static void json_escape(const char *s, size_t n, struct sink *k)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char c = u[i];
+		size_t l = c >= 0x80 ? utf8_len(u + i, n - i) : 1;
+		char e[7] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0 };
+
+		if (c == '"' || c == '\\') {
+			sink_putc(k, '\\');
+			sink_putc(k, (char)c);
+		} else if (c == '\n' || c == '\t' || c == '\r' || c == '\b' || c == '\f') {
+			sink_putc(k, '\\');
+			sink_putc(k, c == '\n' ? 'n' : c == '\t' ? 't' : c == '\r' ? 'r' :
+				  c == '\b' ? 'b' : 'f');
+		} else if (c < 0x20 || c == 0x7f || l == 0) {
+			/* Invalid UTF-8 is read as Latin-1: U+0080..U+00FF. */
+			sink_put(k, e, 6);
+			l = 1;
+		} else {
+			sink_put(k, s + i, l);
+		}
+		i += l;
+	}
+}
+
+/* One escaped unit of a table cell: its bytes in out[], its columns. */
+static size_t table_unit(const unsigned char *u, size_t n, char out[16], size_t *used,
+			 int *cols)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char c = u[0];
+	size_t l;
+
+	*used = 1;
+	if (c == '\n' || c == '\t' || c == '\r') {
+		out[0] = '\\';
+		out[1] = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
+		*cols = 2;
+		return 2;
+	}
+	l = c >= 0x80 ? utf8_len(u, n) : 1;
+	/* C1 controls (U+0080..U+009F) can drive terminals too. */
+	if (c < 0x20 || c == 0x7f || l == 0 || (c == 0xc2 && u[1] < 0xa0)) {
+		out[0] = '\\';
+		out[1] = 'x';
+		out[2] = hex[c >> 4];
+		out[3] = hex[c & 15];
+		*cols = 4;
+		return 4;
+	}
+	memcpy(out, u, l);
+	*used = l;
+	*cols = 1; /* one column per code point: good enough for task names */
+	return l;
+}
+
+/* Escape for a terminal, stopping before a unit that would make the text
+ * wider than maxcols (0: no limit). Returns the columns written. */
+static int table_escape(const char *s, size_t n, struct sink *k, int maxcols)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+	int cols = 0;
+
+	while (i < n) {
+		char unit[16];
+		size_t used, bl;
+		int uc;
+
+		bl = table_unit(u + i, n - i, unit, &used, &uc);
+		if (maxcols > 0 && cols + uc > maxcols)
+			break;
+		sink_put(k, unit, bl);
+		cols += uc;
+		i += used;
+	}
+	return cols;
+}
+
+static void table_escape_all(const char *s, size_t n, struct sink *k)
+{
+	table_escape(s, n, k, 0);
+}
+
+size_t out_csv_escape(const char *s, int len, char *buf, size_t size)
+{
+	struct sink k = { .buf = buf, .size = size };
+
+	csv_escape(s, str_len(s, len), &k);
+	sink_end(&k);
+	return k.len;
+}
+
+size_t out_json_escape(const char *s, int len, char *buf, size_t size)
+{
+	struct sink k = { .buf = buf, .size = size };
+
+	json_escape(s, str_len(s, len), &k);
+	sink_end(&k);
+	return k.len;
+}
+
+size_t out_table_escape(const char *s, int len, char *buf, size_t size)
+{
+	struct sink k = { .buf = buf, .size = size };
+
+	table_escape(s, str_len(s, len), &k, 0);
+	sink_end(&k);
+	return k.len;
+}
+
+/* ---- writers ------------------------------------------------------ */
+
+/* Rows are assembled at the end of o->wbuf, after the whole rows not yet
+ * written, and the file only ever gets whole rows: a row is dozens of
+ * small pieces (stdio's per-call locking made those the trace consumer's
+ * largest cost), and a stdio buffer flushed when full splits a row, which
+ * is what a SIGKILL then leaves at the end of the file. */
+static void out_write(struct out *o, const char *s, size_t n)
+{
+	if (!n || o->err)
+		return;
+	errno = 0;
+	if (fwrite(s, 1, n, o->f) != n || fflush(o->f))
+		o->err = errno ? -errno : -EIO;
+}
+
+/* A row ends: it joins the rows to write, which go out when the next one
+ * might not fit. */
+static void out_row_end(struct out *o)
+{
+	o->rows_len = o->wlen;
+	if (o->wlen > sizeof(o->wbuf) / 2)
+		out_drain(o);
+}
+
+static void out_drain(struct out *o)
+{
+	out_write(o, o->wbuf, o->rows_len);
+	memmove(o->wbuf, o->wbuf + o->rows_len, o->wlen - o->rows_len);
+	o->wlen -= o->rows_len;
+	o->rows_len = 0;
+}
+
+static void out_put(struct out *o, const char *s, size_t n)
+{
+	if (o->err)
+		return;
+	if (o->wlen + n > sizeof(o->wbuf))
+		out_drain(o);
+	if (o->wlen + n > sizeof(o->wbuf)) {
+		/* One row longer than the buffer: it goes out in pieces. */
+		out_write(o, o->wbuf, o->wlen);
+		out_write(o, s, n);
+		o->wlen = 0;
+		return;
+	}
+	memcpy(o->wbuf + o->wlen, s, n);
+	o->wlen += n;
+}
+
+static void out_puts(struct out *o, const char *s)
+{
+	out_put(o, s, strlen(s));
+}
+
+static void out_spaces(struct out *o, int n)
+{
+	static const char sp[] = "                                ";
+
+	while (n > 0) {
+		int c = n < (int)sizeof(sp) - 1 ? n : (int)sizeof(sp) - 1;
+
+		out_put(o, sp, (size_t)c);
+		n -= c;
+	}
+}
+
+static int clamp(int v, int lo, int hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* Decimal digits of v at the end of buf[0..size); returns the start.
+ * Number formatting is the trace consumer's hot path: printf's general
+ * machinery costs several times this. */
+static char *u64_digits(uint64_t v, char *end)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return end;
+}
+
+static void fmt_u64(uint64_t v, int neg, char *buf)
+{
+	char tmp[24], *p = u64_digits(v, tmp + sizeof(tmp));
+
+	if (neg)
+		*buf++ = '-';
+	memcpy(buf, p, (size_t)(tmp + sizeof(tmp) - p));
+	buf[tmp + sizeof(tmp) - p] = 0;
+}
+
+/* Fixed-point for |v| * 10^prec below 2^53; anything larger goes through
+ * snprintf. It can differ from printf in the last digit where v * 10^prec
+ * rounds onto a tie (0.15 is 0.1499.. in binary: printf says 0.1, this
+ * 0.2), never by more. */
+static int fmt_fixed(double v, int prec, char *buf, size_t size)
+{
+	static const double scale[] = { 1, 10, 100, 1e3, 1e4, 1e5, 1e6 };
+	double a = v < 0 ? -v : v, s, x, frac;
+	uint64_t n, ip, fp;
+	char *at = buf;
+
+	if (prec > 6 || a * scale[prec] >= 9007199254740992.0)
+		return 0;
+	s = scale[prec];
+	x = a * s;
+	n = (uint64_t)x;
+	frac = x - (double)n;
+	/* Round half to even, as printf does for exact ties (0.25 -> 0.2). */
+	if (frac > 0.5 || (frac == 0.5 && (n & 1)))
+		n++;
+	ip = n / (uint64_t)s;
+	fp = n % (uint64_t)s;
+	if (v < 0 && n)
+		*at++ = '-';
+	fmt_u64(ip, 0, at);
+	at += strlen(at);
+	if (prec) {
+		char digits[8];
+
+		*at++ = '.';
+		for (int i = prec - 1; i >= 0; i--, fp /= 10)
+			digits[i] = (char)('0' + fp % 10);
+		memcpy(at, digits, (size_t)prec);
+		at += prec;
+	}
+	*at = 0;
+	(void)size;
+	return 1;
+}
+
+/* Format a number column into buf (room for %.30f of DBL_MAX);
+ * returns 0 when the value has no finite representation. */
+static int fmt_number(const struct out_col *c, const struct out_val *v, char *buf,
+		      size_t size)
+{
+	if (v->len == OUT_NULL)
+		return 0;
+	switch (c->type) {
+	case OUT_U64:
+		fmt_u64(v->u, 0, buf);
+		return 1;
+	case OUT_S64:
+		fmt_u64(v->s < 0 ? 0 - (uint64_t)v->s : (uint64_t)v->s, v->s < 0, buf);
+		return 1;
+	case OUT_F64:
+		if (!isfinite(v->f))
+			return 0;
+		if (!fmt_fixed(v->f, clamp(c->prec, 0, OUT_PREC_MAX), buf, size))
+			snprintf(buf, size, "%.*f", clamp(c->prec, 0, OUT_PREC_MAX), v->f);
+		return 1;
+	case OUT_BOOL:
+		snprintf(buf, size, "%s", v->u ? "yes" : "no");
+		return 1;
+	case OUT_STR:
+	case OUT_OBJ:
+		break;
+	}
+	return 0;
+}
+
+/* One table cell: pad to width on the aligned side; strings are escaped
+ * and cut to width. The last left-aligned cell gets no trailing blanks. */
+static void table_cell(struct out *o, const struct out_col *c, int last,
+		       const char *s, size_t n, int escape, int cut)
+{
+	int width = clamp(c->width, 0, OUT_WIDTH_MAX), cols, pad;
+	struct sink m = { 0 }, k = { .o = o };
+
+	cols = escape ? table_escape(s, n, &m, cut ? width : 0) : (int)n;
+	pad = width > cols ? width - cols : 0;
+	if (!c->left)
+		out_spaces(o, pad);
+	if (escape) {
+		if (!o->err)
+			table_escape(s, n, &k, cut ? width : 0);
+	} else {
+		out_put(o, s, n);
+	}
+	if (c->left && !last)
+		out_spaces(o, pad);
+}
+
+static int in_table(const struct out_col *c)
+{
+	return !(c->flags & OUT_MACHINE_ONLY);
+}
+
+static int in_machine(const struct out_col *c)
+{
+	return !(c->flags & OUT_TABLE_ONLY);
+}
+
+/* Index of the last column a table shows, -1 if none. */
+static int table_last(const struct out *o)
+{
+	int last = -1;
+
+	for (int i = 0; i < o->ncols; i++)
+		if (in_table(&o->cols[i]))
+			last = i;
+	return last;
+}
+
+static void table_header(struct out *o)
+{
+	int last = table_last(o), sep = 0;
+
+	for (int i = 0; i < o->ncols; i++) {
+		const struct out_col *c = &o->cols[i];
+		const char *t = c->title ? c->title : c->name ? c->name : "";
+
+		if (!in_table(c))
+			continue;
+		if (sep++)
+			out_puts(o, "  ");
+		/* Headers are never cut: a narrow column just misaligns. */
+		table_cell(o, c, i == last, t, strlen(t), 1, 0);
+	}
+	out_puts(o, "\n");
+	o->header_done = 1;
+}
+
+static void table_row(struct out *o, const struct out_val *vals)
+{
+	int lastcol = table_last(o), sep = 0;
+	char num[512];
+
+	if (!o->header_done)
+		table_header(o);
+	for (int i = 0; i < o->ncols; i++) {
+		const struct out_col *c = &o->cols[i];
+		const struct out_val *v = &vals[i];
+		int last = i == lastcol;
+
+		if (!in_table(c))
+			continue;
+		if (sep++)
+			out_puts(o, "  ");
+		if (c->type == OUT_STR && v->str)
+			table_cell(o, c, last, v->str, str_len(v->str, v->len), 1, 1);
+		else if (c->type != OUT_STR && fmt_number(c, v, num, sizeof(num)))
+			table_cell(o, c, last, num, strlen(num), 0, 0);
+		else
+			table_cell(o, c, last, "-", 1, 0, 0);
+	}
+	out_puts(o, "\n");
+}
+
+static void escaped(struct out *o, const char *s, size_t n,
+		    void (*esc)(const char *, size_t, struct sink *))
+{
+	struct sink k = { .o = o };
+
+	if (!o->err)
+		esc(s, n, &k);
+}
+
+static void csv_row(struct out *o, const struct out_val *vals)
+{
+	char num[512];
+
+	int sep = 0;
+
+	if (!o->header_done) {
+		for (int i = 0; i < o->ncols; i++) {
+			const char *nm = o->cols[i].name ? o->cols[i].name : "";
+
+			if (!in_machine(&o->cols[i]))
+				continue;
+			if (sep++)
+				out_puts(o, ",");
+			escaped(o, nm, strlen(nm), csv_escape);
+		}
+		out_puts(o, "\n");
+		o->header_done = 1;
+	}
+	sep = 0;
+	for (int i = 0; i < o->ncols; i++) {
+		const struct out_col *c = &o->cols[i];
+		const struct out_val *v = &vals[i];
+
+		if (!in_machine(c))
+			continue;
+		if (sep++)
+			out_puts(o, ",");
+		/* Missing strings and NaN stay empty: an empty CSV field. */
+		if (c->type == OUT_STR && v->str)
+			escaped(o, v->str, str_len(v->str, v->len), csv_escape);
+		else if (c->type != OUT_STR && fmt_number(c, v, num, sizeof(num)))
+			out_puts(o, num);
+	}
+	out_puts(o, "\n");
+}
+
+static void json_value(struct out *o, const struct out_col *c, const struct out_val *v,
+		       int depth);
+
+/* {"name":value,...} of cols and vals (machine columns only). */
+static void json_object(struct out *o, const struct out_col *cols, int ncols,
+			const struct out_val *vals, int depth)
+{
+	int sep = 0;
+
+	out_puts(o, "{");
+	for (int i = 0; i < ncols; i++) {
+		const char *nm = cols[i].name ? cols[i].name : "";
+
+		if (!in_machine(&cols[i]))
+			continue;
+		out_puts(o, sep++ ? ",\"" : "\"");
+		escaped(o, nm, strlen(nm), json_escape);
+		out_puts(o, "\":");
+		json_value(o, &cols[i], &vals[i], depth);
+	}
+	out_puts(o, "}");
+}
+
+static void json_nested(struct out *o, const struct out_obj *ob, int depth)
+{
+	if (!ob || depth >= OUT_DEPTH_MAX || ob->ncols < 0) {
+		out_puts(o, "null");
+		return;
+	}
+	if (ob->n < 0) {
+		json_object(o, ob->cols, ob->ncols, ob->vals, depth + 1);
+		return;
+	}
+	out_puts(o, "[");
+	for (int i = 0; i < ob->n; i++) {
+		if (i)
+			out_puts(o, ",");
+		json_object(o, ob->cols, ob->ncols, ob->vals + (size_t)i * (size_t)ob->ncols,
+			    depth + 1);
+	}
+	out_puts(o, "]");
+}
+
+static void json_value(struct out *o, const struct out_col *c, const struct out_val *v,
+		       int depth)
+{
+	char num[512];
+
+	if (c->type == OUT_OBJ) {
+		json_nested(o, v->obj, depth);
+	} else if (c->type == OUT_STR && v->str) {
+		out_puts(o, "\"");
+		escaped(o, v->str, str_len(v->str, v->len), json_escape);
+		out_puts(o, "\"");
+	} else if (c->type == OUT_BOOL && v->len != OUT_NULL) {
+		out_puts(o, v->u ? "true" : "false");
+	} else if (c->type != OUT_STR && fmt_number(c, v, num, sizeof(num))) {
+		out_puts(o, num);
+	} else {
+		out_puts(o, "null"); /* NaN, inf, NULL string */
+	}
+}
+
+static void json_row(struct out *o, const struct out_val *vals)
+{
+	json_object(o, o->cols, o->ncols, vals, 0);
+	out_puts(o, "\n");
+}
+
+void out_init(struct out *o, FILE *f, enum out_format fmt,
+	      const struct out_col *cols, int ncols)
+{
+	memset(o, 0, sizeof(*o));
+	o->f = f;
+	o->fmt = fmt;
+	o->cols = cols;
+	o->ncols = cols && ncols > 0 ? ncols : 0;
+}
+
+void out_group(struct out *o, const char *title)
+{
+	if (o->fmt != OUT_TABLE)
+		return;
+	out_puts(o, "\n");
+	if (title) {
+		escaped(o, title, strlen(title), table_escape_all);
+		out_puts(o, "\n");
+	}
+	table_header(o);
+	out_row_end(o);
+}
+
+void out_row(struct out *o, const struct out_val *vals)
+{
+	if (!vals && o->ncols)
+		return;
+	switch (o->fmt) {
+	case OUT_TABLE:
+		table_row(o, vals);
+		break;
+	case OUT_CSV:
+		csv_row(o, vals);
+		break;
+	case OUT_JSON:
+		json_row(o, vals);
+		break;
+	}
+	out_row_end(o);
+}
+
+void out_summary(struct out *o, const char *text, const struct out_col *cols, int ncols,
+		 const struct out_val *vals)
+{
+	if (o->fmt == OUT_JSON) {
+		json_object(o, cols, ncols, vals, 0);
+		out_puts(o, "\n");
+		out_row_end(o);
+		return;
+	}
+	if (!text)
+		return;
+	if (o->fmt == OUT_CSV) {
+		fprintf(stderr, "%s\n", text);
+		return;
+	}
+	escaped(o, text, strlen(text), table_escape_all);
+	out_puts(o, "\n");
+	out_row_end(o);
+}
+
+int out_file_flush(FILE *f)
+{
+	errno = 0;
+	if (fflush(f) != 0)
+		return errno ? -errno : -EIO;
+	return ferror(f) ? -EIO : 0;
+}
+
+int out_flush(struct out *o)
+{
+	int err;
+
+	out_row_end(o);
+	out_drain(o);
+	err = out_file_flush(o->f);
+	if (err && !o->err)
+		o->err = err;
+	return o->err;
+}
