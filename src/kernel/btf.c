@@ -4,12 +4,10 @@
  * access, so that no id, offset or length read from the file can take a
  * read outside it. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "kernel/btf.h"
 
 struct btf_name_slot {
@@ -17,10 +15,7 @@ struct btf_name_slot {
 	uint32_t dup;		/* another definition with this name differs */
 };
 
-static int fail(struct btf *b, int err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(struct btf *b, int err, const char *fmt, ...)
+int btf_fail(struct btf *b, int err, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -103,7 +98,7 @@ static int check_names(struct btf *b, const struct btf_type *t, uint32_t id)
 	uint32_t kind = kind_of(t), n = vlen_of(t);
 
 	if (!btf_str(b, t->name_off))
-		return fail(b, -EINVAL, "type %u: name offset %u outside the strings", id,
+		return btf_fail(b, -EINVAL, "type %u: name offset %u outside the strings", id,
 			    t->name_off);
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t off;
@@ -119,7 +114,7 @@ static int check_names(struct btf *b, const struct btf_type *t, uint32_t id)
 		else
 			break;
 		if (!btf_str(b, off))
-			return fail(b, -EINVAL, "type %u: member %u's name offset %u outside the "
+			return btf_fail(b, -EINVAL, "type %u: member %u's name offset %u outside the "
 				    "strings", id, i, off);
 	}
 	return 0;
@@ -137,20 +132,20 @@ static int index_types(struct btf *b)
 		int err;
 
 		if (b->types_len - off < sizeof(*t))
-			return fail(b, -EINVAL, "type %u: truncated record", id);
+			return btf_fail(b, -EINVAL, "type %u: truncated record", id);
 		extra = extra_bytes(kind_of(t), vlen_of(t));
 		if (extra < 0)
-			return fail(b, -EOPNOTSUPP, "type %u: unknown BTF kind %u (a kernel newer "
+			return btf_fail(b, -EOPNOTSUPP, "type %u: unknown BTF kind %u (a kernel newer "
 				    "than this schedtap)", id, kind_of(t));
 		if ((uint64_t)b->types_len - off - sizeof(*t) < (uint64_t)extra)
-			return fail(b, -EINVAL, "type %u: record runs past the type section", id);
+			return btf_fail(b, -EINVAL, "type %u: record runs past the type section", id);
 		if (b->ntypes == BTF_MAX_TYPE)
-			return fail(b, -E2BIG, "more than %u types", BTF_MAX_TYPE);
+			return btf_fail(b, -E2BIG, "more than %u types", BTF_MAX_TYPE);
 		if (b->ntypes == cap) {
 			uint32_t *n = realloc(b->offs, (cap ? cap * 2 : 4096) * sizeof(*n));
 
 			if (!n)
-				return fail(b, -ENOMEM, "out of memory");
+				return btf_fail(b, -ENOMEM, "out of memory");
 			b->offs = n;
 			cap = cap ? cap * 2 : 4096;
 		}
@@ -220,7 +215,7 @@ static int index_names(struct btf *b)
 		;
 	b->names = calloc(b->nslots, sizeof(*b->names));
 	if (!b->names)
-		return fail(b, -ENOMEM, "out of memory");
+		return btf_fail(b, -ENOMEM, "out of memory");
 	for (uint32_t i = 0; i < b->ntypes; i++) {
 		const struct btf_type *t = btf_type_by_id(b, b->start_id + i);
 
@@ -276,25 +271,25 @@ static int check_header(struct btf *b, struct btf_header *h)
 	uint64_t types_end, strs_end;
 
 	if (b->size < sizeof(*h))
-		return fail(b, -EINVAL, "%zu bytes: too short for BTF", b->size);
+		return btf_fail(b, -EINVAL, "%zu bytes: too short for BTF", b->size);
 	memcpy(h, b->data, sizeof(*h));
 	if (h->magic == 0x9feb)
-		return fail(b, -EINVAL, "BTF of the other byte order");
+		return btf_fail(b, -EINVAL, "BTF of the other byte order");
 	if (h->magic != BTF_MAGIC)
-		return fail(b, -EINVAL, "not BTF (magic 0x%04x)", h->magic);
+		return btf_fail(b, -EINVAL, "not BTF (magic 0x%04x)", h->magic);
 	if (h->version != BTF_VERSION)
-		return fail(b, -EINVAL, "BTF version %u, not %u", h->version, BTF_VERSION);
+		return btf_fail(b, -EINVAL, "BTF version %u, not %u", h->version, BTF_VERSION);
 	if (h->hdr_len < sizeof(*h) || h->hdr_len > b->size || h->hdr_len % 4)
-		return fail(b, -EINVAL, "bad header length %u", h->hdr_len);
+		return btf_fail(b, -EINVAL, "bad header length %u", h->hdr_len);
 	types_end = (uint64_t)h->hdr_len + h->type_off + h->type_len;
 	strs_end = (uint64_t)h->hdr_len + h->str_off + h->str_len;
 	if (types_end > b->size || strs_end > b->size || h->type_off % 4 || h->type_len % 4)
-		return fail(b, -EINVAL, "sections outside the file (types %u+%u, strings %u+%u, "
+		return btf_fail(b, -EINVAL, "sections outside the file (types %u+%u, strings %u+%u, "
 			    "%zu bytes)", h->type_off, h->type_len, h->str_off, h->str_len, b->size);
 	if (!h->str_len || b->data[strs_end - 1])
-		return fail(b, -EINVAL, "the string section does not end with a NUL");
+		return btf_fail(b, -EINVAL, "the string section does not end with a NUL");
 	if (!b->base && b->data[h->hdr_len + h->str_off])
-		return fail(b, -EINVAL, "the string section does not start with a NUL");
+		return btf_fail(b, -EINVAL, "the string section does not start with a NUL");
 	return 0;
 }
 
@@ -308,7 +303,7 @@ int btf_parse(struct btf *b, uint8_t *data, size_t size, const struct btf *base)
 	b->size = size;
 	b->base = base;
 	if (size > BTF_MAX_BYTES)
-		return fail(b, -EFBIG, "%zu bytes: larger than any vmlinux BTF", size);
+		return btf_fail(b, -EFBIG, "%zu bytes: larger than any vmlinux BTF", size);
 	if ((err = check_header(b, &h)))
 		return err;
 	b->types = data + h.hdr_len + h.type_off;
@@ -415,10 +410,17 @@ static void member_bits(const struct btf *b, const struct btf_type *s,
 	}
 }
 
+/* Members looked at for one path element at the most: real structs nest
+ * a few anonymous levels, but a hostile file can make every member an
+ * anonymous copy of its own struct (vlen^depth visits). */
+#define BTF_MAX_VISITS 65536
+
 /* Find member name in struct/union sid, looking into anonymous members;
- * *bit_off (in: the struct's own, out: the member's), *bits, *type. */
+ * *bit_off (in: the struct's own, out: the member's), *bits, *type.
+ * *budget counts the members still allowed to be looked at. */
 static int find_member(const struct btf *b, uint32_t sid, const char *name, size_t len,
-		       int depth, uint32_t *bit_off, uint32_t *bits, uint32_t *type)
+		       int depth, long *budget, uint32_t *bit_off, uint32_t *bits,
+		       uint32_t *type)
 {
 	const struct btf_type *s = btf_type_by_id(b, sid);
 	const struct btf_member *m;
@@ -427,6 +429,8 @@ static int find_member(const struct btf *b, uint32_t sid, const char *name, size
 		return -ELOOP;
 	m = after(s);
 	for (uint32_t i = 0; i < vlen_of(s); i++) {
+		if (--*budget < 0)
+			return -ELOOP;
 		const char *mn = btf_str(b, m[i].name_off);
 		const struct btf_type *it;
 		uint32_t off, nbits;
@@ -446,7 +450,12 @@ static int find_member(const struct btf *b, uint32_t sid, const char *name, size
 		if (it && (kind_of(it) == BTF_KIND_STRUCT || kind_of(it) == BTF_KIND_UNION)) {
 			uint32_t at = *bit_off + off;
 
-			if (!find_member(b, (uint32_t)inner, name, len, depth + 1, &at, bits, type)) {
+			int r = find_member(b, (uint32_t)inner, name, len, depth + 1, budget, &at,
+					    bits, type);
+
+			if (r == -ELOOP)
+				return r;
+			if (!r) {
 				*bit_off = at;
 				return 0;
 			}
@@ -495,7 +504,10 @@ int btf_member(const struct btf *b, const char *path, struct btf_field *f, char 
 					(int)(p - path - 1), path), sid;
 		if (bits)
 			return snprintf(err, len, "%s: a bitfield has no members", path), -EINVAL;
-		r = find_member(b, (uint32_t)sid, p, n, 0, &bit_off, &bits, &type);
+		r = find_member(b, (uint32_t)sid, p, n, 0, &(long){ BTF_MAX_VISITS }, &bit_off,
+				&bits, &type);
+		if (r == -ELOOP)
+			return snprintf(err, len, "%s: members nest too deep", path), r;
 		if (r)
 			return snprintf(err, len, "%s: no member '%.*s'", path, (int)n, p), r;
 		if (!dot)
@@ -507,6 +519,9 @@ int btf_member(const struct btf *b, const char *path, struct btf_field *f, char 
 		return snprintf(err, len, "%s: a member of no size", path), size;
 	if (!bits && bit_off % 8)
 		return snprintf(err, len, "%s: not at a byte boundary", path), -EINVAL;
+	if (bits > 64 || bits > (uint32_t)size * 8)
+		return snprintf(err, len, "%s: a %u-bit field in %d bytes", path, bits, size),
+		       -EINVAL;
 	f->offset = bit_off / 8;
 	f->bit_offset = (uint8_t)(bit_off % 8);
 	f->bits = (uint8_t)bits;
@@ -602,118 +617,4 @@ void btf_type_name(const struct btf *b, uint32_t id, char *buf, size_t len)
 	if (len)
 		buf[0] = 0;
 	type_name(b, id, buf, len, 0, 0);
-}
-
-/* ---- files ------------------------------------------------------ */
-
-/* A little-endian field of an ELF header at d + off (in bounds). */
-static uint64_t rd(const uint8_t *d, uint64_t off, unsigned size)
-{
-	uint64_t v = 0;
-
-	for (unsigned i = 0; i < size; i++)
-		v |= (uint64_t)d[off + i] << (8 * i);
-	return v;
-}
-
-/* The .BTF section of a little-endian ELF file (vmlinux), copied out. */
-static int elf_btf(struct btf *b, const uint8_t *d, size_t n, uint8_t **out, size_t *len)
-{
-	int is64 = n > 4 && d[4] == 2;
-	unsigned w = is64 ? 8 : 4;
-	uint64_t shoff, shentsize, shnum, shstrndx, str_off = 0, str_size = 0;
-
-	if (n < 64 || (d[4] != 1 && d[4] != 2) || d[5] != 1)
-		return fail(b, -EINVAL, "an ELF file, but not a little-endian one");
-	shoff = rd(d, is64 ? 40 : 32, w);
-	shentsize = rd(d, is64 ? 58 : 46, 2);
-	shnum = rd(d, is64 ? 60 : 48, 2);
-	shstrndx = rd(d, is64 ? 62 : 50, 2);
-	if (shentsize < (is64 ? 64u : 40u) || shoff > n || shnum > (n - shoff) / shentsize ||
-	    shstrndx >= shnum)
-		return fail(b, -EINVAL, "ELF section headers outside the file");
-	for (int pass = 0; pass < 2; pass++) {
-		for (uint64_t i = 0; i < shnum; i++) {
-			uint64_t h = shoff + i * shentsize;
-			uint64_t name = rd(d, h, 4);
-			uint64_t off = rd(d, h + (is64 ? 24 : 16), w);
-			uint64_t size = rd(d, h + (is64 ? 32 : 20), w);
-
-			if (off > n || size > n - off)
-				continue;
-			if (pass == 0 && i == shstrndx) {
-				str_off = off;
-				str_size = size;
-			} else if (pass == 1 && name + 5 <= str_size &&
-				   !memcmp(d + str_off + name, ".BTF", 5)) {
-				if (!(*out = malloc(size ? size : 1)))
-					return fail(b, -ENOMEM, "out of memory");
-				memcpy(*out, d + off, size);
-				*len = size;
-				return 0;
-			}
-		}
-	}
-	return fail(b, -ENOENT, "no .BTF section (a kernel built without CONFIG_DEBUG_INFO_BTF)");
-}
-
-/* A whole file, up to limit bytes. */
-static int read_all(const char *path, size_t limit, uint8_t **data, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC), err = 0;
-	size_t cap = 0, n = 0;
-	uint8_t *buf = NULL;
-
-	if (fd < 0)
-		return -errno;
-	for (;;) {
-		ssize_t r;
-
-		if (n == cap) {
-			uint8_t *nb = cap < limit ? realloc(buf, cap = cap ? 2 * cap : 1 << 20) : NULL;
-
-			if (!nb) {
-				err = cap >= limit ? -EFBIG : -ENOMEM;
-				break;
-			}
-			buf = nb;
-		}
-		r = read(fd, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			err = r < 0 ? -errno : 0;
-			break;
-		}
-		n += (size_t)r;
-	}
-	close(fd);
-	if (err) {
-		free(buf);
-		return err;
-	}
-	*data = buf;
-	*len = n;
-	return 0;
-}
-
-int btf_load(struct btf *b, const char *path, const struct btf *base)
-{
-	uint8_t *data = NULL, *sect = NULL;
-	size_t n = 0, len = 0;
-	/* A vmlinux with its debug info is far larger than its BTF. */
-	int err = read_all(path, (size_t)BTF_MAX_BYTES * 16, &data, &n);
-
-	memset(b, 0, sizeof(*b));
-	if (err)
-		return fail(b, err, "reading %s: %s", path, strerror(-err));
-	if (n >= 4 && !memcmp(data, "\177ELF", 4)) {
-		err = elf_btf(b, data, n, &sect, &len);
-		free(data);
-		if (err)
-			return err;
-		data = sect;
-		n = len;
-	}
-	return btf_parse(b, data, n, base);
 }

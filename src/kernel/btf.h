@@ -42,6 +42,8 @@ int btf_parse(struct btf *b, uint8_t *data, size_t size, const struct btf *base)
 /* Read and parse a file: raw BTF, or an ELF file's .BTF section. */
 int btf_load(struct btf *b, const char *path, const struct btf *base);
 void btf_free(struct btf *b);
+/* For the readers: the reason into b->err; returns err. */
+int btf_fail(struct btf *b, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* The type of an id (NULL when out of range), and a name ("" if none,
  * NULL when the offset is bad). */
