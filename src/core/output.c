@@ -658,8 +658,16 @@ void out_summary(struct out *o, const char *text, const struct out_col *cols, in
 		fprintf(stderr, "%s\n", text);
 		return;
 	}
-	escaped(o, text, strlen(text), table_escape_all);
-	out_puts(o, "\n");
+	/* Line by line: each one escaped, the breaks kept. */
+	for (const char *l = text, *nl; *l; l = nl + 1) {
+		nl = strchr(l, '\n');
+		if (!nl)
+			nl = l + strlen(l);
+		escaped(o, l, (size_t)(nl - l), table_escape_all);
+		out_puts(o, "\n");
+		if (!*nl)
+			break;
+	}
 	out_row_end(o);
 }
 

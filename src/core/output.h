@@ -78,9 +78,9 @@ void out_init(struct out *o, FILE *f, enum out_format fmt,
 void out_group(struct out *o, const char *title);
 void out_row(struct out *o, const struct out_val *vals);
 /* A line that is not one of the rows, such as a summary: in JSON, the
- * object of its own columns; in a table, text (a sentence for people); in
- * CSV, text on stderr, so that the CSV holds rows alone. text may be NULL
- * (JSON only). */
+ * object of its own columns; in a table, text (sentences for people, one
+ * or more lines); in CSV, text on stderr, so that the CSV holds rows
+ * alone. text may be NULL (JSON only). */
 void out_summary(struct out *o, const char *text, const struct out_col *cols, int ncols,
 		 const struct out_val *vals);
 /* Flush; returns 0 or negative errno if any write failed, so callers can

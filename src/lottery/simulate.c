@@ -239,29 +239,40 @@ out:
 	return err;
 }
 
-static void print_totals(const struct sim_run *r, FILE *f, const struct sim_totals *t,
+static void print_totals(const struct sim_run *r, struct out *o, const struct sim_totals *t,
 			 double window_s)
 {
+	static const struct out_col inner[] = {
+		{ "window_s", NULL, OUT_F64, 0, 3, 0, 0 },
+		{ "tasks", NULL, OUT_S64, 0, 0, 0, 0 },
+		{ "draws_min", NULL, OUT_U64, 0, 0, 0, 0 },
+		{ "draws_max", NULL, OUT_U64, 0, 0, 0, 0 },
+		{ "seed", NULL, OUT_U64, 0, 0, 0, 0 },
+		{ "lottery_within_3sd", NULL, OUT_S64, 0, 0, 0, 0 },
+		{ "cfs_within_3sd", NULL, OUT_S64, 0, 0, 0, 0 },
+		{ "max_lottery_sd", NULL, OUT_F64, 0, 3, 0, 0 },
+		{ "max_cfs_minus_lottery_pp", NULL, OUT_F64, 0, 3, 0, 0 },
+		{ "jain_cfs", NULL, OUT_F64, 0, 4, 0, 0 },
+		{ "jain_lottery", NULL, OUT_F64, 0, 4, 0, 0 },
+	};
+	static const struct out_col outer[] = { { "summary", NULL, OUT_OBJ, 0, 0, 0, 0 } };
 	double jc = jain_index(t->x_cfs, (size_t)t->tasks), jl = jain_index(t->x_lot, (size_t)t->tasks);
+	const struct out_val v[] = {
+		{ .f = window_s }, { .s = t->tasks }, { .u = t->draws_min }, { .u = t->draws_max },
+		{ .u = r->seed }, { .s = t->lot_in_3sd }, { .s = t->cfs_in_3sd },
+		{ .f = t->max_lot_z }, { .f = t->max_cfs_lot_pp }, { .f = jc }, { .f = jl },
+	};
+	const struct out_obj obj = { inner, (int)(sizeof(inner) / sizeof(inner[0])), v, -1 };
+	char text[512];
 
-	if (r->cli.fmt == OUT_JSON) {
-		fprintf(f, "{\"summary\":{\"window_s\":%.3f,\"tasks\":%d,\"draws_min\":%llu,"
-			"\"draws_max\":%llu,\"seed\":%llu,\"lottery_within_3sd\":%d,"
-			"\"cfs_within_3sd\":%d,\"max_lottery_sd\":%.3f,"
-			"\"max_cfs_minus_lottery_pp\":%.3f,\"jain_cfs\":%.4f,\"jain_lottery\":%.4f}}\n",
-			window_s, t->tasks, (unsigned long long)t->draws_min,
-			(unsigned long long)t->draws_max, (unsigned long long)r->seed,
-			t->lot_in_3sd, t->cfs_in_3sd, t->max_lot_z, t->max_cfs_lot_pp, jc, jl);
-		return;
-	}
-	f = r->cli.fmt == OUT_CSV ? stderr : f;
-	fprintf(f, "window %.3f s, %d tasks, %llu draws per lottery (seed %llu)\n", window_s,
-		t->tasks, (unsigned long long)t->draws_max, (unsigned long long)r->seed);
-	fprintf(f, "lottery within 3 SD of ideal: %d of %d (worst %.2f SD)\n", t->lot_in_3sd,
-		t->tasks, t->max_lot_z);
-	fprintf(f, "CFS within the lottery's 3 SD: %d of %d; CFS - lottery at most %.2f pp\n",
-		t->cfs_in_3sd, t->tasks, t->max_cfs_lot_pp);
-	fprintf(f, "Jain's fairness index: CFS %.4f, lottery %.4f\n", jc, jl);
+	snprintf(text, sizeof(text),
+		 "window %.3f s, %d tasks, %llu draws per lottery (seed %llu)\n"
+		 "lottery within 3 SD of ideal: %d of %d (worst %.2f SD)\n"
+		 "CFS within the lottery's 3 SD: %d of %d; CFS - lottery at most %.2f pp\n"
+		 "Jain's fairness index: CFS %.4f, lottery %.4f", window_s, t->tasks,
+		 (unsigned long long)t->draws_max, (unsigned long long)r->seed, t->lot_in_3sd,
+		 t->tasks, t->max_lot_z, t->cfs_in_3sd, t->tasks, t->max_cfs_lot_pp, jc, jl);
+	out_summary(o, text, outer, 1, &(struct out_val){ .obj = &obj });
 }
 
 static int simulate(struct sim_run *r)
@@ -288,8 +299,10 @@ static int simulate(struct sim_run *r)
 	out_group(&o, NULL);
 	for (int g = 0; !err && g < sum.groups; g++)
 		err = simulate_group(r, &o, g, &t);
-	if (!err && !(err = out_flush(&o)))
-		print_totals(r, stdout, &t, (double)window / 1e9);
+	if (!err) {
+		print_totals(r, &o, &t, (double)window / 1e9);
+		err = out_flush(&o);
+	}
 	free(t.x_cfs), free(t.x_lot);
 	return err;
 }

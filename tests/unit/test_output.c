@@ -609,6 +609,45 @@ static void test_flush_reports_write_error(void)
 	fclose(f);
 }
 
+/* Nested values: an object and a list of objects, in JSON only; too deep
+ * a nesting prints null rather than recursing for ever. */
+static void test_nested_values(void)
+{
+	static const struct out_col inner[] = { { "low", NULL, OUT_U64, 0, 0, 0, 0 },
+						{ "name", NULL, OUT_STR, 0, 0, 0, 0 } };
+	static const struct out_col cols[] = { { "n", NULL, OUT_U64, 0, 0, 0, 0 },
+					       { "one", NULL, OUT_OBJ, 0, 0, 0, OUT_MACHINE_ONLY },
+					       { "list", NULL, OUT_OBJ, 0, 0, 0, OUT_MACHINE_ONLY } };
+	static const struct out_col self[] = { { "again", NULL, OUT_OBJ, 0, 0, 0, 0 } };
+	struct out_val iv[] = { { .u = 1 }, { .str = "a\"b", .len = -1 },
+				{ .u = 2 }, { .str = NULL } };
+	struct out_obj one = { inner, 2, iv, -1 }, list = { inner, 2, iv, 2 }, none = { inner, 2, iv, 0 };
+	struct out_val v[] = { { .u = 7 }, { .obj = &one }, { .obj = &list } };
+	struct out_obj loop;
+	struct out_val lv = { .obj = &loop };
+	struct render r;
+
+	loop = (struct out_obj){ self, 1, &lv, -1 };
+	CHECK(render_begin(&r, OUT_JSON, cols, 3) == 0);
+	out_row(&r.o, v);
+	v[2].obj = &none;
+	v[1].obj = NULL;
+	out_row(&r.o, v);
+	out_summary(&r.o, "not in JSON", self, 1, &lv);
+	CHECK(render_end(&r) == 0);
+	CHECK_STR(r.buf, "{\"n\":7,\"one\":{\"low\":1,\"name\":\"a\\\"b\"},"
+			 "\"list\":[{\"low\":1,\"name\":\"a\\\"b\"},{\"low\":2,\"name\":null}]}\n"
+			 "{\"n\":7,\"one\":null,\"list\":[]}\n"
+			 "{\"again\":{\"again\":{\"again\":{\"again\":{\"again\":null}}}}}\n");
+	free(r.buf);
+	/* A table leaves nested columns out; a summary is its text, line by line. */
+	CHECK(render_begin(&r, OUT_TABLE, cols, 3) == 0);
+	out_summary(&r.o, "first\nsecond\x01", self, 1, &lv);
+	CHECK(render_end(&r) == 0);
+	CHECK_STR(r.buf, "first\nsecond\\x01\n");
+	free(r.buf);
+}
+
 /* A SIGKILL leaves what has reached the file: only ever whole rows. */
 static void test_file_gets_whole_rows(void)
 {
@@ -676,6 +715,7 @@ UNIT_SUITE(output_tests) = {
 	UNIT(test_json_key_escape_and_empty),
 	UNIT(test_bool_columns),
 	UNIT(test_flush_reports_write_error),
+	UNIT(test_nested_values),
 	UNIT(test_file_gets_whole_rows),
 	UNIT(test_flush_ok),
 	UNIT_END,
