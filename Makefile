@@ -80,7 +80,7 @@ $(BUILD)/schedtap: $(OBJS) $(TOOLCHAIN)
 
 # Unit tests run on the host compiler so that ASan and UBSan are available
 # (musl has no sanitizer runtime); they exercise the same sources.
-$(BUILD)/unit-tests: $(UNIT_SRCS) $(LIB_SRCS) $(HDRS) $(wildcard tests/unit/*.h)
+$(BUILD)/unit-tests: $(UNIT_SRCS) $(LIB_SRCS) $(HDRS) $(wildcard tests/unit/*.h tests/unit/*.def)
 	@mkdir -p $(BUILD)
 	@echo "  HOSTCC  $@ (ASan+UBSan)"
 	@$(HOSTCC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) $(SAN) -I. -Isrc -Itests/unit \
@@ -102,7 +102,7 @@ clean:
 
 # Integration checks that link the library (verifier, macros in-kernel).
 ITEST_SRCS := $(wildcard tests/integration/itest*.c)
-$(BUILD)/itest: $(ITEST_SRCS) $(LIB_SRCS) $(HDRS)
+$(BUILD)/itest: $(ITEST_SRCS) $(LIB_SRCS) $(HDRS) $(wildcard tests/integration/*.h)
 	@mkdir -p $(BUILD)
 	@echo "  HOSTCC  $@"
 	@$(HOSTCC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) -I. -Isrc \

@@ -267,7 +267,7 @@ static void check_probes_can_refuse(void)
 	       bogus ? "helper 100000 reported callable" : "map_lookup_elem reported missing");
 }
 
-/* The ring-buffer and perf-buffer readers (itest_readers.c). */
+/* The ring-buffer and perf-buffer readers (itest_readers.h lists their files). */
 void itest_readers(int *failures);
 
 int main(void)
