@@ -266,7 +266,7 @@ static int parse(struct lat_opts *o, int argc, char **argv)
 		{ 0, 0, 0, 0 },
 	};
 	struct cli_common *c = &o->cli;
-	int opt, bad = 0, once, r;
+	int opt, bad = 0;
 
 	cli_init(c, "latency");
 	o->pid = -1;
@@ -278,13 +278,7 @@ static int parse(struct lat_opts *o, int argc, char **argv)
 			bad = parse_sort(c, optarg, &o->sort);
 	}
 	/* perf's summary: one report, at Ctrl-C. */
-	once = optind == argc && !c->interval_given;
-	if ((r = cli_opts_done(c, bad ? CLI_BAD : opt, argc, argv, CLI_INTERVAL_COUNT)) < 0 &&
-	    once) {
-		c->interval = 86400;
-		c->count = 1;
-	}
-	return r;
+	return cli_opts_done(c, bad ? CLI_BAD : opt, argc, argv, CLI_INTERVAL_OR_ONCE);
 }
 
 int cmd_latency(int argc, char **argv)
@@ -315,7 +309,7 @@ int cmd_latency(int argc, char **argv)
 		err = tap_obj_attach(&s.obj);
 	if (!err) {
 		out_init(&r.out, r.f, o.cli.fmt, cols, NCOLS);
-		if (o.cli.fmt == OUT_TABLE && o.cli.count == 1 && o.cli.interval >= 86400)
+		if (o.cli.fmt == OUT_TABLE && o.cli.once)
 			fprintf(stderr, "Tracing scheduling delay... Hit Ctrl-C to end.\n");
 		err = cli_interval_loop(&o.cli, NULL, report, &r);
 	}

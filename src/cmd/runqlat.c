@@ -249,7 +249,7 @@ static int parse(struct runq_opts *o, int argc, char **argv)
 		{ 0, 0, 0, 0 },
 	};
 	struct cli_common *c = &o->cli;
-	int opt, keys = 0, bad = 0, done;
+	int opt, keys = 0, bad = 0;
 
 	cli_init(c, "runqlat");
 	o->prog.pid = -1;
@@ -269,13 +269,7 @@ static int parse(struct runq_opts *o, int argc, char **argv)
 	if (!bad && c->fmt == OUT_CSV)
 		bad = cli_usage_error(c, "histograms come as text or --json, not CSV");
 	/* BCC's default: one report, at Ctrl-C. */
-	done = optind == argc && !c->interval_given;
-	if ((opt = cli_opts_done(c, bad ? CLI_BAD : opt, argc, argv, CLI_INTERVAL_COUNT)) < 0 &&
-	    done) {
-		c->interval = 86400;
-		c->count = 1;
-	}
-	return opt;
+	return cli_opts_done(c, bad ? CLI_BAD : opt, argc, argv, CLI_INTERVAL_OR_ONCE);
 }
 
 int cmd_runqlat(int argc, char **argv)

@@ -309,7 +309,11 @@ int cli_opts_done(struct cli_common *c, int opt, int argc, char **argv,
 		return EXIT_OK;
 	if (opt == CLI_BAD)
 		return EXIT_USAGE;
-	if (pos == CLI_INTERVAL_COUNT) {
+	if (pos == CLI_INTERVAL_OR_ONCE && optind == argc && !c->interval_given) {
+		c->once = 1;
+		c->interval = CLI_MAX_SECONDS;
+		c->count = 1;
+	} else if (pos != CLI_NO_ARGS) {
 		if (positional(c, argc, argv, optind))
 			return EXIT_USAGE;
 	} else if (optind < argc) {

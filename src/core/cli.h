@@ -42,13 +42,16 @@ enum {
 	OPT_OWN = 0x200,	/* a command's own long-only options start here */
 };
 
-/* Where positionals are allowed (cli_opts_done). */
-enum cli_positionals { CLI_NO_ARGS, CLI_INTERVAL_COUNT };
+/* Where positionals are allowed (cli_opts_done). CLI_INTERVAL_OR_ONCE:
+ * as CLI_INTERVAL_COUNT, but with neither an interval nor -i, one report
+ * at Ctrl-C (BCC's runqlat, perf sched latency); c->once says so. */
+enum cli_positionals { CLI_NO_ARGS, CLI_INTERVAL_COUNT, CLI_INTERVAL_OR_ONCE };
 
 struct cli_common {
 	const char *cmd;	/* subcommand name, for messages */
 	double interval;	/* seconds between reports */
 	int interval_given;	/* -i seen: positionals are then [count] */
+	int once;		/* no interval: one report, at Ctrl-C */
 	long count;		/* reports to print, 0 = until interrupted */
 	double duration;	/* -d: seconds to run, 0 = until interrupted */
 	enum out_format fmt;

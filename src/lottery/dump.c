@@ -275,30 +275,29 @@ static int sample(void *ctx, double iv)
 
 static int parse(struct dump_run *r, int argc, char **argv)
 {
-	enum { OPT_SHARE = OPT_OWN, OPT_MIN, OPT_ALL };
+	enum { OPT_SHARE = OPT_OWN, OPT_ALL };
 	static const struct option longopts[] = {
 		CLI_COMMON_LONG,
 		{ "count", required_argument, 0, 'n' },
 		{ "share", no_argument, 0, OPT_SHARE },
-		{ "min-share", required_argument, 0, OPT_MIN },
 		{ "all", no_argument, 0, OPT_ALL },
-		{ "pid", required_argument, 0, 'p' },
-		{ "comm", required_argument, 0, 'c' },
+		LOT_FILTER_LONG,
 		{ 0, 0, 0, 0 },
 	};
 	struct cli_common *c = &r->cli;
-	double pct = 1;
-	int opt, bad = 0, done;
+	int opt, bad = 0, done, h;
 
 	cli_init(c, "lottery dump");
 	c->count = -1;
-	while (!bad && (opt = cli_next_opt(c, argc, argv, CLI_COMMON_SHORT "n:p:c:", longopts,
-					   help)) >= 0) {
+	r->min_share = 0.01;
+	while (!bad && (opt = cli_next_opt(c, argc, argv, CLI_COMMON_SHORT "n:" LOT_FILTER_SHORT,
+					   longopts, help)) >= 0) {
+		if ((h = lot_filter_opt(&r->filter, c, opt, optarg, &r->min_share))) {
+			bad = h < 0;
+			continue;
+		}
 		switch (opt) {
 		case 'n': bad = cli_long(c, optarg, 1, 1000000000L, &c->count); break;
-		case 'p': bad = lot_filter_pids(&r->filter, c, optarg); break;
-		case 'c': bad = cli_comm(c, optarg, &r->filter.comm); break;
-		case OPT_MIN: bad = cli_decimal(c, optarg, 0, 100, "percent", &pct); break;
 		case OPT_SHARE: r->share = 1; break;
 		case OPT_ALL: r->all = 1; break;
 		}
@@ -311,7 +310,6 @@ static int parse(struct dump_run *r, int argc, char **argv)
 	/* One sample unless -i asks for more; until Ctrl-C when -i has no -n. */
 	if (c->count < 0)
 		c->count = c->interval_given ? 0 : 1;
-	r->min_share = pct / 100;
 	return -1;
 }
 

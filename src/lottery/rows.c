@@ -7,13 +7,27 @@
 #include "kernel/maps.h"
 #include "core/sig.h"
 
-int lot_filter_pids(struct lot_filter *f, const struct cli_common *c, const char *list)
+int lot_filter_opt(struct lot_filter *f, const struct cli_common *c, int opt, const char *arg,
+		   double *min_share)
 {
-	int n = cli_pid_list(c, list, f->pids + f->npids, LOT_MAX_PIDS - f->npids);
+	double pct;
+	int n;
 
-	if (n < 0)
-		return -1;
-	f->npids += n;
+	switch (opt) {
+	case 'p':
+		n = cli_pid_list(c, arg, f->pids + f->npids, LOT_MAX_PIDS - f->npids);
+		if (n < 0)
+			return -1;
+		f->npids += n;
+		return 1;
+	case 'c':
+		return cli_comm(c, arg, &f->comm) ? -1 : 1;
+	case LOT_OPT_MIN_SHARE:
+		if (cli_decimal(c, arg, 0, 100, "percent", &pct))
+			return -1;
+		*min_share = pct / 100;
+		return 1;
+	}
 	return 0;
 }
 

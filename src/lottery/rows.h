@@ -25,8 +25,18 @@ struct lot_snapshot {
 };
 
 /* Parse "1,2,3" into f->pids. 0 or -EINVAL. */
-/* -p PID,...: 0, or -1 after the usage error. */
-int lot_filter_pids(struct lot_filter *f, const struct cli_common *c, const char *list);
+/* The task filter dump and simulate share: -p PID,..., -c NAME and
+ * --min-share PCT (the share of a CPU a task must have run to compete). */
+enum { LOT_OPT_MIN_SHARE = OPT_OWN + 0x80 };
+#define LOT_FILTER_SHORT "p:c:"
+#define LOT_FILTER_LONG                                                  \
+	{ "pid", required_argument, 0, 'p' },                            \
+	{ "comm", required_argument, 0, 'c' },                           \
+	{ "min-share", required_argument, 0, LOT_OPT_MIN_SHARE }
+/* 1 when opt is one of them (parsed into f and *min_share, a fraction),
+ * 0 when it is not, -1 after a usage error. */
+int lot_filter_opt(struct lot_filter *f, const struct cli_common *c, int opt, const char *arg,
+		   double *min_share);
 int lot_filter_match(const struct lot_filter *f, const struct lot_row *r);
 /* Read every task of the map (filtered) into s. 0 or negative errno. */
 int lot_snapshot_read(int tasks_fd, uint32_t max_tasks, const struct lot_filter *f,

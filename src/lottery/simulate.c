@@ -309,7 +309,7 @@ static int simulate(struct sim_run *r)
 
 static int parse(struct sim_run *r, int argc, char **argv)
 {
-	enum { OPT_FROM = OPT_OWN, OPT_DRAWS, OPT_SEED, OPT_MIN };
+	enum { OPT_FROM = OPT_OWN, OPT_DRAWS, OPT_SEED };
 	static const struct option longopts[] = {
 		{ "help", no_argument, 0, 'h' },
 		{ "csv", no_argument, 0, OPT_CSV },
@@ -318,24 +318,24 @@ static int parse(struct sim_run *r, int argc, char **argv)
 		{ "duration", required_argument, 0, 'd' },
 		{ "draws", required_argument, 0, OPT_DRAWS },
 		{ "seed", required_argument, 0, OPT_SEED },
-		{ "min-share", required_argument, 0, OPT_MIN },
-		{ "pid", required_argument, 0, 'p' },
-		{ "comm", required_argument, 0, 'c' },
+		LOT_FILTER_LONG,
 		{ 0, 0, 0, 0 },
 	};
 	struct cli_common *c = &r->cli;
-	double pct = 1;
 	long v = 0;
-	int opt, bad = 0, done;
+	int opt, bad = 0, done, h;
 
 	cli_init(c, "lottery simulate");
 	r->seed = 1;
-	while (!bad && (opt = cli_next_opt(c, argc, argv, "hd:p:c:", longopts, help)) >= 0) {
+	r->min_share = 0.01;
+	while (!bad && (opt = cli_next_opt(c, argc, argv, "hd:" LOT_FILTER_SHORT, longopts,
+					   help)) >= 0) {
+		if ((h = lot_filter_opt(&r->filter, c, opt, optarg, &r->min_share))) {
+			bad = h < 0;
+			continue;
+		}
 		switch (opt) {
-		case 'p': bad = lot_filter_pids(&r->filter, c, optarg); break;
-		case 'c': bad = cli_comm(c, optarg, &r->filter.comm); break;
 		case OPT_FROM: r->from = optarg; break;
-		case OPT_MIN: bad = cli_decimal(c, optarg, 0, 100, "percent", &pct); break;
 		case OPT_DRAWS:
 			bad = cli_long(c, optarg, 1, 1000000000L, &v);
 			r->draws = (uint64_t)v;
@@ -352,7 +352,6 @@ static int parse(struct sim_run *r, int argc, char **argv)
 		return cli_usage_error(c, "choose one of --from (a dump's CSV) and -d (a live "
 				       "window)"), EXIT_USAGE;
 	r->duration = c->duration > 0 ? c->duration : 5;
-	r->min_share = pct / 100;
 	r->from_csv = r->from != NULL;
 	return -1;
 }
