@@ -1,21 +1,16 @@
 /* schedtap top, sched_process_free: forget a task once the kernel frees
  * it, so the map holds live tasks only. (sched_process_exit is too early:
  * the exiting task is switched out once more after it.) */
-#include "bpf/program.h"
-#include "bpf/top.h"
-
-static const struct tap_map_def maps[] = {
-	{ "tasks", BPF_MAP_TYPE_HASH, 4, sizeof(struct top_task), TOP_MAX_TASKS, 0 },
-};
+#include "bpf/top_prog.h"
 
 static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
 	tp_ld_field(p, ctx->fmt, R2, R1, "pid");
-	asm_stx(p, BPF_W, FP, R2, -4);
-	asm_map_delete(p, "tasks", -4);
+	asm_stx(p, BPF_W, FP, R2, TOP_KEY_OFF);
+	asm_map_delete(p, "tasks", TOP_KEY_OFF);
 	asm_return(p, 1);
 	return 0;
 }
 
-TAP_PROGRAM(prog_top_free, "tap_top_free", "sched", "sched_process_free", maps, build,
+TAP_PROGRAM(prog_top_free, "tap_top_free", "sched", "sched_process_free", top_maps, build,
 	    "drop freed tasks");

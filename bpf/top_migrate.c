@@ -1,14 +1,6 @@
 /* schedtap top, sched_migrate_task: count moves to another CPU, as the
  * kernel's se.nr_migrations does (same CPU is not a migration). */
-#include "bpf/program.h"
-#include "bpf/top.h"
-
-#define KEY_OFF (-4)
-#define VAL_OFF (-8 - (int)sizeof(struct top_task))
-
-static const struct tap_map_def maps[] = {
-	{ "tasks", BPF_MAP_TYPE_HASH, 4, sizeof(struct top_task), TOP_MAX_TASKS, 0 },
-};
+#include "bpf/top_prog.h"
 
 static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
@@ -18,8 +10,8 @@ static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	asm_jmp_reg(p, BPF_JMP, BPF_JEQ, R2, R3, "out");
 	tp_ld_field(p, ctx->fmt, R1, R6, "pid");
 	asm_jeq_imm(p, R1, 0, "out");
-	asm_stx(p, BPF_W, FP, R1, KEY_OFF);
-	asm_map_lookup_or_init(p, "tasks", KEY_OFF, VAL_OFF, sizeof(struct top_task), "out");
+	asm_stx(p, BPF_W, FP, R1, TOP_KEY_OFF);
+	asm_map_lookup_or_init(p, "tasks", TOP_KEY_OFF, TOP_VAL_OFF, sizeof(struct top_task), "out");
 	asm_comment(p, "atomic: the migrating CPU is not the task's own");
 	asm_inc_u64(p, R0, TOP_OFF(migrations), R1, 1);
 	asm_label(p, "out");
@@ -27,5 +19,5 @@ static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	return 0;
 }
 
-TAP_PROGRAM(prog_top_migrate, "tap_top_migrate", "sched", "sched_migrate_task", maps, build,
+TAP_PROGRAM(prog_top_migrate, "tap_top_migrate", "sched", "sched_migrate_task", top_maps, build,
 	    "per-task migrations");

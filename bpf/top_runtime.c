@@ -3,25 +3,14 @@
  * clock. Used where the event covers every scheduling class (6.8+). The
  * current task's time gathers in a per-CPU slot that sched_switch empties
  * into its entry: one hash lookup per switch, not one per event too. */
-#include "bpf/program.h"
-#include "bpf/task_slot.h"
-#include "bpf/top.h"
-
-#define KEY_OFF (-4)
-#define VAL_OFF (-8 - (int)sizeof(struct top_task))
-
-static const struct tap_map_def maps[] = {
-	{ "tasks", BPF_MAP_TYPE_HASH, 4, sizeof(struct top_task), TOP_MAX_TASKS, 0 },
-	{ "top_full", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1, 0 },
-	{ "top_oncpu", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct cpu_slot), 1, 0 },
-};
+#include "bpf/top_prog.h"
 
 static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
-	task_stat_runtime(p, ctx->fmt, "tasks", "top_full", "top_oncpu", KEY_OFF, VAL_OFF,
+	task_stat_runtime(p, ctx->fmt, "tasks", "top_full", "top_oncpu", TOP_KEY_OFF, TOP_VAL_OFF,
 			  sizeof(struct top_task), TOP_OFF(runtime_ns));
 	return 0;
 }
 
-TAP_PROGRAM(prog_top_runtime, "tap_top_runtime", "sched", "sched_stat_runtime", maps, build,
+TAP_PROGRAM(prog_top_runtime, "tap_top_runtime", "sched", "sched_stat_runtime", top_maps, build,
 	    "per-task CPU time from the scheduler's accounting");

@@ -1,15 +1,10 @@
 /* schedtap top, sched_switch: per-task switches (voluntary or not, from
  * prev_state), CPUs used, priority and name; CPU time too where
  * sched_stat_runtime cannot give it (top_params.slice_timing). */
-#include "bpf/program.h"
+#include "bpf/top_prog.h"
 #include "tracefs/sched_state.h"
-#include "bpf/task_slot.h"
-#include "bpf/top.h"
 
-#define KEY_OFF (-4)
-#define VAL_OFF (-8 - (int)sizeof(struct top_task))
-
-static const struct tap_map_def maps[] = {
+const struct tap_map_def top_maps[TOP_NMAPS] = {
 	{ "tasks", BPF_MAP_TYPE_HASH, 4, sizeof(struct top_task), TOP_MAX_TASKS, 0 },
 	{ "top_full", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1, 0 },
 	{ "top_oncpu", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct cpu_slot), 1, 0 },
@@ -34,7 +29,7 @@ static void switch_out(struct asm_prog *p, const struct tap_build_ctx *ctx,
 	asm_comment(p, "--- prev: switched out ---");
 	tp_ld_field(p, ctx->fmt, R1, R6, "prev_pid");
 	asm_jeq_imm(p, R1, 0, "next");
-	task_slot(p, "tasks", "top_full", KEY_OFF, VAL_OFF, sizeof(struct top_task), "next");
+	task_slot(p, "tasks", "top_full", TOP_KEY_OFF, TOP_VAL_OFF, sizeof(struct top_task), "next");
 	task_take_cpu_slot(p, ctx->fmt, slot_kind(ctx), TOP_OFF(runtime_ns));
 	asm_inc_u64(p, R9, TOP_OFF(switches), R1, 0);
 	prev_sleep_bits(p, ctx->fmt, st);
@@ -64,7 +59,7 @@ static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 		asm_call(p, BPF_FUNC_ktime_get_ns);
 		asm_mov64_reg(p, R7, R0);
 	}
-	asm_map_lookup_slot0(p, "top_oncpu", KEY_OFF, "out");
+	asm_map_lookup_slot0(p, "top_oncpu", TOP_KEY_OFF, "out");
 	asm_mov64_reg(p, R8, R0);
 	switch_out(p, ctx, &st);
 	asm_label(p, "next");
@@ -74,5 +69,5 @@ static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	return 0;
 }
 
-TAP_PROGRAM(prog_top_switch, "tap_top_switch", "sched", "sched_switch", maps, build,
+TAP_PROGRAM(prog_top_switch, "tap_top_switch", "sched", "sched_switch", top_maps, build,
 	    "per-task switches, CPUs, priority; CPU time added at switch-out");

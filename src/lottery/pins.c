@@ -225,9 +225,9 @@ int lottery_load(const struct lottery_load_opts *o, FILE *out)
 	return err;
 }
 
-/* Detach every link_* pin first: a link someone else holds open would
- * otherwise keep the program attached after its pin is gone. */
-static void detach_links(const char *dir)
+/* fn(path) for each entry of dir whose name starts with prefix (256 at
+ * the most: more would be no set of ours). */
+static void each_entry(const char *dir, const char *prefix, void (*fn)(const char *path))
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -237,18 +237,29 @@ static void detach_links(const char *dir)
 	if (!d)
 		return;
 	while ((e = readdir(d)) && n++ < 256) {
-		int fd;
-
-		if (strncmp(e->d_name, "link_", 5))
+		if (strncmp(e->d_name, prefix, strlen(prefix)))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		fd = bpf_obj_get(path);
-		if (fd >= 0) {
-			bpf_link_detach(fd);
-			close(fd);
-		}
+		fn(path);
 	}
 	closedir(d);
+}
+
+static void detach_link(const char *path)
+{
+	int fd = bpf_obj_get(path);
+
+	if (fd >= 0) {
+		bpf_link_detach(fd);
+		close(fd);
+	}
+}
+
+/* Detach every link_* pin first: a link someone else holds open would
+ * otherwise keep the program attached after its pin is gone. */
+static void detach_links(const char *dir)
+{
+	each_entry(dir, "link_", detach_link);
 }
 
 static void say_removed(void *ctx, const char *name)
@@ -256,24 +267,16 @@ static void say_removed(void *ctx, const char *name)
 	fprintf(ctx, "  removed %s/%s\n", LOTTERY_PIN_DIR, name);
 }
 
+static void remove_set(const char *path)
+{
+	detach_links(path);
+	bpffs_remove_dir(path, NULL, NULL);
+}
+
 /* Directories a load that died half-way left behind. */
 static void remove_stale(void)
 {
-	DIR *d = opendir(LOTTERY_PARENT);
-	struct dirent *e;
-	char path[512];
-	int n = 0;
-
-	if (!d)
-		return;
-	while ((e = readdir(d)) && n++ < 256) {
-		if (strncmp(e->d_name, STALE_PREFIX, strlen(STALE_PREFIX)))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", LOTTERY_PARENT, e->d_name);
-		detach_links(path);
-		bpffs_remove_dir(path, NULL, NULL);
-	}
-	closedir(d);
+	each_entry(LOTTERY_PARENT, STALE_PREFIX, remove_set);
 }
 
 int lottery_unload(FILE *out)
