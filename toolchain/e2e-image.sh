@@ -9,7 +9,7 @@
 #                                               the initramfs of each arch
 #                                               whose schedtap is built
 #   toolchain/e2e-image.sh list                 LABEL DEBARCH META per kernel
-#   toolchain/e2e-image.sh host-deps            qemu-system-x86 qemu-system-arm cpio
+#   toolchain/e2e-image.sh host-deps            toolchain/deps.sh (QEMU, cpio among them)
 #   toolchain/e2e-image.sh fetch [LABEL...]     kernels (all by default), busybox
 #   toolchain/e2e-image.sh kernel LABEL         fetch if needed; print vmlinuz path
 #   toolchain/e2e-image.sh resolve [LABEL...]   what a fetch would take, downloading
@@ -49,7 +49,6 @@ arm64-6.1   arm64  linux-image-arm64
 amd64-6.12  amd64  linux-image-6.12-amd64
 armhf-6.1   armhf  linux-image-armmp-lpae
 '}
-HOST_PKGS="qemu-system-x86 qemu-system-arm cpio"
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$root/build}
@@ -437,19 +436,9 @@ fetch_busybox() {
 	say "cached busybox-static:$arch $ver ($r_suite) in $dir"
 }
 
+# QEMU and cpio are in toolchain/deps.sh's list: one installer for all.
 host_deps() {
-	missing=
-	for p in $HOST_PKGS; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
-			missing="$missing $p"
-	done
-	[ -z "$missing" ] && return 0
-	[ "$(id -u)" -eq 0 ] || die "need root to install:$missing"
-	say "installing:$missing"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq
-	# shellcheck disable=SC2086
-	apt-get install -y -qq --no-install-recommends $missing > /dev/null
+	"$root/toolchain/deps.sh"
 }
 
 # The initramfs: busybox, schedtap, /init, /guest.sh; cpio newc, gzip.
