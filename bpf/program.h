@@ -16,9 +16,15 @@ struct tap_map_def {
 	uint32_t key_size, value_size, max_entries, flags;
 };
 
+struct koffsets;
+
 struct tap_build_ctx {
 	const struct tp_format *fmt;	/* the tracepoint's parsed format */
 	const void *params;		/* subcommand options (filters) */
+	/* Bare tracepoints: where kernel struct fields are (BTF or an
+	 * offsets file), and the helper that reads kernel memory. */
+	const struct koffsets *ko;
+	int probe_read;			/* BPF_FUNC_probe_read_kernel, or probe_read */
 };
 
 /* The fields a program reads are named where it reads them (tp_ld_field
@@ -27,6 +33,9 @@ struct tap_prog_def {
 	const char *name;		/* BPF object name, <= 15 chars */
 	const char *summary;		/* one line, printed by --dump */
 	const char *tp_system, *tp_event;
+	/* A bare tracepoint (no tracefs event: PELT's): a raw tracepoint
+	 * program whose context is the tracepoint's arguments (u64 each). */
+	const char *raw_tp;
 	const struct tap_map_def *maps;
 	int nmaps;
 	int (*build)(struct asm_prog *p, const struct tap_build_ctx *ctx);
@@ -39,6 +48,15 @@ struct tap_prog_def {
 #define TAP_PROGRAM(sym, nm, sys, ev, map_table, fn, what)                  \
 	const struct tap_prog_def sym = {                                  \
 		.name = nm, .summary = what, .tp_system = sys, .tp_event = ev, \
+		.maps = map_table, .nmaps = TAP_ARRAY_SIZE(map_table),     \
+		.build = fn,                                               \
+	}
+
+/* A program of a bare tracepoint: symbol, object name, tracepoint, maps,
+ * build function, summary. */
+#define TAP_RAW_PROGRAM(sym, nm, tp, map_table, fn, what)                   \
+	const struct tap_prog_def sym = {                                  \
+		.name = nm, .summary = what, .raw_tp = tp,                 \
 		.maps = map_table, .nmaps = TAP_ARRAY_SIZE(map_table),     \
 		.build = fn,                                               \
 	}
@@ -66,4 +84,8 @@ extern const struct tap_prog_def prog_lat_switch;
 extern const struct tap_prog_def prog_lat_free;
 extern const struct tap_prog_def prog_inv_switch, prog_inv_wakeup, prog_inv_futex, prog_inv_futex32, prog_inv_futex_raw, prog_inv_pi;
 extern const struct tap_prog_def prog_lot_switch, prog_lot_runtime, prog_lot_exit, prog_lot_fork;
+/* Bare tracepoints (they need kernel struct offsets: not in tap_programs). */
+extern const struct tap_prog_def prog_pelt_cfs, prog_pelt_rt, prog_pelt_dl, prog_pelt_irq,
+	prog_pelt_cap, prog_pelt_nr, prog_pelt_ovu, prog_pelt_se, prog_pelt_est_cfs,
+	prog_pelt_est_se;
 #endif

@@ -34,7 +34,7 @@ int main(void)
 	int err;
 
 	sig_setup();
-	err = tap_obj_open(&o, defs, 1, NULL);
+	err = tap_obj_open(&o, defs, 1, NULL, NULL);
 	if (!err)
 		err = tap_obj_load(&o);
 	if (!err)

@@ -10,6 +10,8 @@ const struct command commands[] = {
 	{ "latency", "per-task scheduling delay, as perf sched latency prints it", cmd_latency },
 	{ "inversion", "priority inversions: runnable, futex-blocked, and PI boosts", cmd_inversion },
 	{ "lottery", "lottery scheduler monitor: pinned load/dump/unload, shares, simulate", cmd_lottery },
+	{ "pelt", "load tracking (PELT) per CPU and per task, from the bare tracepoints", cmd_pelt },
+	{ "btf", "kernel struct offsets from BTF: offsets files for boards without it", cmd_btf },
 	{ "workload", "test workloads: cpu, pingpong, burst, fork, inversion", cmd_workload },
 	{ NULL, NULL, NULL },
 };

@@ -20,7 +20,7 @@ int session_open(struct session *s, const struct cli_common *cli,
 	 * wherever tracefs lets them. */
 	if (!cli->dump && (err = feat_require_privileges(cli->cmd)))
 		return err;
-	err = tap_obj_open(&s->obj, defs, n, params);
+	err = tap_obj_open(&s->obj, defs, n, params, s->ko);
 	if (err)
 		return err;
 	if (cli->dump) {

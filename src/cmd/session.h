@@ -19,6 +19,9 @@ struct session {
 	int cpu_ids[SESSION_MAX_CPUS];	/* the possible CPUs, ascending */
 	int ncpus;
 	const struct cli_common *cli;
+	/* Set before session_open by commands with programs on bare
+	 * tracepoints: where kernel struct fields are. */
+	const struct koffsets *ko;
 };
 
 /* 0: loaded, ready to attach. 1: --dump printed the programs, nothing more

@@ -170,6 +170,16 @@ int bpf_link_detach(int fd)
 	return sys_bpf(BPF_LINK_DETACH, &a, ATTR_SIZE(link_detach));
 }
 
+int bpf_raw_tracepoint_open(const char *name, int prog_fd)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.raw_tracepoint.name = ptr(name);
+	a.raw_tracepoint.prog_fd = (uint32_t)prog_fd;
+	return sys_bpf(BPF_RAW_TRACEPOINT_OPEN, &a, ATTR_SIZE(raw_tracepoint));
+}
+
 int bpf_link_create(int prog_fd, int target_fd, enum bpf_attach_type type)
 {
 	union bpf_attr a;

@@ -42,5 +42,8 @@ int bpf_map_freeze(int fd);
 /* Detach a link even while other fds or pins hold it (5.9+). */
 int bpf_link_detach(int fd);
 int bpf_link_create(int prog_fd, int target_fd, enum bpf_attach_type type);
+/* Attach a raw tracepoint program to a tracepoint by name (4.17+): a link
+ * fd (closing it detaches), or negative errno (-ENOENT: no such name). */
+int bpf_raw_tracepoint_open(const char *name, int prog_fd);
 int bpf_obj_info(int fd, void *info, uint32_t *info_len);
 #endif

@@ -32,13 +32,18 @@ struct tap_obj {
 	int tracefs_mounted;		/* we mounted it (and leave it) */
 	enum attach_mode attach;	/* how the programs were attached */
 	unsigned long long t_open;	/* CLOCK_MONOTONIC ns at open */
+	const struct koffsets *ko;	/* kernel struct offsets (bare tracepoints) */
+	int probe_read;			/* the helper that reads kernel memory */
 	int said_ioctl;			/* fallback note printed */
 };
 
 /* Find tracefs, read each program's format and assemble it. Touches no
  * BPF object, so `--dump` needs only this. Prints its own errors. */
+struct koffsets;
+/* ko: kernel struct offsets for programs of bare tracepoints (NULL when
+ * there are none). */
 int tap_obj_open(struct tap_obj *o, const struct tap_prog_def *const *defs,
-		 int n, const void *params);
+		 int n, const void *params, const struct koffsets *ko);
 /* Print every program as annotated assembly. */
 void tap_obj_dump(const struct tap_obj *o, FILE *out);
 /* Create the maps and load every program (the verifier runs here). */

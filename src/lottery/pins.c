@@ -169,7 +169,7 @@ static int build_and_pin(const struct lottery_load_opts *o, struct tap_obj *obj,
 {
 	int meta_fd = -1, err;
 
-	err = tap_obj_open(obj, lot_progs, NPROGS, NULL);
+	err = tap_obj_open(obj, lot_progs, NPROGS, NULL, NULL);
 	if (!err)
 		err = tap_obj_load(obj);
 	if (!err)

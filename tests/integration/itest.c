@@ -49,7 +49,7 @@ static void check_builtin_programs(void)
 
 		snprintf(name, sizeof(name), "loads_and_attaches/%s%s", tap_programs[i]->name,
 			 defs[0] == &copy ? " (on sys_enter_futex)" : "");
-		err = tap_obj_open(&o, defs, 1, NULL);
+		err = tap_obj_open(&o, defs, 1, NULL, NULL);
 		if (!err)
 			err = tap_obj_load(&o);
 		if (!err)
@@ -79,7 +79,7 @@ static void check_trace_variants(void)
 		int err;
 
 		snprintf(name, sizeof(name), "trace_variant_%u", v);
-		err = tap_obj_open(&o, defs, 6, &variants[v]);
+		err = tap_obj_open(&o, defs, 6, &variants[v], NULL);
 		if (!err)
 			err = tap_obj_load(&o);
 		result(!err, name, strerror(-err));
@@ -102,7 +102,7 @@ static void check_runqlat_variants(void)
 		int err;
 
 		snprintf(name, sizeof(name), "runqlat_variant_%u", v);
-		err = tap_obj_open(&o, defs, 3, &variants[v]);
+		err = tap_obj_open(&o, defs, 3, &variants[v], NULL);
 		if (!err)
 			err = tap_obj_load(&o);
 		result(!err, name, strerror(-err));

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "kernel/btf.h"
+#include "btf/btf.h"
 
 /* A little-endian field of an ELF header at d + off (in bounds). */
 static uint64_t rd(const uint8_t *d, uint64_t off, unsigned size)

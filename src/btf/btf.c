@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "kernel/btf.h"
+#include "btf/btf.h"
 
 struct btf_name_slot {
 	uint32_t id;		/* 0: empty */

@@ -1,0 +1,306 @@
+/* schedtap pelt: programs on the scheduler's bare PELT tracepoints (no
+ * tracefs event: sched_tp's module turns them into events; these read the
+ * same structs with probe_read_kernel at offsets from BTF or an offsets
+ * file). Each hit updates one map slot: per CPU for run queues, per task
+ * for entities; the event stream is left to trace. */
+#include <errno.h>
+#include <stdio.h>
+#include "bpf/kfields.h"
+#include "bpf/pelt.h"
+
+#define KEY_OFF (-4)		/* u32: a CPU, a TID */
+#define CPU_VAL (-8)		/* s32: a cfs_rq's CPU, -1 if not a root */
+#define PTR_KEY (-16)		/* u64: a cfs_rq pointer */
+#define TMP8 (-24)		/* one scalar read */
+#define AVG_OFF (-160)		/* a struct sched_avg (at most 128 bytes) */
+#define TASK_VAL (AVG_OFF - (int)sizeof(struct pelt_task))
+
+static const struct tap_map_def maps[] = {
+	{ "pelt_cpu", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct pelt_cpu), PELT_MAX_CPUS, 0 },
+	{ "pelt_rqs", BPF_MAP_TYPE_LRU_HASH, 8, 4, PELT_MAX_RQS, 0 },
+	{ "pelt_tasks", BPF_MAP_TYPE_LRU_HASH, 4, sizeof(struct pelt_task), PELT_MAX_TASKS, 0 },
+	{ "pelt_rd", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct pelt_rd), 1, 0 },
+};
+
+/* r8 = the CPU of the run queue in r7, or out when out of range. */
+static void rq_cpu(struct asm_prog *p, const struct tap_build_ctx *ctx)
+{
+	k_ld(p, ctx, R8, TMP8, R7, "rq.cpu");
+	asm_jmp_imm(p, BPF_JMP32, BPF_JGE, R8, PELT_MAX_CPUS, "out");
+}
+
+/* r9 = &pelt_cpu[r8], or out. */
+static void cpu_slot(struct asm_prog *p)
+{
+	asm_stx(p, BPF_W, FP, R8, KEY_OFF);
+	asm_map_lookup(p, "pelt_cpu", KEY_OFF);
+	asm_jeq_imm(p, R0, 0, "out");
+	asm_mov64_reg(p, R9, R0);
+}
+
+static void mark_seen(struct asm_prog *p, uint32_t bit)
+{
+	asm_ldx(p, BPF_W, R1, R9, PELT_CPU_OFF(seen));
+	asm_alu_imm(p, BPF_ALU64, BPF_OR, R1, (int32_t)bit);
+	asm_stx(p, BPF_W, R9, R1, PELT_CPU_OFF(seen));
+}
+
+static void finish(struct asm_prog *p)
+{
+	asm_label(p, "out");
+	asm_comment(p, "a raw tracepoint's return value is not looked at");
+	asm_return(p, 0);
+}
+
+/* The four averages of the sched_avg read to AVG_OFF into the struct at
+ * r9: util, load and runnable (unsigned longs) and util_est. */
+static void store_avg(struct asm_prog *p, const struct tap_build_ctx *ctx, int16_t util,
+		      int16_t load, int16_t runnable, int16_t est)
+{
+	k_ld_stack(p, ctx, R1, AVG_OFF, "sched_avg.util_avg");
+	asm_stx(p, BPF_DW, R9, R1, util);
+	k_ld_stack(p, ctx, R1, AVG_OFF, "sched_avg.load_avg");
+	asm_stx(p, BPF_DW, R9, R1, load);
+	k_ld_stack(p, ctx, R1, AVG_OFF, "sched_avg.runnable_avg");
+	asm_stx(p, BPF_DW, R9, R1, runnable);
+	if (k_has(ctx, "sched_avg.util_est.enqueued")) {
+		asm_comment(p, "util_est is struct util_est (before 6.8): its enqueued value");
+		k_ld_stack(p, ctx, R1, AVG_OFF, "sched_avg.util_est.enqueued");
+	} else {
+		k_ld_stack(p, ctx, R1, AVG_OFF, "sched_avg.util_est");
+		/* UTIL_AVG_UNCHANGED, a #define BTF cannot tell: the top bit
+		 * is a flag, as /proc/PID/sched masks it off. */
+		asm_comment(p, "util_est: the top bit is the UTIL_AVG_UNCHANGED flag");
+		asm_alu_imm(p, BPF_ALU64, BPF_AND, R1, 0x7fffffff);
+	}
+	asm_stx(p, BPF_W, R9, R1, est);
+}
+
+/* r8 = the CPU of the cfs_rq in r6 if it is a CPU's root run queue, -1
+ * for a task group's; remembered per pointer (pelt_rqs), so that most
+ * hits cost a lookup instead of two reads. */
+static void cfs_rq_cpu(struct asm_prog *p, const struct tap_build_ctx *ctx)
+{
+	struct koff_field cfs;
+
+	asm_stx(p, BPF_DW, FP, R6, PTR_KEY);
+	asm_map_lookup(p, "pelt_rqs", PTR_KEY);
+	asm_jeq_imm(p, R0, 0, "learn");
+	asm_ldx(p, BPF_W, R8, R0, 0);
+	asm_ja(p, "known");
+	asm_label(p, "learn");
+	if (!k_field(p, ctx, "rq.cfs", &cfs))
+		return;
+	if (k_has(ctx, "cfs_rq.rq")) {
+		asm_comment(p, "task groups: the cfs_rq points at its rq");
+		k_ld(p, ctx, R7, TMP8, R6, "cfs_rq.rq");
+	} else {
+		asm_comment(p, "no task groups: the cfs_rq is the one inside its rq");
+		asm_mov64_reg(p, R7, R6);
+		asm_add64_imm(p, R7, -(int32_t)cfs.f.offset);
+	}
+	asm_comment(p, "a CPU's root run queue is &rq->cfs");
+	asm_mov64_imm(p, R8, -1);
+	asm_mov64_reg(p, R1, R7);
+	asm_add64_imm(p, R1, (int32_t)cfs.f.offset);
+	asm_jmp_reg(p, BPF_JMP, BPF_JNE, R1, R6, "remember");
+	k_ld(p, ctx, R8, TMP8, R7, "rq.cpu");
+	asm_label(p, "remember");
+	asm_stx(p, BPF_W, FP, R8, CPU_VAL);
+	asm_map_update(p, "pelt_rqs", PTR_KEY, CPU_VAL, BPF_ANY);
+	asm_label(p, "known");
+}
+
+static int build_cfs(struct asm_prog *p, const struct tap_build_ctx *ctx)
+{
+	asm_comment(p, "args[0]: struct cfs_rq *");
+	asm_ldx(p, BPF_DW, R6, R1, 0);
+	cfs_rq_cpu(p, ctx);
+	asm_comment(p, "only a CPU's root run queue (-1 is past the bound, unsigned)");
+	asm_jmp_imm(p, BPF_JMP32, BPF_JGE, R8, PELT_MAX_CPUS, "out");
+	k_read(p, ctx, AVG_OFF, R6, "cfs_rq.avg");
+	cpu_slot(p);
+	store_avg(p, ctx, PELT_CPU_OFF(util_avg), PELT_CPU_OFF(load_avg),
+		  PELT_CPU_OFF(runnable_avg), PELT_CPU_OFF(util_est));
+	mark_seen(p, PELT_SEEN_CFS);
+	finish(p);
+	return 0;
+}
+
+/* A struct rq * tracepoint: one scalar of the rq into a CPU's slot. */
+static int rq_scalar(struct asm_prog *p, const struct tap_build_ctx *ctx, const char *path,
+		     int16_t slot_off, int dw, uint32_t bit)
+{
+	asm_comment(p, "args[0]: struct rq *");
+	asm_ldx(p, BPF_DW, R7, R1, 0);
+	rq_cpu(p, ctx);
+	k_ld(p, ctx, R6, TMP8, R7, path);
+	cpu_slot(p);
+	asm_stx(p, dw ? BPF_DW : BPF_W, R9, R6, slot_off);
+	mark_seen(p, bit);
+	finish(p);
+	return 0;
+}
+
+static int build_rt(struct asm_prog *p, const struct tap_build_ctx *ctx)
+{
+	return rq_scalar(p, ctx, "rq.avg_rt.util_avg", PELT_CPU_OFF(rt_util), 1, PELT_SEEN_RT);
+}
+
+static int build_dl(struct asm_prog *p, const struct tap_build_ctx *ctx)
+{
+	return rq_scalar(p, ctx, "rq.avg_dl.util_avg", PELT_CPU_OFF(dl_util), 1, PELT_SEEN_DL);
+}
+
+static int build_irq(struct asm_prog *p, const struct tap_build_ctx *ctx)
+{
+	return rq_scalar(p, ctx, "rq.avg_irq.util_avg", PELT_CPU_OFF(irq_util), 1,
+			 PELT_SEEN_IRQ);
+}
+
+static int build_capacity(struct asm_prog *p, const struct tap_build_ctx *ctx)
+{
+	return rq_scalar(p, ctx, "rq.cpu_capacity", PELT_CPU_OFF(capacity), 1, PELT_SEEN_CAP);
+}
+
+static int build_nr_running(struct asm_prog *p, const struct tap_build_ctx *ctx)
+{
+	return rq_scalar(p, ctx, "rq.nr_running", PELT_CPU_OFF(nr_running), 0, PELT_SEEN_NR);
+}
+
+/* (struct root_domain *, bool): the flag's place comes from BTF or the
+ * offsets file (older kernels had the arguments the other way round). */
+static int build_overutilized(struct asm_prog *p, const struct tap_build_ctx *ctx)
+{
+	int arg = k_tp_arg(ctx, "sched_overutilized_tp", "_Bool");
+
+	if (arg < 0)
+		arg = k_tp_arg(ctx, "sched_overutilized_tp", "bool");
+	if (arg < 0)
+		return asm_error(p, -ENOENT, "sched_overutilized_tp: no bool argument");
+	asm_comment(p, "args[%d]: bool overutilized", arg);
+	asm_ldx(p, BPF_DW, R6, R1, (int16_t)(8 * arg));
+	asm_st(p, BPF_W, FP, KEY_OFF, 0);
+	asm_map_lookup(p, "pelt_rd", KEY_OFF);
+	asm_jeq_imm(p, R0, 0, "out");
+	asm_alu_imm(p, BPF_ALU64, BPF_AND, R6, 1);
+	asm_stx(p, BPF_W, R0, R6, (int16_t)offsetof(struct pelt_rd, overutilized));
+	asm_st(p, BPF_W, R0, (int16_t)offsetof(struct pelt_rd, seen), 1);
+	finish(p);
+	return 0;
+}
+
+/* A task's entity (my_q NULL: it runs no group's queue): its averages
+ * under its TID. */
+static int build_se(struct asm_prog *p, const struct tap_build_ctx *ctx)
+{
+	const struct pelt_params *pp = ctx->params;
+	struct koff_field se;
+
+	asm_comment(p, "args[0]: struct sched_entity *");
+	asm_ldx(p, BPF_DW, R6, R1, 0);
+	if (k_has(ctx, "sched_entity.my_q")) {
+		k_ld(p, ctx, R1, TMP8, R6, "sched_entity.my_q");
+		asm_comment(p, "a group's entity: not a task");
+		asm_jne_imm(p, R1, 0, "out");
+	}
+	if (!k_field(p, ctx, "task_struct.se", &se))
+		return 0;
+	asm_comment(p, "the task: se - offsetof(task_struct, se)");
+	asm_mov64_reg(p, R7, R6);
+	asm_add64_imm(p, R7, -(int32_t)se.f.offset);
+	k_ld(p, ctx, R8, TMP8, R7, "task_struct.pid");
+	asm_jeq_imm(p, R8, 0, "out");
+	if (pp && pp->pid >= 0) {
+		asm_comment(p, "-p %ld", pp->pid);
+		asm_jne_imm(p, R8, (int32_t)pp->pid, "out");
+	}
+	k_read(p, ctx, AVG_OFF, R6, "sched_entity.avg");
+	asm_stx(p, BPF_W, FP, R8, KEY_OFF);
+	asm_map_lookup_or_init(p, "pelt_tasks", KEY_OFF, TASK_VAL, sizeof(struct pelt_task),
+			       "out");
+	asm_mov64_reg(p, R9, R0);
+	store_avg(p, ctx, PELT_TASK_OFF(util_avg), PELT_TASK_OFF(load_avg),
+		  PELT_TASK_OFF(runnable_avg), PELT_TASK_OFF(util_est));
+	asm_call(p, BPF_FUNC_get_smp_processor_id);
+	asm_stx(p, BPF_W, R9, R0, PELT_TASK_OFF(cpu));
+	asm_inc_u64(p, R9, PELT_TASK_OFF(updates), R1, 0);
+	finish(p);
+	return 0;
+}
+
+/* r1 = the util_est of the sched_avg at r6 + avg_path's offset, read
+ * through AVG_OFF (only the util_est bytes). */
+static void load_util_est(struct asm_prog *p, const struct tap_build_ctx *ctx,
+			  const char *avg_path)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "%s.util_est", avg_path);
+	if (k_has(ctx, "sched_avg.util_est.enqueued")) {
+		snprintf(path, sizeof(path), "%s.util_est.enqueued", avg_path);
+		k_ld(p, ctx, R1, TMP8, R6, path);
+		return;
+	}
+	k_ld(p, ctx, R1, TMP8, R6, path);
+	asm_comment(p, "util_est: the top bit is the UTIL_AVG_UNCHANGED flag");
+	asm_alu_imm(p, BPF_ALU64, BPF_AND, R1, 0x7fffffff);
+}
+
+/* util_est changes at enqueue and dequeue, apart from the averages: the
+ * root run queue's, into its CPU's slot. */
+static int build_est_cfs(struct asm_prog *p, const struct tap_build_ctx *ctx)
+{
+	asm_comment(p, "args[0]: struct cfs_rq *");
+	asm_ldx(p, BPF_DW, R6, R1, 0);
+	cfs_rq_cpu(p, ctx);
+	asm_jmp_imm(p, BPF_JMP32, BPF_JGE, R8, PELT_MAX_CPUS, "out");
+	cpu_slot(p);
+	load_util_est(p, ctx, "cfs_rq.avg");
+	asm_stx(p, BPF_W, R9, R1, PELT_CPU_OFF(util_est));
+	finish(p);
+	return 0;
+}
+
+/* A task's util_est, into its entry if it has one (pelt_se_tp made it). */
+static int build_est_se(struct asm_prog *p, const struct tap_build_ctx *ctx)
+{
+	struct koff_field se;
+
+	asm_comment(p, "args[0]: struct sched_entity *");
+	asm_ldx(p, BPF_DW, R6, R1, 0);
+	if (!k_field(p, ctx, "task_struct.se", &se))
+		return 0;
+	asm_mov64_reg(p, R7, R6);
+	asm_add64_imm(p, R7, -(int32_t)se.f.offset);
+	k_ld(p, ctx, R8, TMP8, R7, "task_struct.pid");
+	asm_stx(p, BPF_W, FP, R8, KEY_OFF);
+	asm_map_lookup(p, "pelt_tasks", KEY_OFF);
+	asm_jeq_imm(p, R0, 0, "out");
+	asm_mov64_reg(p, R9, R0);
+	load_util_est(p, ctx, "sched_entity.avg");
+	asm_stx(p, BPF_W, R9, R1, PELT_TASK_OFF(util_est));
+	finish(p);
+	return 0;
+}
+
+TAP_RAW_PROGRAM(prog_pelt_cfs, "tap_pelt_cfs", "pelt_cfs_tp", maps, build_cfs,
+		"per CPU: the root CFS run queue's util, load, runnable, util_est");
+TAP_RAW_PROGRAM(prog_pelt_rt, "tap_pelt_rt", "pelt_rt_tp", maps, build_rt,
+		"per CPU: RT utilization");
+TAP_RAW_PROGRAM(prog_pelt_dl, "tap_pelt_dl", "pelt_dl_tp", maps, build_dl,
+		"per CPU: deadline utilization");
+TAP_RAW_PROGRAM(prog_pelt_irq, "tap_pelt_irq", "pelt_irq_tp", maps, build_irq,
+		"per CPU: IRQ utilization");
+TAP_RAW_PROGRAM(prog_pelt_cap, "tap_pelt_cap", "sched_cpu_capacity_tp", maps, build_capacity,
+		"per CPU: capacity");
+TAP_RAW_PROGRAM(prog_pelt_nr, "tap_pelt_nr", "sched_update_nr_running_tp", maps,
+		build_nr_running, "per CPU: runnable tasks");
+TAP_RAW_PROGRAM(prog_pelt_ovu, "tap_pelt_ovu", "sched_overutilized_tp", maps,
+		build_overutilized, "the root domain's overutilized flag");
+TAP_RAW_PROGRAM(prog_pelt_se, "tap_pelt_se", "pelt_se_tp", maps, build_se,
+		"per task: its entity's util, load, runnable, util_est");
+TAP_RAW_PROGRAM(prog_pelt_est_cfs, "tap_pelt_ecfs", "sched_util_est_cfs_tp", maps,
+		build_est_cfs, "per CPU: the root CFS run queue's util_est");
+TAP_RAW_PROGRAM(prog_pelt_est_se, "tap_pelt_ese", "sched_util_est_se_tp", maps, build_est_se,
+		"per task: its util_est");

@@ -1,0 +1,384 @@
+/* schedtap pelt: the scheduler's load tracking (PELT) with no module: per
+ * CPU, the root CFS run queue's util, load, runnable and util_est, RT,
+ * deadline and IRQ utilization, capacity and runnable tasks; per task, its
+ * entity's averages. Programs on the bare tracepoints read the kernel's
+ * structs at offsets from BTF or from an offsets file. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "bpf/pelt.h"
+#include "bpf/program.h"
+#include "btf/koffsets.h"
+#include "cmd/commands.h"
+#include "cmd/pelt.h"
+#include "cmd/session.h"
+#include "core/cli.h"
+#include "core/msg.h"
+#include "core/output.h"
+#include "kernel/bpf_sys.h"
+#include "kernel/features.h"
+#include "kernel/maps.h"
+
+static const char help[] =
+	"usage: schedtap pelt [options] [interval [count]]\n\n"
+	"The scheduler's load tracking, from its bare PELT tracepoints (no module):\n"
+	"per CPU, the root CFS run queue's util_avg, load_avg, runnable_avg and\n"
+	"util_est, RT, deadline and IRQ utilization, capacity, runnable tasks and\n"
+	"the root domain's overutilized flag; with --tasks or -p, per task, its\n"
+	"own entity's averages (the values /proc/PID/sched shows), busiest first.\n"
+	"Each value is the last the kernel computed; '-' where no update came.\n"
+	"Kernel struct offsets come from BTF (/sys/kernel/btf/vmlinux) or from\n"
+	"an offsets file (--offsets) made by `schedtap btf offsets VMLINUX`.\n\n"
+	"options:\n"
+	"      --tasks             per task too (CSV/JSON: task rows instead of CPU rows)\n"
+	"  -p, --pid TID           only this task (implies --tasks)\n"
+	"  -n, --top N             tasks shown (default 10 in the table, all in CSV/JSON)\n"
+	"      --offsets FILE      kernel struct offsets from FILE, not BTF\n"
+	CLI_COMMON_HELP;
+
+enum {
+	C_TS, C_IV, C_CPU, C_UTIL, C_LOAD, C_RUNNABLE, C_EST, C_RT, C_DL, C_IRQ, C_CAP, C_NR,
+	C_OVU, NCOLS
+};
+
+static const struct out_col cpu_cols[NCOLS] = {
+	[C_TS] = { "timestamp_s", "TIME", OUT_F64, 14, 3, 0, OUT_MACHINE_ONLY },
+	[C_IV] = { "interval_s", "INTERVAL", OUT_F64, 8, 3, 0, OUT_MACHINE_ONLY },
+	[C_CPU] = { "cpu", "CPU", OUT_U64, 4, 0, 0, 0 },
+	[C_UTIL] = { "util_avg", "UTIL", OUT_U64, 6, 0, 0, 0 },
+	[C_LOAD] = { "load_avg", "LOAD", OUT_U64, 8, 0, 0, 0 },
+	[C_RUNNABLE] = { "runnable_avg", "RUNNABLE", OUT_U64, 8, 0, 0, 0 },
+	[C_EST] = { "util_est", "UTIL_EST", OUT_U64, 8, 0, 0, 0 },
+	[C_RT] = { "rt_util", "RT", OUT_U64, 5, 0, 0, 0 },
+	[C_DL] = { "dl_util", "DL", OUT_U64, 5, 0, 0, 0 },
+	[C_IRQ] = { "irq_util", "IRQ", OUT_U64, 5, 0, 0, 0 },
+	[C_CAP] = { "capacity", "CAPACITY", OUT_U64, 8, 0, 0, 0 },
+	[C_NR] = { "nr_running", "NR", OUT_U64, 4, 0, 0, 0 },
+	[C_OVU] = { "overutilized", "OVERUTIL", OUT_BOOL, 8, 0, 0, 0 },
+};
+
+enum { T_TS, T_IV, T_TID, T_PID, T_COMM, T_CPU, T_UTIL, T_LOAD, T_RUNNABLE, T_EST, T_UPD,
+       NTCOLS };
+
+static const struct out_col task_cols[NTCOLS] = {
+	[T_TS] = { "timestamp_s", "TIME", OUT_F64, 14, 3, 0, OUT_MACHINE_ONLY },
+	[T_IV] = { "interval_s", "INTERVAL", OUT_F64, 8, 3, 0, OUT_MACHINE_ONLY },
+	[T_TID] = { "tid", "TID", OUT_U64, 7, 0, 0, 0 },
+	[T_PID] = { "pid", "PID", OUT_U64, 7, 0, 0, OUT_MACHINE_ONLY },
+	[T_COMM] = { "comm", "COMM", OUT_STR, 16, 0, 1, 0 },
+	[T_CPU] = { "cpu", "CPU", OUT_U64, 4, 0, 0, 0 },
+	[T_UTIL] = { "util_avg", "UTIL", OUT_U64, 6, 0, 0, 0 },
+	[T_LOAD] = { "load_avg", "LOAD", OUT_U64, 8, 0, 0, 0 },
+	[T_RUNNABLE] = { "runnable_avg", "RUNNABLE", OUT_U64, 8, 0, 0, 0 },
+	[T_EST] = { "util_est", "UTIL_EST", OUT_U64, 8, 0, 0, 0 },
+	[T_UPD] = { "updates", "UPDATES", OUT_U64, 8, 0, 0, 0 },
+};
+
+/* Every struct member the programs read, and their tracepoints: what an
+ * offsets file must hold (`schedtap btf offsets`). */
+const char *const pelt_paths[] = {
+	"cfs_rq.avg", "cfs_rq.rq", "rq.cfs", "rq.cpu", "rq.avg_rt.util_avg",
+	"rq.avg_dl.util_avg", "rq.avg_irq.util_avg", "rq.cpu_capacity", "rq.nr_running",
+	"sched_avg.util_avg", "sched_avg.load_avg", "sched_avg.runnable_avg",
+	"sched_avg.util_est", "sched_avg.util_est.enqueued", "sched_entity.my_q",
+	"sched_entity.avg", "task_struct.se", "task_struct.pid", NULL,
+};
+const char *const pelt_tracepoints[] = {
+	"pelt_cfs_tp", "pelt_rt_tp", "pelt_dl_tp", "pelt_irq_tp", "sched_cpu_capacity_tp",
+	"sched_update_nr_running_tp", "sched_overutilized_tp", "pelt_se_tp",
+	"sched_util_est_cfs_tp", "sched_util_est_se_tp", NULL,
+};
+
+struct pelt_opts {
+	struct cli_common cli;
+	struct pelt_params prog;
+	int tasks;
+	long top;
+	const char *offsets;
+};
+
+struct pelt_run {
+	const struct pelt_opts *opt;
+	struct session *s;
+	struct out out, tout;
+	struct pelt_cpu *cpus;
+};
+
+struct task_line {
+	uint32_t tid;
+	struct pelt_task v;
+};
+
+static struct out_val u64v(uint64_t v, int seen)
+{
+	return seen ? (struct out_val){ .u = v } : (struct out_val){ .len = OUT_NULL };
+}
+
+static int report_cpus(struct pelt_run *r, double ts, double iv)
+{
+	const struct session *s = r->s;
+	struct pelt_rd rd = { 0, 0 };
+	char title[96];
+
+	bpf_map_lookup(tap_map_fd(&s->obj, "pelt_rd"), &(uint32_t){ 0 }, &rd);
+	cli_interval_title(title, sizeof(title), ts, iv);
+	out_group(&r->out, title);
+	for (int i = 0; i < s->ncpus; i++) {
+		struct pelt_cpu c;
+		struct out_val v[NCOLS];
+		uint32_t cpu = (uint32_t)s->cpu_ids[i];
+
+		if (cpu >= PELT_MAX_CPUS ||
+		    bpf_map_lookup(tap_map_fd(&s->obj, "pelt_cpu"), &cpu, &c) || !c.seen)
+			continue;
+		v[C_TS] = (struct out_val){ .f = ts };
+		v[C_IV] = (struct out_val){ .f = iv };
+		v[C_CPU] = (struct out_val){ .u = cpu };
+		v[C_UTIL] = u64v(c.util_avg, c.seen & PELT_SEEN_CFS);
+		v[C_LOAD] = u64v(c.load_avg, c.seen & PELT_SEEN_CFS);
+		v[C_RUNNABLE] = u64v(c.runnable_avg, c.seen & PELT_SEEN_CFS);
+		v[C_EST] = u64v(c.util_est, c.seen & PELT_SEEN_CFS);
+		v[C_RT] = u64v(c.rt_util, c.seen & PELT_SEEN_RT);
+		v[C_DL] = u64v(c.dl_util, c.seen & PELT_SEEN_DL);
+		v[C_IRQ] = u64v(c.irq_util, c.seen & PELT_SEEN_IRQ);
+		v[C_CAP] = u64v(c.capacity, c.seen & PELT_SEEN_CAP);
+		v[C_NR] = u64v(c.nr_running, c.seen & PELT_SEEN_NR);
+		v[C_OVU] = u64v(rd.overutilized, rd.seen);
+		out_row(&r->out, v);
+	}
+	return 0;
+}
+
+struct task_list {
+	struct task_line *v;
+	size_t n, cap;
+};
+
+static int take_task(void *ctx, const void *key, const void *value)
+{
+	struct task_list *l = ctx;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 256;
+		void *nv = realloc(l->v, cap * sizeof(*l->v));
+
+		if (!nv)
+			return -ENOMEM;
+		l->v = nv;
+		l->cap = cap;
+	}
+	l->v[l->n].tid = *(const uint32_t *)key;
+	memcpy(&l->v[l->n++].v, value, sizeof(struct pelt_task));
+	return 0;
+}
+
+static int by_util(const void *a, const void *b)
+{
+	const struct task_line *x = a, *y = b;
+
+	if (x->v.util_avg != y->v.util_avg)
+		return x->v.util_avg < y->v.util_avg ? 1 : -1;
+	return x->tid < y->tid ? -1 : x->tid > y->tid;
+}
+
+/* comm and thread group of a task, from /proc (it may be gone). */
+static void identity(uint32_t tid, char *comm, size_t len, uint32_t *tgid)
+{
+	char path[64], line[128];
+	FILE *f;
+
+	snprintf(comm, len, "?");
+	*tgid = 0;
+	snprintf(path, sizeof(path), "/proc/%u/comm", tid);
+	if ((f = fopen(path, "re"))) {
+		if (fgets(line, sizeof(line), f)) {
+			line[strcspn(line, "\n")] = 0;
+			snprintf(comm, len, "%.16s", line);
+		}
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), "/proc/%u/status", tid);
+	if ((f = fopen(path, "re"))) {
+		for (int i = 0; i < 64 && fgets(line, sizeof(line), f); i++)
+			if (!strncmp(line, "Tgid:", 5)) {
+				*tgid = (uint32_t)strtoul(line + 5, NULL, 10);
+				break;
+			}
+		fclose(f);
+	}
+}
+
+static int report_tasks(struct pelt_run *r, double ts, double iv)
+{
+	const struct pelt_opts *o = r->opt;
+	struct task_list l = { NULL, 0, 0 };
+	long limit = o->top ? o->top : (o->cli.fmt == OUT_TABLE ? 10 : 0);
+	int n = map_for_each(tap_map_fd(&r->s->obj, "pelt_tasks"), 4, sizeof(struct pelt_task),
+			     PELT_MAX_TASKS, take_task, &l, NULL);
+
+	if (n < 0) {
+		free(l.v);
+		return msg_errno(n, "reading the task map");
+	}
+	qsort(l.v, l.n, sizeof(*l.v), by_util);
+	out_group(&r->tout, NULL);
+	for (size_t i = 0; i < l.n && (!limit || (long)i < limit); i++) {
+		const struct pelt_task *t = &l.v[i].v;
+		struct out_val v[NTCOLS];
+		char comm[32];
+		uint32_t tgid;
+
+		identity(l.v[i].tid, comm, sizeof(comm), &tgid);
+		v[T_TS] = (struct out_val){ .f = ts };
+		v[T_IV] = (struct out_val){ .f = iv };
+		v[T_TID] = (struct out_val){ .u = l.v[i].tid };
+		v[T_PID] = u64v(tgid, tgid != 0);
+		v[T_COMM] = (struct out_val){ .str = comm, .len = -1 };
+		v[T_CPU] = (struct out_val){ .u = t->cpu };
+		v[T_UTIL] = (struct out_val){ .u = t->util_avg };
+		v[T_LOAD] = (struct out_val){ .u = t->load_avg };
+		v[T_RUNNABLE] = (struct out_val){ .u = t->runnable_avg };
+		v[T_EST] = (struct out_val){ .u = t->util_est };
+		v[T_UPD] = (struct out_val){ .u = t->updates };
+		out_row(&r->tout, v);
+	}
+	free(l.v);
+	return 0;
+}
+
+static int report(void *ctx, double iv)
+{
+	struct pelt_run *r = ctx;
+	double ts = cli_wall_seconds();
+	int err = 0;
+
+	/* CSV is one kind of row: tasks when asked for, else CPUs. */
+	if (!r->opt->tasks || r->opt->cli.fmt == OUT_TABLE)
+		err = report_cpus(r, ts, iv);
+	if (!err && r->opt->tasks)
+		err = report_tasks(r, ts, iv);
+	if (!err && (err = out_flush(r->opt->tasks && r->opt->cli.fmt != OUT_TABLE ? &r->tout
+										   : &r->out)))
+		return msg_errno(err, "writing the report");
+	if (!err && (err = out_flush(&r->tout)))
+		return msg_errno(err, "writing the report");
+	return err;
+}
+
+static int parse(struct pelt_opts *o, int argc, char **argv)
+{
+	enum { OPT_TASKS = OPT_OWN, OPT_OFFSETS };
+	static const struct option longopts[] = {
+		CLI_COMMON_LONG,
+		{ "tasks", no_argument, 0, OPT_TASKS },
+		{ "pid", required_argument, 0, 'p' },
+		{ "top", required_argument, 0, 'n' },
+		{ "offsets", required_argument, 0, OPT_OFFSETS },
+		{ 0, 0, 0, 0 },
+	};
+	struct cli_common *c = &o->cli;
+	int opt, bad = 0;
+
+	cli_init(c, "pelt");
+	o->prog.pid = -1;
+	while (!bad && (opt = cli_next_opt(c, argc, argv, CLI_COMMON_SHORT "p:n:", longopts,
+					   help)) >= 0) {
+		switch (opt) {
+		case OPT_TASKS: o->tasks = 1; break;
+		case OPT_OFFSETS: o->offsets = optarg; break;
+		case 'n': bad = cli_long(c, optarg, 1, 1000000, &o->top); break;
+		case 'p':
+			bad = cli_pid(c, optarg, &o->prog.pid);
+			o->tasks = 1;
+			break;
+		}
+	}
+	return cli_opts_done(c, bad ? CLI_BAD : opt, argc, argv, CLI_INTERVAL_COUNT);
+}
+
+/* BTF, or the file given, or say what is missing and the two ways out. */
+static int open_offsets(const struct pelt_opts *o, struct koffsets *ko)
+{
+	char err[200];
+	int r;
+
+	if (o->offsets) {
+		if ((r = koff_from_file(ko, o->offsets, err, sizeof(err))))
+			msg_err("kernel struct offsets: %s", err);
+		return r;
+	}
+	if (feat_btf() <= 0) {
+		msg_err("pelt needs the kernel's BTF (/sys/kernel/btf/vmlinux, %s) to find "
+			"its structs: give --offsets FILE, made on a build host with "
+			"`schedtap btf offsets VMLINUX > FILE`, or load the sched_tp module "
+			"and read its events with `schedtap trace`",
+			feat_forced("FORCE_NO_BTF") ? "forced off by SCHEDTAP_FORCE_NO_BTF"
+						    : "absent here");
+		return -ENOENT;
+	}
+	if ((r = koff_from_btf(ko, NULL, err, sizeof(err))))
+		msg_err("reading BTF: %s", err);
+	return r;
+}
+
+/* The programs this kernel can take: cfs always; the others where their
+ * tracepoint and fields exist (pelt_irq_tp needs CONFIG_HAVE_SCHED_AVG_IRQ). */
+static int choose_programs(const struct pelt_opts *o, const struct koffsets *ko,
+			   const struct tap_prog_def **progs)
+{
+	static const struct { const struct tap_prog_def *def; const char *field; } opt[] = {
+		{ &prog_pelt_rt, "rq.avg_rt.util_avg" }, { &prog_pelt_dl, "rq.avg_dl.util_avg" },
+		{ &prog_pelt_irq, "rq.avg_irq.util_avg" }, { &prog_pelt_cap, "rq.cpu_capacity" },
+		{ &prog_pelt_nr, "rq.nr_running" }, { &prog_pelt_ovu, NULL },
+		{ &prog_pelt_est_cfs, NULL },
+	};
+	char args[4][48], err[160];
+	struct koff_field f;
+	int n = 0;
+
+	progs[n++] = &prog_pelt_cfs;
+	for (unsigned i = 0; i < sizeof(opt) / sizeof(opt[0]); i++)
+		if (koff_tp_args(ko, opt[i].def->raw_tp, args, 4) > 0 &&
+		    (!opt[i].field || !koff_field(ko, opt[i].field, &f, err, sizeof(err))))
+			progs[n++] = opt[i].def;
+	if (o->tasks) {
+		progs[n++] = &prog_pelt_se;
+		if (koff_tp_args(ko, prog_pelt_est_se.raw_tp, args, 4) > 0)
+			progs[n++] = &prog_pelt_est_se;
+	}
+	return n;
+}
+
+int cmd_pelt(int argc, char **argv)
+{
+	const struct tap_prog_def *progs[10];
+	static struct pelt_opts o;
+	static struct session s;
+	static struct koffsets ko;
+	struct pelt_run r;
+	int err, p;
+
+	memset(&o, 0, sizeof(o));
+	if ((p = parse(&o, argc, argv)) >= 0)
+		return p;
+	memset(&r, 0, sizeof(r));
+	r.opt = &o;
+	r.s = &s;
+	if (!o.cli.dump && feat_require_privileges(o.cli.cmd))
+		return EXIT_RUNTIME;
+	if (open_offsets(&o, &ko))
+		return EXIT_RUNTIME;
+	s.ko = &ko;
+	err = session_open(&s, &o.cli, progs, choose_programs(&o, &ko, progs), &o.prog);
+	if (!err)
+		err = tap_obj_attach(&s.obj);
+	if (!err) {
+		out_init(&r.out, s.out, o.cli.fmt, cpu_cols, NCOLS);
+		out_init(&r.tout, s.out, o.cli.fmt, task_cols, NTCOLS);
+		err = cli_interval_loop(&o.cli, NULL, report, &r);
+	}
+	p = session_close(&s, err);
+	koff_free(&ko);
+	return p;
+}
