@@ -3,7 +3,7 @@
  * anonymous, bitfields), tracepoint arguments, every type's size and
  * name. Each answer must stay inside the file and within its bounds. */
 #include "fuzz.h"
-#include "kernel/btf.h"
+#include "btf/btf.h"
 
 static const char *const paths[] = {
 	"cfs_rq.avg.util_avg", "cfs_rq.avg.util_est", "cfs_rq.rq", "rq.cpu", "rq.avg_rt.util_avg",

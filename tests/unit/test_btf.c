@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include "kernel/btf.h"
+#include "btf/btf.h"
 #include "unit.h"
 
 /* A BTF file being built: types and strings, then btf_parse'd. */
