@@ -30,6 +30,22 @@ int k_has(const struct tap_build_ctx *ctx, const char *path)
 	return ctx->ko && !koff_field(ctx->ko, path, &f, err, sizeof(err));
 }
 
+/* fp[stack_off, +size) = size bytes at ptr_reg + offset. */
+static uint32_t read_at(struct asm_prog *p, const struct tap_build_ctx *ctx, int16_t stack_off,
+			int ptr_reg, uint32_t offset, uint32_t size)
+{
+	if (size > 256 || ptr_reg < R6 || ptr_reg > R9 || offset > INT32_MAX)
+		return asm_error(p, -EINVAL, "%u bytes at +%u: not read to the stack", size, offset),
+		       0;
+	asm_mov64_reg(p, R1, FP);
+	asm_add64_imm(p, R1, stack_off);
+	asm_mov64_imm(p, R2, (int32_t)size);
+	asm_mov64_reg(p, R3, ptr_reg);
+	asm_add64_imm(p, R3, (int32_t)offset);
+	asm_call(p, ctx->probe_read ? ctx->probe_read : BPF_FUNC_probe_read_kernel);
+	return size;
+}
+
 uint32_t k_read(struct asm_prog *p, const struct tap_build_ctx *ctx, int16_t stack_off,
 		int ptr_reg, const char *path)
 {
@@ -38,18 +54,29 @@ uint32_t k_read(struct asm_prog *p, const struct tap_build_ctx *ctx, int16_t sta
 
 	if (!k_field(p, ctx, path, &f))
 		return 0;
-	if (f.f.size > 256 || ptr_reg < R6 || ptr_reg > R9 || f.f.offset > INT32_MAX)
-		return asm_error(p, -EINVAL, "%s: %u bytes, not read to the stack", path, f.f.size),
-		       0;
 	asm_comment(p, "fp%d = %s: %.*s+%u, %u bytes (%s)", stack_off, dot ? dot + 1 : path,
 		    dot ? (int)(dot - path) : 0, path, f.f.offset, f.f.size, origin(ctx));
-	asm_mov64_reg(p, R1, FP);
-	asm_add64_imm(p, R1, stack_off);
-	asm_mov64_imm(p, R2, (int32_t)f.f.size);
-	asm_mov64_reg(p, R3, ptr_reg);
-	asm_add64_imm(p, R3, (int32_t)f.f.offset);
-	asm_call(p, ctx->probe_read ? ctx->probe_read : BPF_FUNC_probe_read_kernel);
-	return f.f.size;
+	return read_at(p, ctx, stack_off, ptr_reg, f.f.offset, f.f.size);
+}
+
+void k_ld_inner(struct asm_prog *p, const struct tap_build_ctx *ctx, int dst, int16_t stack_off,
+		int ptr_reg, const char *outer, const char *inner)
+{
+	struct koff_field a, b;
+	int code;
+
+	if (!k_field(p, ctx, outer, &a) || !k_field(p, ctx, inner, &b))
+		return;
+	code = b.f.size == 1 ? BPF_B : b.f.size == 2 ? BPF_H : b.f.size == 4 ? BPF_W :
+	       b.f.size == 8 ? BPF_DW : -1;
+	if (code < 0 || b.f.offset + b.f.size > a.f.size) {
+		asm_error(p, -EINVAL, "%s in %s: not a scalar inside it", inner, outer);
+		return;
+	}
+	asm_comment(p, "fp%d = %s at %s: +%u+%u, %u bytes (%s)", stack_off, inner, outer,
+		    a.f.offset, b.f.offset, b.f.size, origin(ctx));
+	if (read_at(p, ctx, stack_off, ptr_reg, a.f.offset + b.f.offset, b.f.size))
+		asm_ldx(p, code, dst, FP, stack_off);
 }
 
 static int size_code(uint32_t size)

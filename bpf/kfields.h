@@ -23,6 +23,11 @@ uint32_t k_read(struct asm_prog *p, const struct tap_build_ctx *ctx, int16_t sta
  * fp[stack_off, +8) and zero-extended. Clobbers r0-r5 (dst may be one). */
 void k_ld(struct asm_prog *p, const struct tap_build_ctx *ctx, int dst, int16_t stack_off,
 	  int ptr_reg, const char *path);
+/* dst = the scalar inner ("sched_avg.util_est") of the struct member
+ * outer ("cfs_rq.avg") of the struct at ptr_reg: each path on its own, as
+ * an offsets file lists them. */
+void k_ld_inner(struct asm_prog *p, const struct tap_build_ctx *ctx, int dst, int16_t stack_off,
+		int ptr_reg, const char *outer, const char *inner);
 /* dst = the scalar member path of a struct already read to fp+base_off
  * (path's first component names that struct: "sched_avg.util_avg"),
  * zero-extended from its size. */

@@ -4,7 +4,6 @@
  * file). Each hit updates one map slot: per CPU for run queues, per task
  * for entities; the event stream is left to trace. */
 #include <errno.h>
-#include <stdio.h>
 #include "bpf/kfields.h"
 #include "bpf/pelt.h"
 
@@ -229,20 +228,16 @@ static int build_se(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	return 0;
 }
 
-/* r1 = the util_est of the sched_avg at r6 + avg_path's offset, read
- * through AVG_OFF (only the util_est bytes). */
+/* r1 = the util_est of the sched_avg at r6 + avg_path's offset (only
+ * the util_est bytes are read). */
 static void load_util_est(struct asm_prog *p, const struct tap_build_ctx *ctx,
 			  const char *avg_path)
 {
-	char path[96];
-
-	snprintf(path, sizeof(path), "%s.util_est", avg_path);
 	if (k_has(ctx, "sched_avg.util_est.enqueued")) {
-		snprintf(path, sizeof(path), "%s.util_est.enqueued", avg_path);
-		k_ld(p, ctx, R1, TMP8, R6, path);
+		k_ld_inner(p, ctx, R1, TMP8, R6, avg_path, "sched_avg.util_est.enqueued");
 		return;
 	}
-	k_ld(p, ctx, R1, TMP8, R6, path);
+	k_ld_inner(p, ctx, R1, TMP8, R6, avg_path, "sched_avg.util_est");
 	asm_comment(p, "util_est: the top bit is the UTIL_AVG_UNCHANGED flag");
 	asm_alu_imm(p, BPF_ALU64, BPF_AND, R1, 0x7fffffff);
 }

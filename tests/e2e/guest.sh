@@ -426,6 +426,56 @@ sub_lottery() {
 	[ $rc -eq 1 ] && grep -q "nothing loaded" "$T/$n.err" && pass "$n" || fail_run "$n" "exit $rc"
 }
 
+# schedtap btf: where a member is, and an offsets file, from this kernel.
+sub_btf() {
+	if [ ! -r /sys/kernel/btf/vmlinux ]; then
+		n=btf_absent
+		st "$n" btf member rq.cpu
+		[ $rc -eq 1 ] && grep -q "vmlinux" "$T/$n.err" && pass "$n" || fail_run "$n" "exit $rc"
+		return
+	fi
+	n=btf_member
+	st "$n" btf member --csv rq.cpu cfs_rq.avg || { fail_run "$n" "exit $rc"; return; }
+	grep -qE '^rq\.cpu,[0-9]+,4,,int$' "$T/$n.out" && grep -qE '^cfs_rq\.avg,[0-9]+,[0-9]+,,struct sched_avg$' \
+		"$T/$n.out" && pass "$n" || fail_run "$n" "no rows for rq.cpu and cfs_rq.avg"
+	n=btf_offsets
+	st "$n" btf offsets /sys/kernel/btf/vmlinux -o "$T/offsets" || { fail_run "$n" "exit $rc"; return; }
+	grep -q '^field cfs_rq.avg ' "$T/offsets" && grep -q '^tp pelt_cfs_tp struct cfs_rq \*$' "$T/offsets" &&
+		pass "$n" || { fail "$n" "offsets file incomplete"; detail "$T/offsets"; }
+}
+
+# schedtap pelt: a busy task's util rises toward 1024; without BTF the
+# message, and an offsets file made from this kernel's BTF file works.
+sub_pelt() {
+	if [ ! -r /sys/kernel/btf/vmlinux ]; then
+		n=pelt_no_btf
+		st "$n" pelt 0.5 1
+		[ $rc -eq 1 ] && grep -q 'give --offsets FILE' "$T/$n.err" && pass "$n" || fail_run "$n" "exit $rc"
+		return
+	fi
+	(while :; do :; done) > /dev/null 2>&1 &
+	b=$!
+	n=pelt_task_util
+	st "$n" pelt -p "$b" --csv 0.5 4
+	kill "$b"
+	[ $rc -eq 0 ] && awk -F, 'NR > 1 { if (!first) first = $7; last = $7 }
+		END { exit !(last >= 300 && (last > first || last >= 900)) }' "$T/$n.out" && pass "$n" ||
+		fail_run "$n" "util_avg did not rise toward 1024"
+	n=pelt_cpus
+	st "$n" pelt --csv 0.5 1 || { fail_run "$n" "exit $rc"; return; }
+	awk -F, 'NR > 1 && $4 != "" && $10 != "" { ok++ } END { exit !ok }' "$T/$n.out" && pass "$n" ||
+		fail_run "$n" "no CPU row with util and capacity"
+	n=pelt_forced_no_btf
+	SCHEDTAP_FORCE_NO_BTF=1 st "$n" pelt 0.5 1
+	[ $rc -eq 1 ] && grep -q 'schedtap btf offsets VMLINUX' "$T/$n.err" && pass "$n" ||
+		fail_run "$n" "exit $rc"
+	n=pelt_offsets_file
+	[ -s "$T/offsets" ] || { fail "$n" "no offsets file from btf_offsets"; return; }
+	SCHEDTAP_FORCE_NO_BTF=1 st "$n" pelt --offsets "$T/offsets" --csv 0.5 1 &&
+		awk -F, 'NR > 1 && $4 != "" { ok++ } END { exit !ok }' "$T/$n.out" && pass "$n" ||
+		fail_run "$n" "exit $rc"
+}
+
 # Each listed subcommand answers --help.
 t_sub_help() {
 	st "$1_help" "$1" --help && [ -s "$T/$1_help.out" ] && pass "$1_help" ||
@@ -442,7 +492,7 @@ if t_help; then
 	fi
 	# Subcommands with checks here, then whatever else --help lists.
 	done_subs=
-	for s in cpu probe top trace runqlat lottery $SUBS; do
+	for s in cpu probe top trace runqlat lottery btf pelt $SUBS; do
 		case " $done_subs " in *" $s "*) continue ;; esac
 		done_subs="$done_subs $s"
 		# Not in this binary (yet): nothing to check, and no SKIP either.

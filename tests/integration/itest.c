@@ -12,7 +12,10 @@
 #include "kernel/features.h"
 #include "kernel/loader.h"
 #include "asm/macros.h"
+#include "bpf/pelt.h"
 #include "bpf/runqlat.h"
+#include "btf/koffsets.h"
+#include "cmd/pelt.h"
 #include "bpf/trace.h"
 
 static int failures;
@@ -57,6 +60,50 @@ static void check_builtin_programs(void)
 		result(!err, name, strerror(-err));
 		tap_obj_close(&o);
 	}
+}
+
+/* The programs of bare tracepoints, with offsets from this kernel's BTF
+ * and again from an offsets file written from it; -p adds a filter. */
+static void check_pelt_programs(void)
+{
+	static const struct tap_prog_def *const pelt[] = {
+		&prog_pelt_cfs, &prog_pelt_rt, &prog_pelt_dl, &prog_pelt_irq, &prog_pelt_cap,
+		&prog_pelt_nr, &prog_pelt_ovu, &prog_pelt_se, &prog_pelt_est_cfs, &prog_pelt_est_se,
+	};
+	struct pelt_params any = { -1 }, one = { 1 };
+	struct koffsets btf, file;
+	char err[200], *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (koff_from_btf(&btf, NULL, err, sizeof(err))) {
+		result(0, "pelt/btf", err);
+		return;
+	}
+	f = open_memstream(&text, &len);
+	koff_write(&btf, pelt_paths, pelt_tracepoints, f);
+	fclose(f);
+	result(!koff_parse(&file, text, err, sizeof(err)), "pelt/offsets_file_reads_back", err);
+	free(text);
+	for (unsigned i = 0; i < sizeof(pelt) / sizeof(pelt[0]); i++)
+		for (int v = 0; v < 3; v++) {
+			const struct tap_prog_def *defs[] = { pelt[i] };
+			struct tap_obj o;
+			char name[96];
+			int e;
+
+			snprintf(name, sizeof(name), "loads_and_attaches/%s (%s)", pelt[i]->name,
+				 v == 0 ? "BTF" : v == 1 ? "offsets file" : "BTF, -p 1");
+			e = tap_obj_open(&o, defs, 1, v == 2 ? &one : &any, v == 1 ? &file : &btf);
+			if (!e)
+				e = tap_obj_load(&o);
+			if (!e)
+				e = tap_obj_attach(&o);
+			result(!e, name, strerror(-e));
+			tap_obj_close(&o);
+		}
+	koff_free(&file);
+	koff_free(&btf);
 }
 
 /* trace's programs change shape with their options: the perf-buffer
@@ -277,6 +324,7 @@ int main(void)
 		return 1;
 	}
 	check_builtin_programs();
+	check_pelt_programs();
 	check_trace_variants();
 	check_runqlat_variants();
 	check_rejection_report();

@@ -1,0 +1,179 @@
+#!/bin/sh
+# schedtap pelt and btf against independent sources: pahole's offsets,
+# /proc/PID/sched's se.avg.*, debugfs sched/debug's root cfs_rq, RT
+# utilization under a SCHED_FIFO loop, nr_running of pinned loops; the
+# offsets-file path, and the message when neither BTF nor a file is there.
+SUITE=pelt
+. "$(dirname "$0")/../lib.sh"
+
+# Every member an offsets file holds, as pahole (Debian's dwarves) reads
+# the same BTF: nested paths summed member by member.
+t_btf_vs_pahole() {
+	$ST btf offsets > "$TMP/off" 2> "$TMP/off.err" || { fail btf_vs_pahole "$(cat "$TMP/off.err")"; return; }
+	python3 - "$TMP/off" <<'PY' || { fail btf_vs_pahole "see above"; return; }
+import re, subprocess, sys
+cache = {}
+def members(struct):
+    if struct not in cache:
+        out = subprocess.run(['pahole', '-C', struct, '/sys/kernel/btf/vmlinux'],
+                             capture_output=True, text=True).stdout
+        m = {}
+        for line in out.splitlines():
+            r = re.match(r'\s+(.*?)\s+(\w+)(\[\d+\])?(\s+__attribute__\(\(.*?\)\))?;'
+                         r'\s+/\*\s+(\d+)\s+(\d+)\s+\*/', line)
+            if r and r.group(2) not in m:
+                m[r.group(2)] = (r.group(1), int(r.group(5)), int(r.group(6)))
+        cache[struct] = m
+    return cache[struct]
+bad, n = [], 0
+for line in open(sys.argv[1]):
+    if not line.startswith('field '):
+        continue
+    _, path, off, size = line.split()[:4]
+    parts = path.split('.')
+    struct, total, msize = parts[0], 0, None
+    for p in parts[1:]:
+        t, o, s = members(struct)[p]
+        total += o
+        msize = s
+        struct = t.replace('struct ', '').strip()
+    n += 1
+    if (total, msize) != (int(off), int(size)):
+        bad.append('%s: ours %s+%s, pahole %d+%d' % (path, off, size, total, msize))
+print('    %d members, all equal to pahole' % n if not bad else '\n'.join(bad))
+sys.exit(1 if bad or n < 12 else 0)
+PY
+	pass btf_vs_pahole
+}
+
+# Start pelt, then duty cycles of 10, 30 and 50% pinned to CPU 1 and a
+# busy loop on CPU 0; stop them (SIGSTOP: their averages freeze at dequeue)
+# and compare pelt's last values with /proc/PID/sched. Within 2% (or 2
+# units of 1024 for the small values).
+t_task_vs_proc() {
+	$ST pelt --tasks --csv 0.3 > "$TMP/t.csv" 2> "$TMP/t.err" &
+	sp=$!
+	sleep 1
+	: > "$TMP/w"
+	# 10, 30 and 50% of CPU 1 fit on it; the busy loop has CPU 0.
+	for on_off in "5 45" "15 35" "25 25"; do
+		set -- $on_off
+		$ST workload burst --on $1 --off $2 --cpu 1 --duration 8 >> "$TMP/w" &
+		sleep 0.1
+	done
+	$ST workload cpu --cpu 0 --duration 8 >> "$TMP/w" &
+	sleep 3
+	tids=$(awk '{ print $2 }' "$TMP/w" | tr '\n' ' ')
+	for t in $tids; do kill -STOP $t; done
+	sleep 1
+	for t in $tids; do
+		awk -v t=$t '/^se.avg.(util_avg|load_avg|runnable_avg|util_est) / { v[$1] = $3 }
+			END { print t, v["se.avg.util_avg"], v["se.avg.load_avg"],
+			      v["se.avg.runnable_avg"], v["se.avg.util_est"] }' /proc/$t/sched
+	done > "$TMP/proc"
+	sleep 0.7
+	kill -INT $sp; wait $sp; rc=$?
+	for t in $tids; do kill -CONT $t; kill $t; done 2> /dev/null
+	wait
+	[ $rc -eq 0 ] || { fail task_vs_proc "pelt exit $rc: $(cat "$TMP/t.err")"; return; }
+	python3 - "$TMP/t.csv" "$TMP/proc" <<'PY' || { fail task_vs_proc "see above"; return; }
+import csv, sys
+last = {}
+for r in csv.DictReader(open(sys.argv[1])):
+    last[r['tid']] = r
+bad, utils = [], []
+for line in open(sys.argv[2]):
+    tid, *proc = line.split()
+    r = last.get(tid)
+    if not r:
+        bad.append('task %s not reported' % tid)
+        continue
+    ours = [int(r[k]) for k in ('util_avg', 'load_avg', 'runnable_avg', 'util_est')]
+    proc = [int(x) for x in proc]
+    utils.append(ours[0])
+    print('    task %s: util/load/runnable/util_est %s, /proc %s' % (tid, ours, proc))
+    for a, b in zip(ours, proc):
+        if abs(a - b) > max(2, 0.02 * b):
+            bad.append('task %s: %s vs /proc %s' % (tid, ours, proc))
+            break
+# 10%, 30%, 50% duty and a busy loop: util rises with the duty cycle.
+if len(utils) == 4 and not utils == sorted(utils):
+    bad.append('util does not rise with the duty cycle: %s' % utils)
+if bad:
+    print('\n'.join(bad))
+sys.exit(1 if bad else 0)
+PY
+	pass task_vs_proc
+}
+
+# The root cfs_rq of a CPU kept busy, against debugfs, read right after.
+t_cpu_vs_debugfs() {
+	grep -qw debugfs /proc/mounts || mount -t debugfs none /sys/kernel/debug
+	taskset -c 1 sh -c 'while :; do :; done' & b=$!
+	sleep 2
+	dbg() { awk '/^cfs_rq\[1\]:\/$/ { f = 1 } f && /\.util_avg/ { print $3; exit }' /sys/kernel/debug/sched/debug; }
+	before=$(dbg)
+	ours=$($ST pelt --csv 0.3 1 | awk -F, '$3 == 1 { print $4 }')
+	after=$(dbg)
+	kill $b
+	echo "    CPU 1 util_avg: pelt $ours, sched/debug $before before and $after after"
+	# PELT moves between the reads: within 5% of one of them, or between.
+	[ -n "$ours" ] && [ -n "$before" ] && [ -n "$after" ] &&
+		awk -v o="$ours" -v a="$before" -v b="$after" 'BEGIN { lo = a < b ? a : b; hi = a < b ? b : a;
+			exit !(o >= lo * 0.95 && o <= hi * 1.05) }' && pass cpu_vs_debugfs ||
+		fail cpu_vs_debugfs "pelt '$ours' vs sched/debug '$before'..'$after'"
+}
+
+# A SCHED_FIFO loop on CPU 1 raises its RT utilization; three pinned busy
+# loops make its nr_running 3.
+t_rt_and_nr_running() {
+	chrt -f 10 taskset -c 1 sh -c 'i=0; while [ $i -lt 2000000 ]; do i=$((i + 1)); done' &
+	rtp=$!
+	$ST pelt --csv 0.5 3 > "$TMP/rt.csv" 2>&1
+	wait $rtp
+	rt=$(awk -F, '$3 == 1 { v = $8 } END { print v + 0 }' "$TMP/rt.csv")
+	[ "$rt" -gt 300 ] && pass rt_util_rises || fail rt_util_rises "CPU 1 rt_util $rt (want > 300): $(tail -2 "$TMP/rt.csv")"
+	for i in 1 2 3; do taskset -c 1 sh -c 'while :; do :; done' & done
+	sleep 0.5
+	# Each switch in and out changes nr_running: the loops' own churn is
+	# the tracepoint's, so a value taken while all three are queued.
+	nr=$($ST pelt --csv 0.5 2 | awk -F, '$3 == 1 && $12 != "" { v = $12 } END { print v }')
+	pkill -f 'while :; do :; done' 2> /dev/null
+	[ "${nr:-0}" -ge 3 ] && [ "${nr:-0}" -le 4 ] && pass nr_running ||
+		fail nr_running "CPU 1 nr_running '$nr' with three loops pinned there"
+}
+
+# Without BTF: the offsets file made from this kernel's BTF gives the
+# same programs; with neither, one message with both ways out.
+t_offsets_file() {
+	$ST btf offsets -o "$TMP/off2" || { fail offsets_file "btf offsets failed"; return; }
+	SCHEDTAP_FORCE_NO_BTF=1 $ST pelt --offsets "$TMP/off2" --dump > "$TMP/df" 2>&1
+	$ST pelt --dump > "$TMP/db" 2>&1
+	grep -E '^ *[0-9]+:' "$TMP/df" > "$TMP/df.i"; grep -E '^ *[0-9]+:' "$TMP/db" > "$TMP/db.i"
+	[ -s "$TMP/df.i" ] && cmp -s "$TMP/df.i" "$TMP/db.i" && grep -q 'offsets file' "$TMP/df" &&
+		grep -q '(BTF)' "$TMP/db" || { fail offsets_file "programs differ: $(diff "$TMP/df.i" "$TMP/db.i" | head -3)"; return; }
+	SCHEDTAP_FORCE_NO_BTF=1 $ST pelt --offsets "$TMP/off2" --csv 0.3 1 > "$TMP/fo" 2>&1 &&
+		awk -F, 'NR > 1 && $4 != ""' "$TMP/fo" | grep -q . && pass offsets_file ||
+		fail offsets_file "$(cat "$TMP/fo")"
+	SCHEDTAP_FORCE_NO_BTF=1 $ST pelt 0.3 1 > "$TMP/nb" 2>&1; rc=$?
+	[ $rc -eq 1 ] && grep -q 'give --offsets FILE' "$TMP/nb" && grep -q 'schedtap btf offsets VMLINUX' "$TMP/nb" &&
+		pass no_btf_message || fail no_btf_message "exit $rc: $(cat "$TMP/nb")"
+	sed 's/^field rq.cpu .*/field rq.cpu x y int/' "$TMP/off2" > "$TMP/bad"
+	$ST pelt --offsets "$TMP/bad" 0.3 1 > "$TMP/bo" 2>&1; rc=$?
+	[ $rc -eq 1 ] && grep -q "line [0-9]*: not understood" "$TMP/bo" && pass bad_offsets_file ||
+		fail bad_offsets_file "exit $rc: $(cat "$TMP/bo")"
+}
+
+t_btf_vs_pahole
+t_task_vs_proc
+t_cpu_vs_debugfs
+t_rt_and_nr_running
+t_offsets_file
+# A raw tracepoint program is freed after an RCU grace period once its
+# link is closed: give it a second.
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	[ "$(bpftool prog show 2>/dev/null | grep -c ' name tap_pelt')" -eq 0 ] && break
+	sleep 0.1
+done
+[ "$(bpftool prog show 2>/dev/null | grep -c ' name tap_pelt')" -eq 0 ] && pass nothing_left_attached ||
+	fail nothing_left_attached "$(bpftool prog show | grep tap_pelt)"
