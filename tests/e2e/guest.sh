@@ -444,7 +444,7 @@ sub_btf() {
 		pass "$n" || { fail "$n" "offsets file incomplete"; detail "$T/offsets"; }
 }
 
-# schedtap pelt: a busy task's util rises toward 1024; without BTF the
+# schedtap pelt: a busy task's util nears 1024; without BTF the
 # message, and an offsets file made from this kernel's BTF file works.
 sub_pelt() {
 	if [ ! -r /sys/kernel/btf/vmlinux ]; then
@@ -458,12 +458,13 @@ sub_pelt() {
 	n=pelt_task_util
 	st "$n" pelt -p "$b" --csv 0.5 4
 	kill "$b"
-	[ $rc -eq 0 ] && awk -F, 'NR > 1 { if (!first) first = $7; last = $7 }
-		END { exit !(last >= 300 && (last > first || last >= 900)) }' "$T/$n.out" && pass "$n" ||
-		fail_run "$n" "util_avg did not rise toward 1024"
+	# A busy task's util_avg nears 1024 (the guest's other work takes
+	# some of its CPU); an idle one's stays near 0.
+	[ $rc -eq 0 ] && awk -F, 'NR > 1 && $7 > max { max = $7 } END { exit !(max >= 600) }' \
+		"$T/$n.out" && pass "$n" || fail_run "$n" "util_avg did not rise toward 1024"
 	n=pelt_cpus
 	st "$n" pelt --csv 0.5 1 || { fail_run "$n" "exit $rc"; return; }
-	awk -F, 'NR > 1 && $4 != "" && $10 != "" { ok++ } END { exit !ok }' "$T/$n.out" && pass "$n" ||
+	awk -F, 'NR > 1 && $4 != "" && $11 != "" { ok++ } END { exit !ok }' "$T/$n.out" && pass "$n" ||
 		fail_run "$n" "no CPU row with util and capacity"
 	n=pelt_forced_no_btf
 	SCHEDTAP_FORCE_NO_BTF=1 st "$n" pelt 0.5 1
