@@ -242,21 +242,6 @@ static void load_util_est(struct asm_prog *p, const struct tap_build_ctx *ctx,
 	asm_alu_imm(p, BPF_ALU64, BPF_AND, R1, 0x7fffffff);
 }
 
-/* util_est changes at enqueue and dequeue, apart from the averages: the
- * root run queue's, into its CPU's slot. */
-static int build_est_cfs(struct asm_prog *p, const struct tap_build_ctx *ctx)
-{
-	asm_comment(p, "args[0]: struct cfs_rq *");
-	asm_ldx(p, BPF_DW, R6, R1, 0);
-	cfs_rq_cpu(p, ctx);
-	asm_jmp_imm(p, BPF_JMP32, BPF_JGE, R8, PELT_MAX_CPUS, "out");
-	cpu_slot(p);
-	load_util_est(p, ctx, "cfs_rq.avg");
-	asm_stx(p, BPF_W, R9, R1, PELT_CPU_OFF(util_est));
-	finish(p);
-	return 0;
-}
-
 /* A task's util_est, into its entry if it has one (pelt_se_tp made it). */
 static int build_est_se(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
@@ -295,7 +280,5 @@ TAP_RAW_PROGRAM(prog_pelt_ovu, "tap_pelt_ovu", "sched_overutilized_tp", maps,
 		build_overutilized, "the root domain's overutilized flag");
 TAP_RAW_PROGRAM(prog_pelt_se, "tap_pelt_se", "pelt_se_tp", maps, build_se,
 		"per task: its entity's util, load, runnable, util_est");
-TAP_RAW_PROGRAM(prog_pelt_est_cfs, "tap_pelt_ecfs", "sched_util_est_cfs_tp", maps,
-		build_est_cfs, "per CPU: the root CFS run queue's util_est");
 TAP_RAW_PROGRAM(prog_pelt_est_se, "tap_pelt_ese", "sched_util_est_se_tp", maps, build_est_se,
 		"per task: its util_est");

@@ -86,6 +86,5 @@ extern const struct tap_prog_def prog_inv_switch, prog_inv_wakeup, prog_inv_fute
 extern const struct tap_prog_def prog_lot_switch, prog_lot_runtime, prog_lot_exit, prog_lot_fork;
 /* Bare tracepoints (they need kernel struct offsets: not in tap_programs). */
 extern const struct tap_prog_def prog_pelt_cfs, prog_pelt_rt, prog_pelt_dl, prog_pelt_irq,
-	prog_pelt_cap, prog_pelt_nr, prog_pelt_ovu, prog_pelt_se, prog_pelt_est_cfs,
-	prog_pelt_est_se;
+	prog_pelt_cap, prog_pelt_nr, prog_pelt_ovu, prog_pelt_se, prog_pelt_est_se;
 #endif

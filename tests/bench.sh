@@ -93,9 +93,11 @@ for r in $(seq "${COST_ROUNDS:-5}"); do
 	# What kernels before 6.8 run: CPU time timed at each switch instead.
 	measure_cost top_slices tap_top_switch env SCHEDTAP_FORCE_SLICE_TIMING=1 $ST top 100
 	measure_cost trace tap_trace $ST trace --csv -o "$TMP/cost.csv"
+	# The bare PELT tracepoints: per CPU, and with every task's entity.
+	measure_cost pelt tap_pelt $ST pelt --tasks 100
 done
 med_ns() { awk -v n="$2" '$1 == n { print $2 }' "$TMP/cost.$1" | median; }
-for label in floor cpu top top_slices trace; do
+for label in floor cpu top top_slices trace pelt; do
 	for name in $(awk '{ print $1 }' "$TMP/cost.$label" | sort -u); do
 		row "$label: $name" "$(printf %.0f "$(med_ns "$label" "$name")") ns/run" \
 			"(median of $(awk -v n="$name" '$1 == n' "$TMP/cost.$label" | wc -l) runs of the tool)"
@@ -118,10 +120,12 @@ echo
 pipe_us() { taskset -c 0 perf bench sched pipe -l "$LOOPS" 2>/dev/null | awk '/usecs\/op/ { print $1 }'; }
 for i in $(seq "$RUNS"); do
 	pipe_us >> "$TMP/e2e.none"
-	for tool in cpu top trace; do
+	for tool in cpu top trace pelt pelt_tasks; do
 		case $tool in
 		cpu) $ST cpu 100 > /dev/null 2>&1 & ;;
 		top) $ST top 100 > /dev/null 2>&1 & ;;
+		pelt) $ST pelt 100 > /dev/null 2>&1 & ;;
+		pelt_tasks) $ST pelt --tasks 100 > /dev/null 2>&1 & ;;
 		trace) /usr/bin/time -f "%U %S" -o "$TMP/time.$i" \
 			$ST trace --csv -o "$TMP/e2e.csv" 2> "$TMP/trace.err.$i" & ;;
 		esac
@@ -139,7 +143,7 @@ for i in $(seq "$RUNS"); do
 done
 base=$(median < "$TMP/e2e.none")
 row "pipe round trip, no tracing" "$base us/op"
-for tool in cpu top trace; do
+for tool in cpu top trace pelt pelt_tasks; do
 	m=$(median < "$TMP/e2e.$tool")
 	row "pipe round trip, $tool attached" "$m us/op" \
 		"$(awk -v a="$m" -v b="$base" 'BEGIN { printf "%.3fx of none", a / b }')"

@@ -68,7 +68,7 @@ static void check_pelt_programs(void)
 {
 	static const struct tap_prog_def *const pelt[] = {
 		&prog_pelt_cfs, &prog_pelt_rt, &prog_pelt_dl, &prog_pelt_irq, &prog_pelt_cap,
-		&prog_pelt_nr, &prog_pelt_ovu, &prog_pelt_se, &prog_pelt_est_cfs, &prog_pelt_est_se,
+		&prog_pelt_nr, &prog_pelt_ovu, &prog_pelt_se, &prog_pelt_est_se,
 	};
 	struct pelt_params any = { -1 }, one = { 1 };
 	struct koffsets btf, file;
