@@ -258,12 +258,11 @@ static int report(void *ctx, double iv)
 		err = report_cpus(r, ts, iv);
 	if (!err && r->opt->tasks)
 		err = report_tasks(r, ts, iv);
-	if (!err && (err = out_flush(r->opt->tasks && r->opt->cli.fmt != OUT_TABLE ? &r->tout
-										   : &r->out)))
+	if (err)
+		return err;
+	if ((err = out_flush(&r->out)) || (err = out_flush(&r->tout)))
 		return msg_errno(err, "writing the report");
-	if (!err && (err = out_flush(&r->tout)))
-		return msg_errno(err, "writing the report");
-	return err;
+	return 0;
 }
 
 static int parse(struct pelt_opts *o, int argc, char **argv)

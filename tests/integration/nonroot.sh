@@ -27,6 +27,7 @@ t_needs_root trace trace -d 1
 t_needs_root runqlat runqlat 1 1
 t_needs_root latency latency 1 1
 t_needs_root inversion inversion -d 1
+t_needs_root pelt pelt 1 1
 t_needs_root lottery_load lottery load
 t_needs_root lottery_unload lottery unload
 # Privileges come before anything else: even an output file that cannot
@@ -60,7 +61,7 @@ else
 fi
 
 bad=
-for c in probe cpu top trace runqlat latency inversion lottery workload; do
+for c in probe cpu top trace runqlat latency inversion lottery workload pelt btf; do
 	nobody $c --help > "$TMP/o" 2>&1 || bad="$bad $c"
 done
 [ -z "$bad" ] && pass help || fail help "--help failed as nobody for:$bad"
