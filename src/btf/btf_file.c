@@ -1,12 +1,11 @@
 /* BTF from a file: raw (/sys/kernel/btf/vmlinux, a module's split BTF)
  * or the .BTF section of an ELF file (a vmlinux from a build). */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "btf/btf.h"
+#include "core/file.h"
 
 /* A little-endian field of an ELF header at d + off (in bounds). */
 static uint64_t rd(const uint8_t *d, uint64_t off, unsigned size)
@@ -59,52 +58,12 @@ static int elf_btf(struct btf *b, const uint8_t *d, size_t n, uint8_t **out, siz
 	return btf_fail(b, -ENOENT, "no .BTF section (a kernel built without CONFIG_DEBUG_INFO_BTF)");
 }
 
-/* A whole file, up to limit bytes. */
-static int read_all(const char *path, size_t limit, uint8_t **data, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC), err = 0;
-	size_t cap = 0, n = 0;
-	uint8_t *buf = NULL;
-
-	if (fd < 0)
-		return -errno;
-	for (;;) {
-		ssize_t r;
-
-		if (n == cap) {
-			uint8_t *nb = cap < limit ? realloc(buf, cap = cap ? 2 * cap : 1 << 20) : NULL;
-
-			if (!nb) {
-				err = cap >= limit ? -EFBIG : -ENOMEM;
-				break;
-			}
-			buf = nb;
-		}
-		r = read(fd, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			err = r < 0 ? -errno : 0;
-			break;
-		}
-		n += (size_t)r;
-	}
-	close(fd);
-	if (err) {
-		free(buf);
-		return err;
-	}
-	*data = buf;
-	*len = n;
-	return 0;
-}
-
 int btf_load(struct btf *b, const char *path, const struct btf *base)
 {
 	uint8_t *data = NULL, *sect = NULL;
 	size_t n = 0, len = 0;
 	/* A vmlinux with its debug info is far larger than its BTF. */
-	int err = read_all(path, (size_t)BTF_MAX_BYTES * 16, &data, &n);
+	int err = file_read_bounded(path, (size_t)BTF_MAX_BYTES * 16, (char **)&data, &n);
 
 	memset(b, 0, sizeof(*b));
 	if (err)

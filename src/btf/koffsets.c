@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 #include "btf/koffsets.h"
+#include "core/file.h"
 
 #define KOFF_MAGIC "# schedtap offsets 1"
 #define KOFF_MAX_OFFSET (1u << 20)	/* no kernel struct is a megabyte */
@@ -196,27 +197,13 @@ int koff_parse(struct koffsets *k, const char *text, char *err, size_t len)
 
 int koff_from_file(struct koffsets *k, const char *path, char *err, size_t len)
 {
-	FILE *f = fopen(path, "re");
-	char *text;
-	size_t n;
-	int r;
+	char *text = NULL;
+	size_t n = 0;
+	int r = file_read_bounded(path, KOFF_FILE_MAX, &text, &n);
 
 	memset(k, 0, sizeof(*k));
-	if (!f)
-		return r = -errno, snprintf(err, len, "%s: %s", path, strerror(-r)), r;
-	text = malloc(KOFF_FILE_MAX + 1);
-	if (!text) {
-		fclose(f);
-		return snprintf(err, len, "out of memory"), -ENOMEM;
-	}
-	n = fread(text, 1, KOFF_FILE_MAX + 1, f);
-	r = ferror(f) ? -EIO : n > KOFF_FILE_MAX ? -EFBIG : 0;
-	fclose(f);
-	if (r) {
-		free(text);
+	if (r)
 		return snprintf(err, len, "%s: %s", path, strerror(-r)), r;
-	}
-	text[n] = 0;
 	if (memchr(text, 0, n)) {
 		free(text);
 		return snprintf(err, len, "%s: a NUL byte: not an offsets file", path), -EINVAL;

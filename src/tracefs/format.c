@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/file.h"
 #include "tracefs/text.h"
 #include "tracefs/tracefs.h"
 
@@ -324,7 +325,7 @@ int tracefs_format_load(const char *tracefs, const char *system,
 	n = snprintf(path, sizeof(path), "%s/events/%s/%s/format", tracefs, system, event);
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return -ENAMETOOLONG;
-	err = tx_read_bounded(path, TRACEFS_FORMAT_MAX, &text, &len);
+	err = file_read_bounded(path, TRACEFS_FORMAT_MAX, &text, &len);
 	if (err)
 		return err;
 	/* An embedded NUL would silently hide the rest of the file. */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <unistd.h>
+#include "core/file.h"
 #include "tracefs/text.h"
 #include "tracefs/tracefs.h"
 
@@ -172,7 +173,7 @@ int tracefs_find(char *path, size_t len, int *mounted_by_us)
 	if (!path || len == 0 || !mounted_by_us)
 		return -EINVAL;
 	*mounted_by_us = 0;
-	if (tx_read_bounded("/proc/self/mountinfo", MOUNTINFO_MAX, &mi, &mil) == 0) {
+	if (file_read_bounded("/proc/self/mountinfo", MOUNTINFO_MAX, &mi, &mil) == 0) {
 		err = tracefs_from_mountinfo(mi, path, len);
 		free(mi);
 		if (err == 0) {

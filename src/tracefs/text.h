@@ -11,10 +11,6 @@ const char *tx_skip_space(const char *p, const char *end);
 const char *tx_trim_end(const char *start, const char *end);
 /* Copy s[0..n) as a C string; -ENAMETOOLONG rather than a silent cut. */
 int tx_copy_str(char *dst, size_t size, const char *s, size_t n);
-/* Read a whole file into a NUL-terminated malloc'd buffer. Files in
- * tracefs and procfs report st_size 0, so read until EOF, but never past
- * max bytes: -EFBIG beyond that. */
-int tx_read_bounded(const char *path, size_t max, char **out, size_t *outlen);
 /* [p, end) starts with lit. */
 int tx_starts(const char *p, const char *end, const char *lit);
 #endif
