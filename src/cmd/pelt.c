@@ -12,6 +12,7 @@
 #include "btf/koffsets.h"
 #include "cmd/commands.h"
 #include "cmd/pelt.h"
+#include "cmd/proc_task.h"
 #include "cmd/session.h"
 #include "core/cli.h"
 #include "core/msg.h"
@@ -182,33 +183,6 @@ static int by_util(const void *a, const void *b)
 	return x->tid < y->tid ? -1 : x->tid > y->tid;
 }
 
-/* comm and thread group of a task, from /proc (it may be gone). */
-static void identity(uint32_t tid, char *comm, size_t len, uint32_t *tgid)
-{
-	char path[64], line[128];
-	FILE *f;
-
-	snprintf(comm, len, "?");
-	*tgid = 0;
-	snprintf(path, sizeof(path), "/proc/%u/comm", tid);
-	if ((f = fopen(path, "re"))) {
-		if (fgets(line, sizeof(line), f)) {
-			line[strcspn(line, "\n")] = 0;
-			snprintf(comm, len, "%.16s", line);
-		}
-		fclose(f);
-	}
-	snprintf(path, sizeof(path), "/proc/%u/status", tid);
-	if ((f = fopen(path, "re"))) {
-		for (int i = 0; i < 64 && fgets(line, sizeof(line), f); i++)
-			if (!strncmp(line, "Tgid:", 5)) {
-				*tgid = (uint32_t)strtoul(line + 5, NULL, 10);
-				break;
-			}
-		fclose(f);
-	}
-}
-
 static int report_tasks(struct pelt_run *r, double ts, double iv)
 {
 	const struct pelt_opts *o = r->opt;
@@ -226,10 +200,11 @@ static int report_tasks(struct pelt_run *r, double ts, double iv)
 	for (size_t i = 0; i < l.n && (!limit || (long)i < limit); i++) {
 		const struct pelt_task *t = &l.v[i].v;
 		struct out_val v[NTCOLS];
-		char comm[32];
-		uint32_t tgid;
+		char comm[17] = "?";	/* 16 bytes: a kworker's /proc name is longer */
+		uint32_t tgid = 0;
 
-		identity(l.v[i].tid, comm, sizeof(comm), &tgid);
+		proc_task_comm("/proc", l.v[i].tid, comm, sizeof(comm));
+		proc_task_tgid("/proc", l.v[i].tid, &tgid);
 		v[T_TS] = (struct out_val){ .f = ts };
 		v[T_IV] = (struct out_val){ .f = iv };
 		v[T_TID] = (struct out_val){ .u = l.v[i].tid };

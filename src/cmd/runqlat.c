@@ -10,6 +10,7 @@
 #include "core/cli.h"
 #include "core/output.h"
 #include "cmd/commands.h"
+#include "cmd/proc_task.h"
 #include "kernel/loader.h"
 #include "cmd/session.h"
 #include "core/log2_hist.h"
@@ -135,25 +136,6 @@ static int report_global(struct runq_run *r, double iv)
 	return 0;
 }
 
-static uint32_t tgid_of(uint32_t tid)
-{
-	char path[64], line[128];
-	uint32_t tgid = tid;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%" PRIu32 "/status", tid);
-	f = fopen(path, "r");
-	if (!f)
-		return tid;	/* gone: keep it under its own id */
-	for (int i = 0; i < 64 && fgets(line, sizeof(line), f); i++)
-		if (!strncmp(line, "Tgid:", 5)) {
-			tgid = (uint32_t)strtoul(line + 5, NULL, 10);
-			break;
-		}
-	fclose(f);
-	return tgid;
-}
-
 static int add_keyed(struct runq_run *r, uint32_t id, const struct runq_hist *h)
 {
 	for (int i = 0; i < r->nkeyed; i++)
@@ -182,7 +164,7 @@ static int take_keyed(void *ctx, const void *key, const void *value)
 	int err;
 
 	if (r->opt->per_process)
-		id = tgid_of(id);
+		proc_task_tgid("/proc", id, &id);	/* gone: keep it under its own id */
 	err = add_keyed(r, id, value);
 	/* Cleared as read, as BCC does: each report covers its interval. */
 	bpf_map_delete(tap_map_fd(r->obj, "runq_hists"), key);

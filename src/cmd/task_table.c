@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cmd/proc_task.h"
 #include "cmd/task_table.h"
 
 void task_table_init(struct task_table *t)
@@ -100,35 +101,6 @@ static const struct task_snap *find_prev(const struct task_table *t, uint32_t ti
 	return t->nprev ? bsearch(&key, t->prev, t->nprev, sizeof(key), by_tid) : NULL;
 }
 
-/* A small /proc file's first line starting with tag, or the first line. */
-static int read_proc(const struct task_table *t, uint32_t tid, const char *file,
-		     const char *tag, char *buf, size_t len)
-{
-	char path[96], line[256];
-	FILE *f;
-	int found = -ENOENT;
-
-	snprintf(path, sizeof(path), "%s/%u/%s", t->proc, tid, file);
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	for (int i = 0; i < 64 && fgets(line, sizeof(line), f); i++) {
-		if (tag && strncmp(line, tag, strlen(tag)))
-			continue;
-		line[strcspn(line, "\n")] = 0;
-		/* Cut to the caller's buffer on purpose: values are short. */
-		const char *v = line + (tag ? strlen(tag) : 0);
-		size_t n = strnlen(v, len - 1);
-
-		memcpy(buf, v, n);
-		buf[n] = 0;
-		found = 0;
-		break;
-	}
-	fclose(f);
-	return found;
-}
-
 /* Names and thread groups the kernel side has not learnt yet (tasks seen
  * only going in) come from the previous snapshot, else from /proc. */
 static void fill_identity(const struct task_table *t, struct task_snap *s,
@@ -138,11 +110,11 @@ static void fill_identity(const struct task_table *t, struct task_snap *s,
 
 	if (!s->tgid && old)
 		s->tgid = old->tgid;
-	if (!s->tgid && !read_proc(t, s->tid, "status", "Tgid:", buf, sizeof(buf)))
-		s->tgid = (uint32_t)strtoul(buf, NULL, 10);
+	if (!s->tgid)
+		proc_task_tgid(t->proc, s->tid, &s->tgid);
 	if (!s->comm[0] && old)
 		memcpy(s->comm, old->comm, TOP_COMM_LEN);
-	if (!s->comm[0] && !read_proc(t, s->tid, "comm", NULL, buf, sizeof(buf)))
+	if (!s->comm[0] && !proc_task_comm(t->proc, s->tid, buf, sizeof(buf)))
 		memcpy(s->comm, buf, strnlen(buf, TOP_COMM_LEN));
 }
 

@@ -1,8 +1,13 @@
 /* schedtap top's user-space side: deltas, running slices, per-process
  * folding, CPU lists; and the prev_state decoding its program relies on. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "tracefs/sched_state.h"
+#include "cmd/proc_task.h"
 #include "cmd/task_table.h"
 #include "unit.h"
 
@@ -218,6 +223,58 @@ static void prev_state_fallback(void)
 	CHECK_STR(b, "2");
 }
 
+static int put(const char *dir, const char *name, const char *text)
+{
+	char p[128];
+	FILE *f;
+	int err;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	f = fopen(p, "w");
+	if (!f)
+		return -1;
+	err = fputs(text, f) < 0;
+	return fclose(f) || err ? -1 : 0;
+}
+
+/* Names and thread groups from a /proc of our own making, and from the
+ * real one against what the kernel says of this process. */
+static void proc_task_names_and_groups(void)
+{
+	char dir[] = "/tmp/schedtap-proc-XXXXXX", p[128], comm[17] = "?", self[17] = "";
+	uint32_t tgid = 7;
+	int ok = 1;
+
+	CHECK(mkdtemp(dir));
+	snprintf(p, sizeof(p), "%s/5", dir);
+	ok &= mkdir(p, 0755) == 0;
+	ok &= put(p, "comm", "kworker/u8:2-events_unbound\n") == 0;
+	ok &= put(p, "status", "Name:\tkworker\nUmask:\t0022\nTgid:\t42\nPid:\t5\n") == 0;
+	snprintf(p, sizeof(p), "%s/6", dir);
+	ok &= mkdir(p, 0755) == 0;
+	ok &= put(p, "status", "Name:\tx\n") == 0;
+	CHECK(ok);
+
+	CHECK(proc_task_comm(dir, 5, comm, sizeof(comm)) == 0);
+	CHECK_STR(comm, "kworker/u8:2-eve");
+	CHECK(proc_task_tgid(dir, 5, &tgid) == 0 && tgid == 42);
+	/* Gone or without the line: the outputs stay as they were. */
+	tgid = 7;
+	CHECK(proc_task_tgid(dir, 6, &tgid) == -ENOENT && tgid == 7);
+	CHECK(proc_task_comm(dir, 6, comm, sizeof(comm)) == -ENOENT);
+	CHECK(proc_task_tgid(dir, 8, &tgid) == -ENOENT && tgid == 7);
+	CHECK_STR(comm, "kworker/u8:2-eve");
+
+	CHECK(proc_task_tgid("/proc", (uint32_t)gettid(), &tgid) == 0);
+	CHECK(tgid == (uint32_t)getpid());
+	CHECK(prctl(PR_GET_NAME, self) == 0);
+	CHECK(proc_task_comm("/proc", (uint32_t)getpid(), comm, sizeof(comm)) == 0);
+	CHECK_STR(comm, self);
+
+	snprintf(p, sizeof(p), "rm -rf '%s'", dir);
+	CHECK(system(p) == 0);
+}
+
 UNIT_SUITE(top_tests) = {
 	UNIT(deltas_between_snapshots),
 	UNIT(reused_tid_counts_from_zero),
@@ -226,5 +283,6 @@ UNIT_SUITE(top_tests) = {
 	UNIT(cpu_lists),
 	UNIT(prev_state_from_print_fmt),
 	UNIT(prev_state_fallback),
+	UNIT(proc_task_names_and_groups),
 	UNIT_END,
 };

@@ -1,0 +1,16 @@
+/* What /proc tells about a task the kernel side has not (or not yet)
+ * given us: its name and its thread group. The task may be gone. */
+#ifndef SCHEDTAP_CMD_PROC_TASK_H
+#define SCHEDTAP_CMD_PROC_TASK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* PROC/TID/comm without its newline, cut to len - 1 bytes (a kworker's
+ * name there can be longer than the 15 bytes a task name holds).
+ * proc is "/proc" but for tests. 0 or negative errno; on an error
+ * (the task is gone) neither function touches its output. */
+int proc_task_comm(const char *proc, uint32_t tid, char *buf, size_t len);
+/* The Tgid: line of PROC/TID/status. */
+int proc_task_tgid(const char *proc, uint32_t tid, uint32_t *tgid);
+#endif
