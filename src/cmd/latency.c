@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kernel/bpf_sys.h"
+#include "core/array.h"
 #include "core/cli.h"
 #include "cmd/commands.h"
 #include "kernel/features.h"
@@ -106,15 +107,8 @@ static int take_entry(void *ctx, const void *key, const void *value)
 {
 	struct lat_run *r = ctx;
 
-	if (r->nrows == r->caprows) {
-		size_t cap = r->caprows ? r->caprows * 2 : 256;
-		void *n = realloc(r->rows, cap * sizeof(*r->rows));
-
-		if (!n)
-			return -ENOMEM;
-		r->rows = n;
-		r->caprows = cap;
-	}
+	if (array_grow(&r->rows, &r->caprows, r->nrows, sizeof(*r->rows), 256))
+		return -ENOMEM;
 	r->rows[r->nrows].tid = *(const uint32_t *)key;
 	memcpy(&r->rows[r->nrows].v, value, sizeof(struct lat_task));
 	r->nrows++;

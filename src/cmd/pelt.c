@@ -14,6 +14,7 @@
 #include "cmd/pelt.h"
 #include "cmd/proc_task.h"
 #include "cmd/session.h"
+#include "core/array.h"
 #include "core/cli.h"
 #include "core/msg.h"
 #include "core/output.h"
@@ -160,15 +161,8 @@ static int take_task(void *ctx, const void *key, const void *value)
 {
 	struct task_list *l = ctx;
 
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 256;
-		void *nv = realloc(l->v, cap * sizeof(*l->v));
-
-		if (!nv)
-			return -ENOMEM;
-		l->v = nv;
-		l->cap = cap;
-	}
+	if (array_grow(&l->v, &l->cap, l->n, sizeof(*l->v), 256))
+		return -ENOMEM;
 	l->v[l->n].tid = *(const uint32_t *)key;
 	memcpy(&l->v[l->n++].v, value, sizeof(struct pelt_task));
 	return 0;

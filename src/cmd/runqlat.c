@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 #include "kernel/bpf_sys.h"
+#include "core/array.h"
 #include "core/cli.h"
 #include "core/output.h"
 #include "cmd/commands.h"
@@ -51,7 +52,7 @@ struct runq_run {
 	struct runq_hist *percpu;	/* one read of the per-CPU histogram */
 	struct runq_hist last;		/* cumulative at the previous report */
 	struct keyed *keyed;		/* per task / process / CPU this report */
-	int nkeyed, capkeyed;
+	size_t nkeyed, capkeyed;
 	struct out out;			/* --json */
 	struct out_col cols[3 + LOG2_HIST_NCOLS];
 };
@@ -138,20 +139,13 @@ static int report_global(struct runq_run *r, double iv)
 
 static int add_keyed(struct runq_run *r, uint32_t id, const struct runq_hist *h)
 {
-	for (int i = 0; i < r->nkeyed; i++)
+	for (size_t i = 0; i < r->nkeyed; i++)
 		if (r->keyed[i].id == id) {
 			add_hist(&r->keyed[i].h, h);
 			return 0;
 		}
-	if (r->nkeyed == r->capkeyed) {
-		int cap = r->capkeyed ? r->capkeyed * 2 : 64;
-		void *n = realloc(r->keyed, (size_t)cap * sizeof(*r->keyed));
-
-		if (!n)
-			return -ENOMEM;
-		r->keyed = n;
-		r->capkeyed = cap;
-	}
+	if (array_grow(&r->keyed, &r->capkeyed, r->nkeyed, sizeof(*r->keyed), 64))
+		return -ENOMEM;
 	r->keyed[r->nkeyed].id = id;
 	r->keyed[r->nkeyed++].h = *h;
 	return 0;
@@ -189,8 +183,8 @@ static int report_keyed(struct runq_run *r, double iv)
 			 RUNQ_MAX_KEYS, take_keyed, r, NULL);
 	if (n < 0)
 		return msg_errno(n, "reading the histograms");
-	qsort(r->keyed, (size_t)r->nkeyed, sizeof(*r->keyed), by_id);
-	for (int i = 0; i < r->nkeyed; i++)
+	qsort(r->keyed, r->nkeyed, sizeof(*r->keyed), by_id);
+	for (size_t i = 0; i < r->nkeyed; i++)
 		emit(r, section, r->keyed[i].id, 1, &r->keyed[i].h, iv);
 	return 0;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "cmd/proc_task.h"
 #include "cmd/task_table.h"
+#include "core/array.h"
 
 void task_table_init(struct task_table *t)
 {
@@ -27,15 +28,8 @@ static struct task_snap *append(struct task_table *t)
 {
 	struct task_snap *s;
 
-	if (t->ncur == t->capcur) {
-		size_t cap = t->capcur ? t->capcur * 2 : 256;
-		void *n = realloc(t->cur, cap * sizeof(*t->cur));
-
-		if (!n)
-			return NULL;
-		t->cur = n;
-		t->capcur = cap;
-	}
+	if (array_grow(&t->cur, &t->capcur, t->ncur, sizeof(*t->cur), 256))
+		return NULL;
 	s = &t->cur[t->ncur++];
 	memset(s, 0, sizeof(*s));
 	return s;
