@@ -50,20 +50,14 @@ static int run_offsets(int argc, char **argv)
 	};
 	struct cli_common c;
 	struct koffsets k;
-	const char *src;
 	FILE *f;
 	int opt, r;
 
 	cli_init(&c, "btf offsets");
 	opt = cli_next_opt(&c, argc, argv, "ho:", longopts, offsets_help);
-	if (opt == CLI_HELP || opt == CLI_BAD)
-		return opt == CLI_HELP ? EXIT_OK : EXIT_USAGE;
-	if (argc - optind > 1)
-		return cli_usage_error(&c, "unexpected argument '%s'", argv[optind + 1]), EXIT_USAGE;
-	src = optind < argc ? argv[optind] : NULL;
-	if (cli_parse_only)
-		return EXIT_OK;
-	if (open_btf(&k, src))
+	if ((r = cli_operands_done(&c, opt, argc, argv, 0, 1, NULL)) >= 0)
+		return r;
+	if (open_btf(&k, optind < argc ? argv[optind] : NULL))
 		return EXIT_RUNTIME;
 	f = cli_open_output(&c);
 	r = f ? koff_write(&k, pelt_paths, pelt_tracepoints, f) : -EIO;
@@ -106,12 +100,8 @@ static int run_member(int argc, char **argv)
 	cli_init(&c, "btf member");
 	while ((opt = cli_next_opt(&c, argc, argv, "h", longopts, member_help)) >= 0)
 		path = optarg;
-	if (opt == CLI_HELP || opt == CLI_BAD)
-		return opt == CLI_HELP ? EXIT_OK : EXIT_USAGE;
-	if (optind == argc)
-		return cli_usage_error(&c, "which STRUCT.MEMBER?"), EXIT_USAGE;
-	if (cli_parse_only)
-		return EXIT_OK;
+	if ((r = cli_operands_done(&c, opt, argc, argv, 1, -1, "which STRUCT.MEMBER?")) >= 0)
+		return r;
 	if (open_btf(&k, path))
 		return EXIT_RUNTIME;
 	out_init(&o, stdout, c.fmt, member_cols, NMCOLS);

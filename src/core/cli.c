@@ -302,22 +302,32 @@ static int positional(struct cli_common *c, int argc, char **argv, int first)
 	return 0;
 }
 
-int cli_opts_done(struct cli_common *c, int opt, int argc, char **argv,
-		  enum cli_positionals pos)
+int cli_operands_done(struct cli_common *c, int opt, int argc, char **argv,
+		      int min, int max, const char *missing)
 {
 	if (opt == CLI_HELP)
 		return EXIT_OK;
 	if (opt == CLI_BAD)
 		return EXIT_USAGE;
+	if (argc - optind < min)
+		return cli_usage_error(c, "%s", missing), EXIT_USAGE;
+	if (max >= 0 && argc - optind > max)
+		return cli_usage_error(c, "unexpected argument '%s'", argv[optind + max]),
+		       EXIT_USAGE;
+	return cli_parse_only ? EXIT_OK : -1;
+}
+
+int cli_opts_done(struct cli_common *c, int opt, int argc, char **argv,
+		  enum cli_positionals pos)
+{
+	if (pos == CLI_NO_ARGS || opt == CLI_HELP || opt == CLI_BAD)
+		return cli_operands_done(c, opt, argc, argv, 0, 0, NULL);
 	if (pos == CLI_INTERVAL_OR_ONCE && optind == argc && !c->interval_given) {
 		c->once = 1;
 		c->interval = CLI_MAX_SECONDS;
 		c->count = 1;
-	} else if (pos != CLI_NO_ARGS) {
-		if (positional(c, argc, argv, optind))
-			return EXIT_USAGE;
-	} else if (optind < argc) {
-		return cli_usage_error(c, "unexpected argument '%s'", argv[optind]), EXIT_USAGE;
+	} else if (positional(c, argc, argv, optind)) {
+		return EXIT_USAGE;
 	}
 	return cli_parse_only ? EXIT_OK : -1;
 }

@@ -122,6 +122,11 @@ int cli_next_opt(struct cli_common *c, int argc, char **argv, const char *shorto
  * [count] after -i, so `-i 1 3` and `1 3` agree). */
 int cli_opts_done(struct cli_common *c, int opt, int argc, char **argv,
 		  enum cli_positionals pos);
+/* As cli_opts_done, for a command whose positionals are its own operands
+ * (files, struct members): between min and max of them (max -1: no limit),
+ * left at argv[optind..argc); fewer than min: "missing" is the usage error. */
+int cli_operands_done(struct cli_common *c, int opt, int argc, char **argv,
+		      int min, int max, const char *missing);
 /* For fuzzing the parsers: once set, cli_opts_done returns EXIT_OK where
  * it would go on, so a command stops as soon as its options are parsed. */
 extern int cli_parse_only;

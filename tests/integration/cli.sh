@@ -63,6 +63,10 @@ usage "--pid needs a value" top --pid
 usage "unknown option '--interval'" lottery simulate --interval 1
 usage "unknown option '-o'" lottery simulate -o /tmp/x
 usage "unexpected argument 'extra'" probe extra
+usage "unexpected argument 'b'" btf offsets a b
+usage "which STRUCT.MEMBER\?" btf member
+usage "which STRUCT.MEMBER\?" btf member --btf /nonexistent
+usage "unknown option '--bogus'" btf member --bogus task_struct.pid
 usage "unknown subcommand 'bogus'" bogus
 usage "a command is required" lottery
 usage "unknown mode 'nope'" workload nope
