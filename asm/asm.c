@@ -463,6 +463,17 @@ const char *asm_map_at(const struct asm_prog *p, int insn)
 
 /* ---- memory ---- */
 
+int asm_size(unsigned bytes)
+{
+	switch (bytes) {
+	case 1: return BPF_B;
+	case 2: return BPF_H;
+	case 4: return BPF_W;
+	case 8: return BPF_DW;
+	}
+	return -1;
+}
+
 static int check_size(struct asm_prog *p, int size)
 {
 	if (size != BPF_B && size != BPF_H && size != BPF_W && size != BPF_DW)

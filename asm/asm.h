@@ -130,7 +130,9 @@ void asm_ld_map_value(struct asm_prog *p, int dst, const char *map,
 void asm_ld_abs(struct asm_prog *p, int size, int32_t imm);
 void asm_ld_ind(struct asm_prog *p, int size, int src, int32_t imm);
 
-/* Memory. size is BPF_B, BPF_H, BPF_W or BPF_DW. */
+/* Memory. size is BPF_B, BPF_H, BPF_W or BPF_DW: asm_size(bytes) gives it
+ * for 1, 2, 4 or 8 bytes, -1 for any other width. */
+int asm_size(unsigned bytes);
 void asm_ldx(struct asm_prog *p, int size, int dst, int src, int16_t off);
 void asm_ldsx(struct asm_prog *p, int size, int dst, int src, int16_t off);
 void asm_stx(struct asm_prog *p, int size, int dst, int src, int16_t off);

@@ -15,17 +15,6 @@ static const struct tp_field *field_or_error(struct asm_prog *p,
 	return f;
 }
 
-static int size_code(unsigned size)
-{
-	switch (size) {
-	case 1: return BPF_B;
-	case 2: return BPF_H;
-	case 4: return BPF_W;
-	case 8: return BPF_DW;
-	}
-	return -1;
-}
-
 /* Loads the field; returns its size in bytes or 0 on error. */
 static unsigned ld_field(struct asm_prog *p, const struct tp_format *fmt,
 			 int dst, int ctx, const char *name)
@@ -35,7 +24,7 @@ static unsigned ld_field(struct asm_prog *p, const struct tp_format *fmt,
 
 	if (!f)
 		return 0;
-	code = size_code(f->size);
+	code = asm_size(f->size);
 	if (code < 0 || f->offset % f->size || f->offset > INT16_MAX) {
 		asm_error(p, -EINVAL, "%s:%s field '%s' (offset %u, size %u) is not a scalar load",
 			  fmt->system, fmt->event, name, f->offset, f->size);
@@ -83,8 +72,8 @@ void tp_copy_field(struct asm_prog *p, const struct tp_format *fmt, int base,
 		 * field. */
 		while (chunk > 1 && (at % chunk || (unsigned)to % chunk || done + chunk > len))
 			chunk /= 2;
-		asm_ldx(p, size_code(chunk), tmp, ctx, (int16_t)at);
-		asm_stx(p, size_code(chunk), base, tmp, (int16_t)(off + done));
+		asm_ldx(p, asm_size(chunk), tmp, ctx, (int16_t)at);
+		asm_stx(p, asm_size(chunk), base, tmp, (int16_t)(off + done));
 		done += chunk;
 	}
 }

@@ -67,8 +67,7 @@ void k_ld_inner(struct asm_prog *p, const struct tap_build_ctx *ctx, int dst, in
 
 	if (!k_field(p, ctx, outer, &a) || !k_field(p, ctx, inner, &b))
 		return;
-	code = b.f.size == 1 ? BPF_B : b.f.size == 2 ? BPF_H : b.f.size == 4 ? BPF_W :
-	       b.f.size == 8 ? BPF_DW : -1;
+	code = asm_size(b.f.size);
 	if (code < 0 || b.f.offset + b.f.size > a.f.size) {
 		asm_error(p, -EINVAL, "%s in %s: not a scalar inside it", inner, outer);
 		return;
@@ -79,11 +78,6 @@ void k_ld_inner(struct asm_prog *p, const struct tap_build_ctx *ctx, int dst, in
 		asm_ldx(p, code, dst, FP, stack_off);
 }
 
-static int size_code(uint32_t size)
-{
-	return size == 1 ? BPF_B : size == 2 ? BPF_H : size == 4 ? BPF_W : size == 8 ? BPF_DW : -1;
-}
-
 void k_ld_stack(struct asm_prog *p, const struct tap_build_ctx *ctx, int dst,
 		int16_t base_off, const char *path)
 {
@@ -92,7 +86,7 @@ void k_ld_stack(struct asm_prog *p, const struct tap_build_ctx *ctx, int dst,
 
 	if (!k_field(p, ctx, path, &f))
 		return;
-	code = size_code(f.f.size);
+	code = asm_size(f.f.size);
 	if (code < 0 || f.f.offset > 256) {
 		asm_error(p, -EINVAL, "%s: %u bytes at +%u, not a scalar", path, f.f.size,
 			  f.f.offset);
@@ -107,7 +101,7 @@ void k_ld(struct asm_prog *p, const struct tap_build_ctx *ctx, int dst, int16_t 
 	  int ptr_reg, const char *path)
 {
 	uint32_t size = k_read(p, ctx, stack_off, ptr_reg, path);
-	int code = size_code(size);
+	int code = asm_size(size);
 
 	if (!size)
 		return;

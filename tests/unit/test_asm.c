@@ -190,7 +190,15 @@ static void macro_labels_are_unique(void)
 	asm_free(&p);
 }
 
+static void size_codes_for_widths(void)
+{
+	CHECK(asm_size(1) == BPF_B && asm_size(2) == BPF_H);
+	CHECK(asm_size(4) == BPF_W && asm_size(8) == BPF_DW);
+	CHECK(asm_size(0) == -1 && asm_size(3) == -1 && asm_size(16) == -1);
+}
+
 UNIT_SUITE(asm_tests) = {
+	UNIT(size_codes_for_widths),
 	UNIT(forward_and_backward_labels),
 	UNIT(undefined_label_is_an_error),
 	UNIT(duplicate_label_is_an_error),
