@@ -6,6 +6,8 @@
 # fetches them into a cache when a cross build first needs them.
 set -eu
 pkgs="make gcc musl-tools linux-libc-dev llvm-19 clang-19 linux-perf bpftool file jq time"
+# pahole reads BTF independently of us: the pelt suite checks our offsets with it.
+pkgs="$pkgs dwarves"
 pkgs="$pkgs gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf"
 # The QEMU end-to-end suite (tests/e2e) and a CSV parser for the tests.
 pkgs="$pkgs qemu-system-x86 qemu-system-arm cpio python3 libbpf-tools"
