@@ -8,136 +8,70 @@
 #include <sys/mount.h>
 #include <unistd.h>
 #include "core/file.h"
+#include "core/mountinfo.h"
 #include "tracefs/text.h"
 #include "tracefs/tracefs.h"
 
-#define MOUNTINFO_MAX (8u << 20) /* thousands of container mounts fit */
-
-/* Split off the next space-separated mountinfo field of [*p, end). */
-static int next_word(const char **p, const char *end, const char **w, size_t *wl)
-{
-	const char *s = *p, *e;
-
-	if (s >= end)
-		return 0;
-	e = memchr(s, ' ', (size_t)(end - s));
-	if (!e)
-		e = end;
-	*w = s;
-	*wl = (size_t)(e - s);
-	*p = e < end ? e + 1 : end;
-	return 1;
-}
-
-/* Undo the kernel's \ooo escaping of space, tab, newline and backslash.
- * A decoded NUL cannot be a path: -EINVAL. */
-static int unescape_path(const char *s, size_t n, char *out, size_t size)
-{
-	size_t i = 0, o = 0;
-
-	if (size == 0)
-		return -ENAMETOOLONG;
-	while (i < n) {
-		char c = s[i];
-
-		if (c == '\\' && n - i >= 4 && s[i + 1] >= '0' && s[i + 1] <= '3' &&
-		    s[i + 2] >= '0' && s[i + 2] <= '7' && s[i + 3] >= '0' &&
-		    s[i + 3] <= '7') {
-			c = (char)((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 +
-				   (s[i + 3] - '0'));
-			if (c == '\0')
-				return -EINVAL;
-			i += 4;
-		} else {
-			i++;
-		}
-		if (o + 1 >= size)
-			return -ENAMETOOLONG;
-		out[o++] = c;
-	}
-	out[o] = '\0';
-	return 0;
-}
-
 enum { MI_NONE, MI_DEBUGFS, MI_TRACEFS };
 
-/* One mountinfo line: "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [TAGS...] - FSTYPE SRC SUPEROPTS".
- * Returns which usable kind it is and the tracing dir in out. */
-static int mountinfo_line(const char *p, const char *end, char *out, size_t len)
+struct mi_best {
+	char *out, *tmp;
+	size_t len;
+	int best;
+};
+
+/* Which usable kind a mount is, its tracing dir in b->tmp. */
+static int classify(struct mi_best *b, const struct mount_entry *m)
 {
-	const char *w, *root = NULL, *mp = NULL;
-	size_t wl, rootl = 0, mpl = 0;
-	int i, kind, n;
+	int kind;
 
-	for (i = 0; i < 5; i++) {
-		if (!next_word(&p, end, &w, &wl))
-			return MI_NONE;
-		if (i == 3) {
-			root = w;
-			rootl = wl;
-		} else if (i == 4) {
-			mp = w;
-			mpl = wl;
-		}
-	}
-	/* Optional tags end at a lone "-"; the filesystem type follows. */
-	do {
-		if (!next_word(&p, end, &w, &wl))
-			return MI_NONE;
-	} while (!(wl == 1 && w[0] == '-'));
-	if (!next_word(&p, end, &w, &wl))
-		return MI_NONE;
-
-	if (wl == 7 && !memcmp(w, "tracefs", 7))
+	if (m->fstype_len == 7 && !memcmp(m->fstype, "tracefs", 7))
 		kind = MI_TRACEFS;
-	else if (wl == 7 && !memcmp(w, "debugfs", 7))
+	else if (m->fstype_len == 7 && !memcmp(m->fstype, "debugfs", 7))
 		kind = MI_DEBUGFS;
 	else
 		return MI_NONE;
 	/* A bind mount of a subdirectory is not the tracing root. */
-	if (rootl != 1 || root[0] != '/')
+	if (m->root_len != 1 || m->root[0] != '/')
 		return MI_NONE;
-	if (unescape_path(mp, mpl, out, len))
+	if (mountinfo_unescape(m->point, m->point_len, b->tmp, b->len))
 		return MI_NONE;
 	if (kind == MI_DEBUGFS) {
-		size_t l = strlen(out);
-
+		size_t l = strlen(b->tmp);
 		/* "/" + "/tracing" must not become "//tracing". */
-		n = snprintf(out + l, len - l, "%s",
-			     l && out[l - 1] == '/' ? "tracing" : "/tracing");
-		if (n < 0 || (size_t)n >= len - l)
+		int n = snprintf(b->tmp + l, b->len - l, "%s",
+				 l && b->tmp[l - 1] == '/' ? "tracing" : "/tracing");
+
+		if (n < 0 || (size_t)n >= b->len - l)
 			return MI_NONE;
 	}
 	return kind;
 }
 
+static int keep_best(void *ctx, const struct mount_entry *m)
+{
+	struct mi_best *b = ctx;
+	int kind = classify(b, m);
+
+	if (kind > b->best) {
+		b->best = kind;
+		memcpy(b->out, b->tmp, strlen(b->tmp) + 1);
+	}
+	return b->best == MI_TRACEFS;
+}
+
 int tracefs_from_mountinfo(const char *text, char *out, size_t len)
 {
-	const char *p, *end;
-	int best = MI_NONE;
-	char *tmp;
+	struct mi_best b = { out, NULL, len, MI_NONE };
 
 	if (!text || !out || len == 0)
 		return -EINVAL;
-	tmp = malloc(len);
-	if (!tmp)
+	b.tmp = malloc(len);
+	if (!b.tmp)
 		return -ENOMEM;
-	end = text + strlen(text);
-	for (p = text; p < end && best != MI_TRACEFS;) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		int kind;
-
-		if (!eol)
-			eol = end;
-		kind = mountinfo_line(p, eol, tmp, len);
-		if (kind > best) {
-			best = kind;
-			memcpy(out, tmp, strlen(tmp) + 1);
-		}
-		p = eol < end ? eol + 1 : end;
-	}
-	free(tmp);
-	return best == MI_NONE ? -ENOENT : 0;
+	mountinfo_each(text, keep_best, &b);
+	free(b.tmp);
+	return b.best == MI_NONE ? -ENOENT : 0;
 }
 
 /* A tracing directory is usable when it has the events tree. */
