@@ -55,6 +55,11 @@ void trace_begin(struct asm_prog *p, const struct trace_params *tp, uint32_t kin
 /* Jump to skip unless the record at TR_STACK passes -p / -c. */
 void trace_filter(struct asm_prog *p, const struct trace_params *tp, const char *skip);
 void trace_submit(struct asm_prog *p, const struct trace_params *tp);
+/* The same for any record: size bytes at fp+stack_off to the ring buffer,
+ * or the perf buffer with ctx in ctx_reg; a loss counted in trace_lost
+ * (key at fp+stack_off-4). Ends at label "out". */
+void trace_output(struct asm_prog *p, int perfbuf, int ctx_reg, int16_t stack_off,
+		  uint32_t size);
 /* Store a signed 32-bit field into the record at rec_off (via r1). */
 void trace_put(struct asm_prog *p, const struct tp_format *fmt, const char *field,
 	       int16_t rec_off);
@@ -66,7 +71,13 @@ void trace_slice_runtime(struct asm_prog *p, const char *next);
 /* Copy a comm field, fixed array or __data_loc string, into the record. */
 void trace_copy_comm(struct asm_prog *p, const struct tp_format *fmt, const char *field,
 		     int16_t rec_off);
-/* events (ring buffer), events_pb (perf buffer), trace_lost, trace_last */
+/* events (ring buffer), events_pb (perf buffer), trace_lost, trace_last:
+ * the table's entries, for programs that stream with maps of their own. */
+#define TRACE_MAP_DEFS                                                            \
+	{ "events", BPF_MAP_TYPE_RINGBUF, 0, 0, TRACE_RINGBUF_SIZE, 0 },          \
+	{ "events_pb", BPF_MAP_TYPE_PERF_EVENT_ARRAY, 4, 4, TRACE_PERF_MAX_CPUS, 0 }, \
+	{ "trace_lost", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1, 0 },                  \
+	{ "trace_last", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1, 0 }
 #define TRACE_NMAPS 4
 extern const struct tap_map_def trace_maps[TRACE_NMAPS];
 #endif

@@ -5,12 +5,7 @@
 #include "bpf/program.h"
 #include "bpf/trace.h"
 
-const struct tap_map_def trace_maps[TRACE_NMAPS] = {
-	{ "events", BPF_MAP_TYPE_RINGBUF, 0, 0, TRACE_RINGBUF_SIZE, 0 },
-	{ "events_pb", BPF_MAP_TYPE_PERF_EVENT_ARRAY, 4, 4, TRACE_PERF_MAX_CPUS, 0 },
-	{ "trace_lost", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1, 0 },
-	{ "trace_last", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1, 0 },
-};
+const struct tap_map_def trace_maps[TRACE_NMAPS] = { TRACE_MAP_DEFS };
 
 void trace_begin(struct asm_prog *p, const struct trace_params *tp, uint32_t kind)
 {
@@ -75,14 +70,20 @@ void trace_filter(struct asm_prog *p, const struct trace_params *tp, const char 
 
 void trace_submit(struct asm_prog *p, const struct trace_params *tp)
 {
-	if (tp && tp->perfbuf) {
+	trace_output(p, tp && tp->perfbuf, R6, TR_STACK, sizeof(struct trace_rec));
+}
+
+void trace_output(struct asm_prog *p, int perfbuf, int ctx_reg, int16_t stack_off,
+		  uint32_t size)
+{
+	if (perfbuf) {
 		asm_comment(p, "perf_event_output(ctx, events_pb, BPF_F_CURRENT_CPU, rec)");
-		asm_mov64_reg(p, R1, R6);
+		asm_mov64_reg(p, R1, ctx_reg);
 		asm_ld_map_fd(p, R2, "events_pb");
 		asm_ld_imm64(p, R3, BPF_F_CURRENT_CPU);
 		asm_mov64_reg(p, R4, FP);
-		asm_add64_imm(p, R4, TR_STACK);
-		asm_mov64_imm(p, R5, (int32_t)sizeof(struct trace_rec));
+		asm_add64_imm(p, R4, stack_off);
+		asm_mov64_imm(p, R5, (int32_t)size);
 		asm_call(p, BPF_FUNC_perf_event_output);
 	} else {
 		const char *quiet = asm_new_label(p, "quiet");
@@ -102,13 +103,13 @@ void trace_submit(struct asm_prog *p, const struct trace_params *tp)
 		asm_comment(p, "ringbuf_output(events, rec, flags)");
 		asm_ld_map_fd(p, R1, "events");
 		asm_mov64_reg(p, R2, FP);
-		asm_add64_imm(p, R2, TR_STACK);
-		asm_mov64_imm(p, R3, (int32_t)sizeof(struct trace_rec));
+		asm_add64_imm(p, R2, stack_off);
+		asm_mov64_imm(p, R3, (int32_t)size);
 		asm_call(p, BPF_FUNC_ringbuf_output);
 	}
 	asm_jmp_imm(p, BPF_JMP, BPF_JSGE, R0, 0, "out");
 	asm_comment(p, "no room: count the loss on this CPU, never silently");
-	asm_map_lookup_slot0(p, "trace_lost", TR_STACK - 4, "out");
+	asm_map_lookup_slot0(p, "trace_lost", (int16_t)(stack_off - 4), "out");
 	asm_inc_u64(p, R0, 0, R1, 0);
 }
 

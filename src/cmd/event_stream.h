@@ -1,4 +1,4 @@
-/* What the streaming subcommands (trace, inversion) share: choosing the
+/* What the streaming subcommands (trace, inversion, pelt --events) share: choosing the
  * ring buffer or the perf-buffer fallback, mapping it, pumping records
  * until a duration or a stop signal, and counting what was lost. */
 #ifndef SCHEDTAP_EVENT_STREAM_H
@@ -28,4 +28,8 @@ int stream_run(struct event_reader *rd, unsigned long long t0, double duration,
  * count for each possible CPU, in the order of ids. */
 uint64_t stream_lost(const struct tap_obj *obj, const struct event_reader *rd,
 		     int ncpus, uint64_t *per_cpu);
+/* The end of a stream: JSON's summary object (events, lost, lost per CPU,
+ * buffer) and a line on stderr; bad counts records of an unknown shape. */
+void stream_summary(struct out *out, const struct tap_obj *obj, const struct event_reader *rd,
+		    int ncpus, const int *ids, uint64_t written, uint64_t bad);
 #endif

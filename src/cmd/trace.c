@@ -133,54 +133,6 @@ static int on_record(void *ctx, const void *data, uint32_t size)
 	return 0;
 }
 
-/* CPUs with losses listed in the summary: the rest lost nothing. */
-#define SUMMARY_CPUS 64
-
-static void summary(struct trace_run *t, const struct tap_obj *obj,
-		    const struct event_reader *rd, int ncpus, const int *ids)
-{
-	static const struct out_col cols[] = {
-		{ "summary", NULL, OUT_BOOL, 0, 0, 0, 0 },
-		{ "events", NULL, OUT_U64, 0, 0, 0, 0 },
-		{ "lost", NULL, OUT_U64, 0, 0, 0, 0 },
-		{ "lost_per_cpu", NULL, OUT_OBJ, 0, 0, 0, 0 },
-		{ "buffer", NULL, OUT_STR, 0, 0, 0, 0 },
-	};
-	struct out_col cpu_cols[SUMMARY_CPUS];
-	struct out_val cpu_vals[SUMMARY_CPUS], v[5];
-	char names[SUMMARY_CPUS][12], text[SUMMARY_CPUS * 24] = "";
-	uint64_t *per_cpu = calloc((size_t)ncpus, sizeof(*per_cpu)), lost;
-	struct out_obj by_cpu = { cpu_cols, 0, cpu_vals, -1 };
-	size_t at = 0;
-
-	lost = stream_lost(obj, rd, ncpus, per_cpu);
-	for (int i = 0; per_cpu && i < ncpus && by_cpu.ncols < SUMMARY_CPUS; i++) {
-		if (!per_cpu[i])
-			continue;
-		snprintf(names[by_cpu.ncols], sizeof(names[0]), "%d", ids[i]);
-		cpu_cols[by_cpu.ncols] = (struct out_col){ names[by_cpu.ncols], NULL, OUT_U64,
-							   0, 0, 0, 0 };
-		cpu_vals[by_cpu.ncols++] = (struct out_val){ .u = per_cpu[i] };
-		if (at < sizeof(text))
-			at += (size_t)snprintf(text + at, sizeof(text) - at, "%s%d: %llu",
-					       at ? ", " : "", ids[i], (unsigned long long)per_cpu[i]);
-	}
-	free(per_cpu);
-	v[0] = (struct out_val){ .u = 1 };
-	v[1] = (struct out_val){ .u = t->written };
-	v[2] = (struct out_val){ .u = lost };
-	v[3] = (struct out_val){ .obj = &by_cpu };
-	v[4] = (struct out_val){ .str = rd && event_reader_is_ringbuf(rd) ? "ringbuf" : "perfbuf",
-				 .len = -1 };
-	out_summary(&t->out, NULL, cols, 5, v);
-	fprintf(stderr, "schedtap: %llu events written, %llu lost%s%s%s\n",
-		(unsigned long long)t->written, (unsigned long long)lost,
-		*text ? " (per CPU: " : "", text, *text ? ")" : "");
-	if (t->bad)
-		fprintf(stderr, "schedtap: %llu records of an unknown shape skipped\n",
-			(unsigned long long)t->bad);
-}
-
 static int parse(struct trace_opts *o, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -241,7 +193,7 @@ int cmd_trace(int argc, char **argv)
 		out_init(&t.out, s.out, o.cli.fmt, cols, NCOLS);
 		t.t0 = sig_now_ns();
 		err = stream_run(rd, t.t0, o.cli.duration, on_record, &t, &t.out);
-		summary(&t, &s.obj, rd, s.ncpus, s.cpu_ids);
+		stream_summary(&t.out, &s.obj, rd, s.ncpus, s.cpu_ids, t.written, t.bad);
 		if ((r = out_flush(&t.out)) && !err)
 			err = msg_errno(r, "writing events");
 	}

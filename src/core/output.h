@@ -58,6 +58,9 @@ struct out_val {
 	          * numbers: OUT_NULL for no value (JSON null, empty CSV, "-") */
 };
 
+/* A number's "no value". */
+#define OUT_NONE ((struct out_val){ .len = OUT_NULL })
+
 struct out {
 	FILE *f;
 	enum out_format fmt;
