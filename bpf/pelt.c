@@ -7,26 +7,17 @@
 #include "bpf/kfields.h"
 #include "bpf/pelt.h"
 
-#define KEY_OFF (-4)		/* u32: a CPU, a TID */
-#define CPU_VAL (-8)		/* s32: a cfs_rq's CPU, -1 if not a root */
-#define PTR_KEY (-16)		/* u64: a cfs_rq pointer */
-#define TMP8 (-24)		/* one scalar read */
-#define AVG_OFF (-160)		/* a struct sched_avg (at most 128 bytes) */
+#define KEY_OFF PELT_KEY_OFF
+#define TMP8 PELT_TMP8
+#define AVG_OFF PELT_AVG_OFF
 #define TASK_VAL (AVG_OFF - (int)sizeof(struct pelt_task))
 
 static const struct tap_map_def maps[] = {
 	{ "pelt_cpu", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct pelt_cpu), PELT_MAX_CPUS, 0 },
-	{ "pelt_rqs", BPF_MAP_TYPE_LRU_HASH, 8, 4, PELT_MAX_RQS, 0 },
+	PELT_RQS_MAP,
 	{ "pelt_tasks", BPF_MAP_TYPE_LRU_HASH, 4, sizeof(struct pelt_task), PELT_MAX_TASKS, 0 },
 	{ "pelt_rd", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct pelt_rd), 1, 0 },
 };
-
-/* r8 = the CPU of the run queue in r7, or out when out of range. */
-static void rq_cpu(struct asm_prog *p, const struct tap_build_ctx *ctx)
-{
-	k_ld(p, ctx, R8, TMP8, R7, "rq.cpu");
-	asm_jmp_imm(p, BPF_JMP32, BPF_JGE, R8, PELT_MAX_CPUS, "out");
-}
 
 /* r9 = &pelt_cpu[r8], or out. */
 static void cpu_slot(struct asm_prog *p)
@@ -62,60 +53,16 @@ static void store_avg(struct asm_prog *p, const struct tap_build_ctx *ctx, int16
 	asm_stx(p, BPF_DW, R9, R1, load);
 	k_ld_stack(p, ctx, R1, AVG_OFF, "sched_avg.runnable_avg");
 	asm_stx(p, BPF_DW, R9, R1, runnable);
-	if (k_has(ctx, "sched_avg.util_est.enqueued")) {
-		asm_comment(p, "util_est is struct util_est (before 6.8): its enqueued value");
-		k_ld_stack(p, ctx, R1, AVG_OFF, "sched_avg.util_est.enqueued");
-	} else {
-		k_ld_stack(p, ctx, R1, AVG_OFF, "sched_avg.util_est");
-		/* UTIL_AVG_UNCHANGED, a #define BTF cannot tell: the top bit
-		 * is a flag, as /proc/PID/sched masks it off. */
-		asm_comment(p, "util_est: the top bit is the UTIL_AVG_UNCHANGED flag");
-		asm_alu_imm(p, BPF_ALU64, BPF_AND, R1, 0x7fffffff);
-	}
+	pelt_util_est_stack(p, ctx);
 	asm_stx(p, BPF_W, R9, R1, est);
-}
-
-/* r8 = the CPU of the cfs_rq in r6 if it is a CPU's root run queue, -1
- * for a task group's; remembered per pointer (pelt_rqs), so that most
- * hits cost a lookup instead of two reads. */
-static void cfs_rq_cpu(struct asm_prog *p, const struct tap_build_ctx *ctx)
-{
-	struct koff_field cfs;
-
-	asm_stx(p, BPF_DW, FP, R6, PTR_KEY);
-	asm_map_lookup(p, "pelt_rqs", PTR_KEY);
-	asm_jeq_imm(p, R0, 0, "learn");
-	asm_ldx(p, BPF_W, R8, R0, 0);
-	asm_ja(p, "known");
-	asm_label(p, "learn");
-	if (!k_field(p, ctx, "rq.cfs", &cfs))
-		return;
-	if (k_has(ctx, "cfs_rq.rq")) {
-		asm_comment(p, "task groups: the cfs_rq points at its rq");
-		k_ld(p, ctx, R7, TMP8, R6, "cfs_rq.rq");
-	} else {
-		asm_comment(p, "no task groups: the cfs_rq is the one inside its rq");
-		asm_mov64_reg(p, R7, R6);
-		asm_add64_imm(p, R7, -(int32_t)cfs.f.offset);
-	}
-	asm_comment(p, "a CPU's root run queue is &rq->cfs");
-	asm_mov64_imm(p, R8, -1);
-	asm_mov64_reg(p, R1, R7);
-	asm_add64_imm(p, R1, (int32_t)cfs.f.offset);
-	asm_jmp_reg(p, BPF_JMP, BPF_JNE, R1, R6, "remember");
-	k_ld(p, ctx, R8, TMP8, R7, "rq.cpu");
-	asm_label(p, "remember");
-	asm_stx(p, BPF_W, FP, R8, CPU_VAL);
-	asm_map_update(p, "pelt_rqs", PTR_KEY, CPU_VAL, BPF_ANY);
-	asm_label(p, "known");
 }
 
 static int build_cfs(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
 	asm_comment(p, "args[0]: struct cfs_rq *");
 	asm_ldx(p, BPF_DW, R6, R1, 0);
-	cfs_rq_cpu(p, ctx);
-	asm_comment(p, "only a CPU's root run queue (-1 is past the bound, unsigned)");
+	pelt_cfs_rq_cpu(p, ctx);
+	asm_comment(p, "only a CPU's root run queue (a group's is past the bound)");
 	asm_jmp_imm(p, BPF_JMP32, BPF_JGE, R8, PELT_MAX_CPUS, "out");
 	k_read(p, ctx, AVG_OFF, R6, "cfs_rq.avg");
 	cpu_slot(p);
@@ -132,7 +79,7 @@ static int rq_scalar(struct asm_prog *p, const struct tap_build_ctx *ctx, const 
 {
 	asm_comment(p, "args[0]: struct rq *");
 	asm_ldx(p, BPF_DW, R7, R1, 0);
-	rq_cpu(p, ctx);
+	pelt_rq_cpu(p, ctx);
 	k_ld(p, ctx, R6, TMP8, R7, path);
 	cpu_slot(p);
 	asm_stx(p, dw ? BPF_DW : BPF_W, R9, R6, slot_off);
@@ -228,20 +175,6 @@ static int build_se(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	return 0;
 }
 
-/* r1 = the util_est of the sched_avg at r6 + avg_path's offset (only
- * the util_est bytes are read). */
-static void load_util_est(struct asm_prog *p, const struct tap_build_ctx *ctx,
-			  const char *avg_path)
-{
-	if (k_has(ctx, "sched_avg.util_est.enqueued")) {
-		k_ld_inner(p, ctx, R1, TMP8, R6, avg_path, "sched_avg.util_est.enqueued");
-		return;
-	}
-	k_ld_inner(p, ctx, R1, TMP8, R6, avg_path, "sched_avg.util_est");
-	asm_comment(p, "util_est: the top bit is the UTIL_AVG_UNCHANGED flag");
-	asm_alu_imm(p, BPF_ALU64, BPF_AND, R1, 0x7fffffff);
-}
-
 /* A task's util_est, into its entry if it has one (pelt_se_tp made it). */
 static int build_est_se(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
@@ -258,7 +191,7 @@ static int build_est_se(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	asm_map_lookup(p, "pelt_tasks", KEY_OFF);
 	asm_jeq_imm(p, R0, 0, "out");
 	asm_mov64_reg(p, R9, R0);
-	load_util_est(p, ctx, "sched_entity.avg");
+	pelt_util_est(p, ctx, "sched_entity.avg");
 	asm_stx(p, BPF_W, R9, R1, PELT_TASK_OFF(util_est));
 	finish(p);
 	return 0;

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "bpf/program.h"
 
 #define PELT_MAX_CPUS 1024
 #define PELT_MAX_TASKS 8192
@@ -43,7 +44,63 @@ struct pelt_rd {
 	uint32_t overutilized, seen;
 };
 
+/* pelt --events: one record per tracepoint hit, in sched_tp's event
+ * vocabulary (the kinds below, named as its events are). */
+enum pelt_event {
+	PELT_EV_CFS = 1,	/* sched_pelt_cfs */
+	PELT_EV_RT,		/* sched_pelt_rt */
+	PELT_EV_DL,		/* sched_pelt_dl */
+	PELT_EV_IRQ,		/* sched_pelt_irq */
+	PELT_EV_SE,		/* sched_pelt_se */
+	PELT_EV_OVERUTILIZED,	/* sched_overutilized */
+	PELT_EV_NR_RUNNING,	/* sched_update_nr_running */
+	PELT_EV_UTIL_EST_CFS,	/* sched_util_est_cfs */
+	PELT_EV_UTIL_EST_SE,	/* sched_util_est_se */
+	PELT_EV_CAPACITY,	/* sched_cpu_capacity */
+	PELT_EV_MAX = PELT_EV_CAPACITY,
+};
+
+struct pelt_rec {
+	uint64_t ts_ns;		/* CLOCK_MONOTONIC */
+	uint64_t load, runnable, util;	/* the sched_avg's *_avg */
+	uint64_t update_time;	/* its last_update_time */
+	uint64_t capacity;
+	uint32_t kind, cpu;
+	int32_t pid, change;	/* an entity's task; nr_running's change */
+	uint32_t enqueued, ewma;	/* util_est (one value since 6.8) */
+	uint32_t nr_running, overutilized;
+	char comm[16];
+};
+#define PELT_REC_OFF(f) ((int16_t)offsetof(struct pelt_rec, f))
+
 struct pelt_params {
 	long pid;		/* -1: every task; else a TID */
+	long cpu;		/* --events -C: -1 every CPU */
+	int perfbuf;		/* --events to perf buffers */
 };
+
+/* The programs' stack (bpf/pelt*.c): */
+#define PELT_KEY_OFF (-4)	/* u32: a CPU, a TID */
+#define PELT_CPU_VAL (-8)	/* u32: a cfs_rq's CPU | PELT_RQ_GROUP */
+#define PELT_PTR_KEY (-16)	/* u64: a cfs_rq pointer */
+#define PELT_TMP8 (-24)		/* one scalar read */
+#define PELT_CTX (-32)		/* the raw tracepoint's ctx, for perf_event_output */
+#define PELT_AVG_OFF (-160)	/* a struct sched_avg (at most 128 bytes) */
+#define PELT_REC_STACK (PELT_AVG_OFF - (int)sizeof(struct pelt_rec))
+
+/* pelt_rqs' value: the CPU of a cfs_rq, with this bit for a task group's
+ * (not a CPU's root run queue). */
+#define PELT_RQ_GROUP 0x80000000u
+#define PELT_RQS_MAP { "pelt_rqs", BPF_MAP_TYPE_LRU_HASH, 8, 4, PELT_MAX_RQS, 0 }
+
+/* r8 = the CPU of the run queue in r7, or jump to "out" when out of range. */
+void pelt_rq_cpu(struct asm_prog *p, const struct tap_build_ctx *ctx);
+/* r8 = the CPU of the cfs_rq in r6, | PELT_RQ_GROUP for a task group's;
+ * remembered per pointer in pelt_rqs. Clobbers r0-r5, r7. */
+void pelt_cfs_rq_cpu(struct asm_prog *p, const struct tap_build_ctx *ctx);
+/* r1 = the util_est of the sched_avg at member avg_path of the struct at
+ * r6, without the UTIL_AVG_UNCHANGED flag; only those bytes are read. */
+void pelt_util_est(struct asm_prog *p, const struct tap_build_ctx *ctx, const char *avg_path);
+/* r1 = util_est of the sched_avg already read to fp+PELT_AVG_OFF. */
+void pelt_util_est_stack(struct asm_prog *p, const struct tap_build_ctx *ctx);
 #endif

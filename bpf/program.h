@@ -87,4 +87,6 @@ extern const struct tap_prog_def prog_lot_switch, prog_lot_runtime, prog_lot_exi
 /* Bare tracepoints (they need kernel struct offsets: not in tap_programs). */
 extern const struct tap_prog_def prog_pelt_cfs, prog_pelt_rt, prog_pelt_dl, prog_pelt_irq,
 	prog_pelt_cap, prog_pelt_nr, prog_pelt_ovu, prog_pelt_se, prog_pelt_est_se;
+extern const struct tap_prog_def prog_pev_cfs, prog_pev_rt, prog_pev_dl, prog_pev_irq,
+	prog_pev_se, prog_pev_ovu, prog_pev_nr, prog_pev_ecfs, prog_pev_ese, prog_pev_cap;
 #endif

@@ -36,8 +36,16 @@ static const char help[] =
 	"      --tasks             per task too (CSV/JSON: task rows instead of CPU rows)\n"
 	"  -p, --pid TID           only this task (implies --tasks)\n"
 	"  -n, --top N             tasks shown (default 10 in the table, all in CSV/JSON)\n"
+	"  -C, --cpu CPU           only this CPU\n"
 	"      --offsets FILE      kernel struct offsets from FILE, not BTF\n"
-	CLI_COMMON_HELP;
+	"      --events[=LIST]     stream one record per update instead, in the\n"
+	"                          sched_tp module's event names and fields (LIST:\n"
+	"                          all, or some of the names below; default: all\n"
+	"                          but the util_est ones, the task's with -p)\n"
+	"  -d, --duration SECONDS  --events: stop after this long\n"
+	"      --perf-buffer       --events: use perf buffers, not a ring buffer\n"
+	CLI_COMMON_HELP
+	"\nevents: %s.\n";
 
 enum {
 	C_TS, C_IV, C_CPU, C_UTIL, C_LOAD, C_RUNNABLE, C_EST, C_RT, C_DL, C_IRQ, C_CAP, C_NR,
@@ -84,12 +92,15 @@ const char *const pelt_paths[] = {
 	"rq.avg_dl.util_avg", "rq.avg_irq.util_avg", "rq.cpu_capacity", "rq.nr_running",
 	"sched_avg.util_avg", "sched_avg.load_avg", "sched_avg.runnable_avg",
 	"sched_avg.util_est", "sched_avg.util_est.enqueued", "sched_entity.my_q",
-	"sched_entity.avg", "task_struct.se", "task_struct.pid", NULL,
+	"sched_entity.avg", "task_struct.se", "task_struct.pid",
+	/* --events */
+	"rq.avg_rt", "rq.avg_dl", "rq.avg_irq", "sched_avg.last_update_time",
+	"sched_avg.util_est.ewma", "task_struct.comm", NULL,
 };
 const char *const pelt_tracepoints[] = {
 	"pelt_cfs_tp", "pelt_rt_tp", "pelt_dl_tp", "pelt_irq_tp", "sched_cpu_capacity_tp",
 	"sched_update_nr_running_tp", "sched_overutilized_tp", "pelt_se_tp",
-	"sched_util_est_se_tp", NULL,
+	"sched_util_est_se_tp", "sched_util_est_cfs_tp", NULL,
 };
 
 struct pelt_opts {
@@ -98,6 +109,9 @@ struct pelt_opts {
 	int tasks;
 	long top;
 	const char *offsets;
+	int events;		/* --events given */
+	const char *event_list;	/* its LIST, NULL for the default */
+	unsigned event_mask;
 };
 
 struct pelt_run {
@@ -131,7 +145,7 @@ static int report_cpus(struct pelt_run *r, double ts, double iv)
 		struct out_val v[NCOLS];
 		uint32_t cpu = (uint32_t)s->cpu_ids[i];
 
-		if (cpu >= PELT_MAX_CPUS ||
+		if (cpu >= PELT_MAX_CPUS || (r->opt->prog.cpu >= 0 && cpu != r->opt->prog.cpu) ||
 		    bpf_map_lookup(tap_map_fd(&s->obj, "pelt_cpu"), &cpu, &c) || !c.seen)
 			continue;
 		v[C_TS] = (struct out_val){ .f = ts };
@@ -234,35 +248,69 @@ static int report(void *ctx, double iv)
 	return 0;
 }
 
+/* Options that only one mode takes: --events streams, the rest report
+ * at intervals. */
+static int mode_options(struct pelt_opts *o, int argc)
+{
+	struct cli_common *c = &o->cli;
+
+	if (o->events) {
+		c->opt = "--events";
+		if (o->tasks && o->prog.pid < 0)
+			return cli_usage_error(c, "--tasks is for reports: --events streams every "
+					       "task's sched_pelt_se");
+		if (c->interval_given || optind < argc)
+			return cli_usage_error(c, "--events streams until -d or Ctrl-C: no interval "
+					       "or count");
+		return pelt_events_parse(c, o->event_list, o->prog.pid, &o->event_mask);
+	}
+	if (c->duration > 0 || c->perf_buffer)
+		return cli_usage_error(c, "%s is for --events", c->perf_buffer ? "--perf-buffer"
+						: "-d");
+	return 0;
+}
+
 static int parse(struct pelt_opts *o, int argc, char **argv)
 {
-	enum { OPT_TASKS = OPT_OWN, OPT_OFFSETS };
+	enum { OPT_TASKS = OPT_OWN, OPT_OFFSETS, OPT_EVENTS };
 	static const struct option longopts[] = {
 		CLI_COMMON_LONG,
 		{ "tasks", no_argument, 0, OPT_TASKS },
 		{ "pid", required_argument, 0, 'p' },
 		{ "top", required_argument, 0, 'n' },
+		{ "cpu", required_argument, 0, 'C' },
 		{ "offsets", required_argument, 0, OPT_OFFSETS },
+		{ "events", optional_argument, 0, OPT_EVENTS },
+		{ "duration", required_argument, 0, 'd' },
+		{ "perf-buffer", no_argument, 0, OPT_PERF_BUFFER },
 		{ 0, 0, 0, 0 },
 	};
+	static char help_text[sizeof(help) + 256];
 	struct cli_common *c = &o->cli;
 	int opt, bad = 0;
 
+	snprintf(help_text, sizeof(help_text), help, pelt_event_names);
 	cli_init(c, "pelt");
-	o->prog.pid = -1;
-	while (!bad && (opt = cli_next_opt(c, argc, argv, CLI_COMMON_SHORT "p:n:", longopts,
-					   help)) >= 0) {
+	o->prog.pid = o->prog.cpu = -1;
+	while (!bad && (opt = cli_next_opt(c, argc, argv, CLI_COMMON_SHORT "p:n:C:d:", longopts,
+					   help_text)) >= 0) {
 		switch (opt) {
 		case OPT_TASKS: o->tasks = 1; break;
 		case OPT_OFFSETS: o->offsets = optarg; break;
+		case OPT_EVENTS: o->events = 1; o->event_list = optarg; break;
 		case 'n': bad = cli_long(c, optarg, 1, 1000000, &o->top); break;
+		case 'C': bad = cli_cpu(c, optarg, PELT_MAX_CPUS - 1, &o->prog.cpu); break;
 		case 'p':
 			bad = cli_pid(c, optarg, &o->prog.pid);
 			o->tasks = 1;
 			break;
 		}
 	}
-	return cli_opts_done(c, bad ? CLI_BAD : opt, argc, argv, CLI_INTERVAL_COUNT);
+	if (!bad && opt == -1)
+		bad = mode_options(o, argc);
+	o->prog.perfbuf = c->perf_buffer;
+	return cli_opts_done(c, bad ? CLI_BAD : opt, argc, argv,
+			     o->events ? CLI_NO_ARGS : CLI_INTERVAL_COUNT);
 }
 
 /* BTF, or the file given, or say what is missing and the two ways out. */
@@ -339,6 +387,11 @@ int cmd_pelt(int argc, char **argv)
 		return EXIT_RUNTIME;
 	if (open_offsets(&o, &ko))
 		return EXIT_RUNTIME;
+	if (o.events) {
+		p = pelt_events(&o.cli, &o.prog, &ko, o.event_mask, o.event_list != NULL);
+		koff_free(&ko);
+		return p;
+	}
 	s.ko = &ko;
 	err = session_open(&s, &o.cli, progs, choose_programs(&o, &ko, progs), &o.prog);
 	if (!err)

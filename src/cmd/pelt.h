@@ -5,4 +5,17 @@
 
 extern const char *const pelt_paths[];		/* NULL-terminated */
 extern const char *const pelt_tracepoints[];	/* NULL-terminated */
+
+#include "bpf/pelt.h"
+#include "btf/koffsets.h"
+#include "core/cli.h"
+
+/* pelt --events (src/cmd/pelt_events.c). parse: the events of a LIST
+ * ("all", or sched_tp's names joined by commas; NULL: the default set,
+ * the task's events with -p) as bits 1 << PELT_EV_*; -1 after a usage
+ * error. run: stream them; named: a missing one fails. Returns the exit code. */
+extern const char pelt_event_names[];
+int pelt_events_parse(const struct cli_common *c, const char *list, long pid, unsigned *mask);
+int pelt_events(const struct cli_common *cli, struct pelt_params *pp,
+		const struct koffsets *ko, unsigned mask, int named);
 #endif

@@ -462,6 +462,18 @@ sub_pelt() {
 	# some of its CPU); an idle one's stays near 0.
 	[ $rc -eq 0 ] && awk -F, 'NR > 1 && $7 > max { max = $7 } END { exit !(max >= 600) }' \
 		"$T/$n.out" && pass "$n" || fail_run "$n" "util_avg did not rise toward 1024"
+	# The same task as sched_tp's events: its sched_pelt_se records,
+	# util rising; a CPU's sched_pelt_cfs records have no task.
+	(while :; do :; done) > /dev/null 2>&1 &
+	b=$!
+	n=pelt_events
+	st "$n" pelt --events=sched_pelt_se,sched_pelt_cfs -d 1.5 --csv
+	kill "$b"
+	[ $rc -eq 0 ] && head -1 "$T/$n.out" | grep -q '^time_ms,ts_ns,cpu,event,comm,pid,load,runnable,util,' &&
+		awk -F, -v b="$b" '$4 == "sched_pelt_se" && $6 == b && $9 >= 400 { se++ }
+			$4 == "sched_pelt_cfs" && $5 == "" && $6 == "" { cfs++ }
+			END { exit !(se && cfs) }' "$T/$n.out" && pass "$n" ||
+		{ fail_run "$n" "no sched_pelt_se of the busy task $b at util >= 400, or no sched_pelt_cfs"; detail "$T/$n.out"; }
 	n=pelt_cpus
 	st "$n" pelt --csv 0.5 1 || { fail_run "$n" "exit $rc"; return; }
 	awk -F, 'NR > 1 && $4 != "" && $11 != "" { ok++ } END { exit !ok }' "$T/$n.out" && pass "$n" ||

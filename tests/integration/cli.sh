@@ -67,6 +67,13 @@ usage "unexpected argument 'b'" btf offsets a b
 usage "which STRUCT.MEMBER\?" btf member
 usage "which STRUCT.MEMBER\?" btf member --btf /nonexistent
 usage "unknown option '--bogus'" btf member --bogus task_struct.pid
+usage "unknown event 'bogus' in --events" pelt --events=sched_pelt_cfs,bogus
+usage "--events: no event named" pelt --events=
+usage "--events streams until -d or Ctrl-C: no interval or count" pelt --events 1
+usage "--tasks is for reports" pelt --events --tasks
+usage "-d is for --events" pelt -d 1
+usage "--perf-buffer is for --events" pelt --perf-buffer
+usage "bad -C '1024'" pelt -C 1024
 usage "unknown subcommand 'bogus'" bogus
 usage "a command is required" lottery
 usage "unknown mode 'nope'" workload nope

@@ -63,14 +63,22 @@ static void check_builtin_programs(void)
 }
 
 /* The programs of bare tracepoints, with offsets from this kernel's BTF
- * and again from an offsets file written from it; -p adds a filter. */
+ * and again from an offsets file written from it; -p adds a filter, and
+ * the event programs' last variant goes to perf buffers, -C 0 -p 1. */
 static void check_pelt_programs(void)
 {
 	static const struct tap_prog_def *const pelt[] = {
 		&prog_pelt_cfs, &prog_pelt_rt, &prog_pelt_dl, &prog_pelt_irq, &prog_pelt_cap,
 		&prog_pelt_nr, &prog_pelt_ovu, &prog_pelt_se, &prog_pelt_est_se,
+		&prog_pev_cfs, &prog_pev_rt, &prog_pev_dl, &prog_pev_irq, &prog_pev_se,
+		&prog_pev_ovu, &prog_pev_nr, &prog_pev_ecfs, &prog_pev_ese, &prog_pev_cap,
 	};
-	struct pelt_params any = { -1 }, one = { 1 };
+	struct pelt_params variants[] = {
+		{ .pid = -1, .cpu = -1 }, { .pid = -1, .cpu = -1 }, { .pid = 1, .cpu = -1 },
+		{ .pid = 1, .cpu = 0, .perfbuf = 1 },
+	};
+	static const char *const names[] = { "BTF", "offsets file", "BTF, -p 1",
+					     "BTF, perf buffer, -C 0 -p 1" };
 	struct koffsets btf, file;
 	char err[200], *text = NULL;
 	size_t len = 0;
@@ -86,15 +94,17 @@ static void check_pelt_programs(void)
 	result(!koff_parse(&file, text, err, sizeof(err)), "pelt/offsets_file_reads_back", err);
 	free(text);
 	for (unsigned i = 0; i < sizeof(pelt) / sizeof(pelt[0]); i++)
-		for (int v = 0; v < 3; v++) {
+		for (int v = 0; v < 4; v++) {
 			const struct tap_prog_def *defs[] = { pelt[i] };
 			struct tap_obj o;
 			char name[96];
 			int e;
 
+			if (v == 3 && pelt[i]->maps != prog_pev_cfs.maps)
+				continue;
 			snprintf(name, sizeof(name), "loads_and_attaches/%s (%s)", pelt[i]->name,
-				 v == 0 ? "BTF" : v == 1 ? "offsets file" : "BTF, -p 1");
-			e = tap_obj_open(&o, defs, 1, v == 2 ? &one : &any, v == 1 ? &file : &btf);
+				 names[v]);
+			e = tap_obj_open(&o, defs, 1, &variants[v], v == 1 ? &file : &btf);
 			if (!e)
 				e = tap_obj_load(&o);
 			if (!e)

@@ -167,16 +167,139 @@ t_offsets_file() {
 		fail bad_offsets_file "exit $rc: $(cat "$TMP/bo")"
 }
 
+# pelt --events -p: a duty-cycle task's sched_pelt_se and
+# sched_util_est_se records; stopped (its averages freeze), the last
+# record equals /proc/PID/sched within 2%, and its comm is the task's.
+t_events_task_vs_proc() {
+	$ST workload burst --on 10 --off 10 --cpu 1 --duration 6 > "$TMP/ew" &
+	wp=$!
+	for i in 1 2 3 4 5 6 7 8 9 10; do [ -s "$TMP/ew" ] && break; sleep 0.1; done
+	tid=$(awk '{ print $2; exit }' "$TMP/ew")
+	$ST pelt --events=sched_pelt_se,sched_util_est_se -p "$tid" --csv -d 2.5 \
+		> "$TMP/ev.csv" 2> "$TMP/ev.err" &
+	sp=$!
+	sleep 1.5
+	kill -STOP "$tid"
+	sleep 0.3
+	awk '/^se.avg.(util_avg|load_avg|runnable_avg|util_est) / { v[$1] = $3 }
+		END { print v["se.avg.util_avg"], v["se.avg.load_avg"], v["se.avg.runnable_avg"],
+		      v["se.avg.util_est"] }' /proc/$tid/sched > "$TMP/ev.proc"
+	comm=$(cat /proc/$tid/comm)
+	wait $sp; rc=$?
+	kill -CONT "$tid"; kill $wp 2> /dev/null; wait $wp
+	[ $rc -eq 0 ] || { fail events_task_vs_proc "pelt exit $rc: $(cat "$TMP/ev.err")"; return; }
+	python3 - "$TMP/ev.csv" "$TMP/ev.proc" "$tid" "$comm" <<'PY' || { fail events_task_vs_proc "see above"; return; }
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+proc = [int(x) for x in open(sys.argv[2]).read().split()]
+tid, comm = sys.argv[3], sys.argv[4]
+se = [r for r in rows if r['event'] == 'sched_pelt_se']
+est = [r for r in rows if r['event'] == 'sched_util_est_se']
+bad = []
+if {r['pid'] for r in rows} != {tid}:
+    bad.append('pids %s, want only %s' % (sorted({r['pid'] for r in rows}), tid))
+if {r['comm'] for r in rows} != {comm}:
+    bad.append('comms %s, want %s' % (sorted({r['comm'] for r in rows}), comm))
+if len(se) < 20 or not est:
+    bad.append('%d sched_pelt_se and %d sched_util_est_se records' % (len(se), len(est)))
+else:
+    ours = [int(se[-1][k]) for k in ('util', 'load', 'runnable')] + [int(est[-1]['enqueued'])]
+    print('    task %s: last util/load/runnable/util_est %s, /proc %s (%d records)' % (tid, ours, proc, len(rows)))
+    for a, b in zip(ours, proc):
+        if abs(a - b) > max(2, 0.02 * b):
+            bad.append('ours %s vs /proc %s' % (ours, proc))
+            break
+    if any(r['enqueued'] != r['ewma'] for r in est):
+        bad.append('util_est is one value on this kernel: enqueued != ewma')
+    if any(r['load'] or r['capacity'] for r in est):
+        bad.append('sched_util_est_se has no load or capacity')
+if bad:
+    print('\n'.join(bad))
+sys.exit(1 if bad else 0)
+PY
+	pass events_task_vs_proc
+}
+
+# pelt --events, the default set, under a SCHED_FIFO loop and busy loops
+# on CPU 1: run-queue, entity and nr_running records; each CPU's
+# sched_update_nr_running records chain (nr_running = the previous one +
+# change: both are written under that run queue's lock), but for the few
+# changes 6.18 makes without the tracepoint (4-11 of ~500 pairs break here,
+# each a -1 never seen on a CPU going idle, while bpf_stats' run_cnt equals
+# the records written: none is dropped on our side); JSON ends with a
+# summary whose count is the records'; perf buffers work too.
+t_events_stream() {
+	chrt -f 10 taskset -c 1 sh -c 'i=0; while [ $i -lt 1000000 ]; do i=$((i + 1)); done' &
+	rtp=$!
+	for i in 1 2; do taskset -c 1 sh -c 'while :; do :; done' & done
+	$ST pelt --events --csv -d 1 > "$TMP/es.csv" 2> "$TMP/es.err"; rc=$?
+	$ST pelt --events --json -d 0.3 > "$TMP/es.json" 2> "$TMP/esj.err"; rcj=$?
+	$ST pelt --events=sched_pelt_cfs --perf-buffer --csv -d 0.3 > "$TMP/ep.csv" 2> "$TMP/ep.err"; rcp=$?
+	pkill -f 'while :; do :; done' 2> /dev/null
+	kill $rtp 2> /dev/null; wait
+	[ $rc -eq 0 ] && [ $rcj -eq 0 ] && [ $rcp -eq 0 ] ||
+		{ fail events_stream "exit $rc/$rcj/$rcp: $(cat "$TMP/es.err" "$TMP/esj.err" "$TMP/ep.err")"; return; }
+	python3 - "$TMP/es.csv" "$TMP/es.json" "$TMP/ep.csv" "$TMP/es.err" <<'PY' || { fail events_stream "see above"; return; }
+import csv, json, re, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+bad = []
+kinds = {}
+for r in rows:
+    kinds[r['event']] = kinds.get(r['event'], 0) + 1
+print('    %d records: %s' % (len(rows), ', '.join('%s %d' % kv for kv in sorted(kinds.items()))))
+for k in ('sched_pelt_cfs', 'sched_pelt_rt', 'sched_pelt_se', 'sched_update_nr_running'):
+    if not kinds.get(k):
+        bad.append('no %s record' % k)
+for k in ('sched_util_est_cfs', 'sched_util_est_se'):
+    if kinds.get(k):
+        bad.append('%s is not in the default set' % k)
+if any(r['comm'] or r['pid'] for r in rows if r['event'] == 'sched_pelt_cfs'):
+    bad.append('a run queue record with a task')
+if not any(int(r['util']) > 500 for r in rows if r['event'] == 'sched_pelt_cfs' and r['cpu'] == '1'):
+    bad.append('CPU 1 busy, but no sched_pelt_cfs util above 500 there')
+if not any(int(r['util']) > 100 for r in rows if r['event'] == 'sched_pelt_rt' and r['cpu'] == '1'):
+    bad.append('a SCHED_FIFO loop on CPU 1, but no sched_pelt_rt util above 100 there')
+chains = breaks = 0
+last = {}
+m = re.search(r'events written, (\d+) lost', open(sys.argv[4]).read())
+lost = int(m.group(1)) if m else -1
+for r in sorted((r for r in rows if r['event'] == 'sched_update_nr_running'), key=lambda r: int(r['ts_ns'])):
+    cpu, nr, ch = r['cpu'], int(r['nr_running']), int(r['change'])
+    if cpu in last:
+        chains += 1
+        if last[cpu] + ch != nr:
+            breaks += 1
+    last[cpu] = nr
+print('    nr_running chains: %d pairs, %d broken' % (chains, breaks))
+if lost != 0:
+    bad.append('%s records lost (stderr: %s)' % (lost, open(sys.argv[4]).read().strip()))
+if chains < 10 or breaks > 0.05 * chains:
+    bad.append('nr_running: %d of %d pairs do not chain' % (breaks, chains))
+lines = [json.loads(l) for l in open(sys.argv[2])]
+if not lines or not lines[-1].get('summary') or lines[-1]['events'] != len(lines) - 1:
+    bad.append('JSON: last line %s, %d records' % (lines[-1] if lines else None, len(lines) - 1))
+pb = list(csv.DictReader(open(sys.argv[3])))
+if not pb or {r['event'] for r in pb} != {'sched_pelt_cfs'}:
+    bad.append('perf buffer: %d records, events %s' % (len(pb), {r['event'] for r in pb}))
+if bad:
+    print('\n'.join(bad))
+sys.exit(1 if bad else 0)
+PY
+	pass events_stream
+}
+
 t_btf_vs_pahole
 t_task_vs_proc
 t_cpu_vs_debugfs
 t_rt_and_nr_running
 t_offsets_file
+t_events_task_vs_proc
+t_events_stream
 # A raw tracepoint program is freed after an RCU grace period once its
 # link is closed: give it a second.
 for i in 1 2 3 4 5 6 7 8 9 10; do
-	[ "$(bpftool prog show 2>/dev/null | grep -c ' name tap_pelt')" -eq 0 ] && break
+	[ "$(bpftool prog show 2>/dev/null | grep -c ' name tap_pe')" -eq 0 ] && break
 	sleep 0.1
 done
-[ "$(bpftool prog show 2>/dev/null | grep -c ' name tap_pelt')" -eq 0 ] && pass nothing_left_attached ||
-	fail nothing_left_attached "$(bpftool prog show | grep tap_pelt)"
+[ "$(bpftool prog show 2>/dev/null | grep -c ' name tap_pe')" -eq 0 ] && pass nothing_left_attached ||
+	fail nothing_left_attached "$(bpftool prog show | grep tap_pe)"

@@ -1,0 +1,73 @@
+/* What the PELT programs (bpf/pelt.c, bpf/pelt_events.c) read alike: the
+ * CPU of a run queue, and a sched_avg's util_est on either layout. */
+#include "bpf/kfields.h"
+#include "bpf/pelt.h"
+
+void pelt_rq_cpu(struct asm_prog *p, const struct tap_build_ctx *ctx)
+{
+	k_ld(p, ctx, R8, PELT_TMP8, R7, "rq.cpu");
+	asm_jmp_imm(p, BPF_JMP32, BPF_JGE, R8, PELT_MAX_CPUS, "out");
+}
+
+/* Most hits cost a lookup instead of two reads: a cfs_rq's CPU never
+ * changes while it exists, and a freed one's pointer ages out of the LRU. */
+void pelt_cfs_rq_cpu(struct asm_prog *p, const struct tap_build_ctx *ctx)
+{
+	struct koff_field cfs;
+
+	asm_stx(p, BPF_DW, FP, R6, PELT_PTR_KEY);
+	asm_map_lookup(p, "pelt_rqs", PELT_PTR_KEY);
+	asm_jeq_imm(p, R0, 0, "learn");
+	asm_ldx(p, BPF_W, R8, R0, 0);
+	asm_ja(p, "known");
+	asm_label(p, "learn");
+	if (!k_field(p, ctx, "rq.cfs", &cfs))
+		return;
+	if (k_has(ctx, "cfs_rq.rq")) {
+		asm_comment(p, "task groups: the cfs_rq points at its rq");
+		k_ld(p, ctx, R7, PELT_TMP8, R6, "cfs_rq.rq");
+	} else {
+		asm_comment(p, "no task groups: the cfs_rq is the one inside its rq");
+		asm_mov64_reg(p, R7, R6);
+		asm_add64_imm(p, R7, -(int32_t)cfs.f.offset);
+	}
+	k_ld(p, ctx, R8, PELT_TMP8, R7, "rq.cpu");
+	asm_comment(p, "a CPU's root run queue is &rq->cfs; others are a group's");
+	asm_mov64_reg(p, R1, R7);
+	asm_add64_imm(p, R1, (int32_t)cfs.f.offset);
+	asm_jmp_reg(p, BPF_JMP, BPF_JEQ, R1, R6, "remember");
+	asm_alu_imm(p, BPF_ALU, BPF_OR, R8, (int32_t)PELT_RQ_GROUP);
+	asm_label(p, "remember");
+	asm_stx(p, BPF_W, FP, R8, PELT_CPU_VAL);
+	asm_map_update(p, "pelt_rqs", PELT_PTR_KEY, PELT_CPU_VAL, BPF_ANY);
+	asm_label(p, "known");
+}
+
+/* UTIL_AVG_UNCHANGED, a #define BTF cannot tell: the top bit of a u32
+ * util_est (6.8 on) is a flag, as /proc/PID/sched masks it off. */
+static void mask_flag(struct asm_prog *p)
+{
+	asm_comment(p, "util_est: the top bit is the UTIL_AVG_UNCHANGED flag");
+	asm_alu_imm(p, BPF_ALU64, BPF_AND, R1, 0x7fffffff);
+}
+
+void pelt_util_est(struct asm_prog *p, const struct tap_build_ctx *ctx, const char *avg_path)
+{
+	if (k_has(ctx, "sched_avg.util_est.enqueued")) {
+		k_ld_inner(p, ctx, R1, PELT_TMP8, R6, avg_path, "sched_avg.util_est.enqueued");
+		return;
+	}
+	k_ld_inner(p, ctx, R1, PELT_TMP8, R6, avg_path, "sched_avg.util_est");
+	mask_flag(p);
+}
+
+void pelt_util_est_stack(struct asm_prog *p, const struct tap_build_ctx *ctx)
+{
+	if (k_has(ctx, "sched_avg.util_est.enqueued")) {
+		asm_comment(p, "util_est is struct util_est (before 6.8): its enqueued value");
+		k_ld_stack(p, ctx, R1, PELT_AVG_OFF, "sched_avg.util_est.enqueued");
+		return;
+	}
+	k_ld_stack(p, ctx, R1, PELT_AVG_OFF, "sched_avg.util_est");
+	mask_flag(p);
+}
