@@ -4,6 +4,7 @@
  * file). Each hit updates one map slot: per CPU for run queues, per task
  * for entities; the event stream is left to trace. */
 #include <errno.h>
+#include <stddef.h>
 #include "bpf/kfields.h"
 #include "bpf/pelt.h"
 
@@ -17,6 +18,8 @@ static const struct tap_map_def maps[] = {
 	PELT_RQS_MAP,
 	{ "pelt_tasks", BPF_MAP_TYPE_LRU_HASH, 4, sizeof(struct pelt_task), PELT_MAX_TASKS, 0 },
 	{ "pelt_rd", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct pelt_rd), 1, 0 },
+	{ "pelt_groups", BPF_MAP_TYPE_LRU_HASH, sizeof(struct pelt_group_key),
+	  sizeof(struct pelt_task), PELT_MAX_GROUPS, 0 },
 };
 
 /* r9 = &pelt_cpu[r8], or out. */
@@ -57,18 +60,52 @@ static void store_avg(struct asm_prog *p, const struct tap_build_ctx *ctx, int16
 	asm_stx(p, BPF_W, R9, R1, est);
 }
 
+/* -g: a task group's run queue (r8 = its CPU | PELT_RQ_GROUP) into
+ * pelt_groups under (cgroup id, CPU); a group with no id is left out. */
+static void group_rq(struct asm_prog *p, const struct tap_build_ctx *ctx)
+{
+	const int16_t key = PELT_GROUP_KEY;
+
+	asm_label(p, "group");
+	asm_ldx(p, BPF_DW, R1, FP, (int16_t)(PELT_RQ_VAL + offsetof(struct pelt_rq, cgroup)));
+	asm_jeq_imm(p, R1, 0, "out");
+	asm_stx(p, BPF_DW, FP, R1, (int16_t)(key + offsetof(struct pelt_group_key, cgroup)));
+	asm_alu_imm(p, BPF_ALU, BPF_AND, R8, (int32_t)~PELT_RQ_GROUP);
+	asm_stx(p, BPF_W, FP, R8, (int16_t)(key + offsetof(struct pelt_group_key, cpu)));
+	asm_st(p, BPF_W, FP, (int16_t)(key + offsetof(struct pelt_group_key, pad)), 0);
+	pelt_read_avg(p, ctx, R6, "cfs_rq.avg");
+	asm_map_lookup_or_init(p, "pelt_groups", key, TASK_VAL, sizeof(struct pelt_task), "out");
+	asm_mov64_reg(p, R9, R0);
+	store_avg(p, ctx, PELT_TASK_OFF(util_avg), PELT_TASK_OFF(load_avg),
+		  PELT_TASK_OFF(runnable_avg), PELT_TASK_OFF(util_est));
+	asm_stx(p, BPF_W, R9, R8, PELT_TASK_OFF(cpu));
+	asm_inc_u64(p, R9, PELT_TASK_OFF(updates), R1, 0);
+	asm_ja(p, "out");
+}
+
 static int build_cfs(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
+	const struct pelt_params *pp = ctx->params;
+	int groups = pp && pp->groups;
+
 	asm_comment(p, "args[0]: struct cfs_rq *");
 	asm_ldx(p, BPF_DW, R6, R1, 0);
 	pelt_cfs_rq_cpu(p, ctx);
-	asm_comment(p, "only a CPU's root run queue (a group's is past the bound)");
+	if (groups) {
+		asm_comment(p, "-g: a task group's run queue");
+		asm_jmp_imm(p, BPF_JMP32, BPF_JSET, R8, (int32_t)PELT_RQ_GROUP, "group");
+	}
+	asm_comment(p, "a CPU's root run queue (a group's is past the bound)");
 	asm_jmp_imm(p, BPF_JMP32, BPF_JGE, R8, PELT_MAX_CPUS, "out");
-	k_read(p, ctx, AVG_OFF, R6, "cfs_rq.avg");
+	pelt_read_avg(p, ctx, R6, "cfs_rq.avg");
 	cpu_slot(p);
 	store_avg(p, ctx, PELT_CPU_OFF(util_avg), PELT_CPU_OFF(load_avg),
 		  PELT_CPU_OFF(runnable_avg), PELT_CPU_OFF(util_est));
 	mark_seen(p, PELT_SEEN_CFS);
+	if (groups) {
+		asm_ja(p, "out");
+		group_rq(p, ctx);
+	}
 	finish(p);
 	return 0;
 }
@@ -161,7 +198,7 @@ static int build_se(struct asm_prog *p, const struct tap_build_ctx *ctx)
 		asm_comment(p, "-p %ld", pp->pid);
 		asm_jne_imm(p, R8, (int32_t)pp->pid, "out");
 	}
-	k_read(p, ctx, AVG_OFF, R6, "sched_entity.avg");
+	pelt_read_avg(p, ctx, R6, "sched_entity.avg");
 	asm_stx(p, BPF_W, FP, R8, KEY_OFF);
 	asm_map_lookup_or_init(p, "pelt_tasks", KEY_OFF, TASK_VAL, sizeof(struct pelt_task),
 			       "out");

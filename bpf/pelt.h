@@ -11,6 +11,7 @@
 #define PELT_MAX_CPUS 1024
 #define PELT_MAX_TASKS 8192
 #define PELT_MAX_RQS 4096	/* cfs_rq pointers known: root (a CPU) or not */
+#define PELT_MAX_GROUPS 4096	/* -g: (task group, CPU) run queues */
 
 /* Which of a CPU's values some tracepoint has set. */
 enum {
@@ -39,6 +40,13 @@ struct pelt_task {
 };
 #define PELT_TASK_OFF(f) ((int16_t)offsetof(struct pelt_task, f))
 
+/* -g: a task group's run queue on one CPU (the value is a struct
+ * pelt_task: the same four averages, the CPU, the updates). */
+struct pelt_group_key {
+	uint64_t cgroup;	/* the group's cgroup id (its kernfs node id) */
+	uint32_t cpu, pad;
+};
+
 /* The root domain's overutilized flag, in slot 0 of pelt_rd. */
 struct pelt_rd {
 	uint32_t overutilized, seen;
@@ -65,6 +73,7 @@ struct pelt_rec {
 	uint64_t load, runnable, util;	/* the sched_avg's *_avg */
 	uint64_t update_time;	/* its last_update_time */
 	uint64_t capacity;
+	uint64_t cgroup;	/* -g: a group's run queue; 0 for a CPU's root */
 	uint32_t kind, cpu;
 	int32_t pid, change;	/* an entity's task; nr_running's change */
 	uint32_t enqueued, ewma;	/* util_est (one value since 6.8) */
@@ -77,30 +86,44 @@ struct pelt_params {
 	long pid;		/* -1: every task; else a TID */
 	long cpu;		/* --events -C: -1 every CPU */
 	int perfbuf;		/* --events to perf buffers */
+	int groups;		/* -g: task groups' run queues too */
 };
 
 /* The programs' stack (bpf/pelt*.c): */
 #define PELT_KEY_OFF (-4)	/* u32: a CPU, a TID */
-#define PELT_CPU_VAL (-8)	/* u32: a cfs_rq's CPU | PELT_RQ_GROUP */
 #define PELT_PTR_KEY (-16)	/* u64: a cfs_rq pointer */
 #define PELT_TMP8 (-24)		/* one scalar read */
 #define PELT_CTX (-32)		/* the raw tracepoint's ctx, for perf_event_output */
-#define PELT_AVG_OFF (-160)	/* a struct sched_avg (at most 128 bytes) */
+#define PELT_RQ_VAL (-48)	/* struct pelt_rq: what pelt_rqs holds */
+#define PELT_GROUP_KEY (-64)	/* struct pelt_group_key */
+#define PELT_AVG_OFF (-192)	/* a struct sched_avg, to -64 at most */
+#define PELT_AVG_MAX 128u
 #define PELT_REC_STACK (PELT_AVG_OFF - (int)sizeof(struct pelt_rec))
 
-/* pelt_rqs' value: the CPU of a cfs_rq, with this bit for a task group's
- * (not a CPU's root run queue). */
+/* pelt_rqs' value, per cfs_rq pointer: its CPU, with PELT_RQ_GROUP for a
+ * task group's (not a CPU's root run queue), and with -g the group's
+ * cgroup id. */
+struct pelt_rq {
+	uint32_t cpu, pad;
+	uint64_t cgroup;
+};
 #define PELT_RQ_GROUP 0x80000000u
-#define PELT_RQS_MAP { "pelt_rqs", BPF_MAP_TYPE_LRU_HASH, 8, 4, PELT_MAX_RQS, 0 }
+#define PELT_RQS_MAP { "pelt_rqs", BPF_MAP_TYPE_LRU_HASH, 8, sizeof(struct pelt_rq), \
+		       PELT_MAX_RQS, 0 }
 
 /* r8 = the CPU of the run queue in r7, or jump to "out" when out of range. */
 void pelt_rq_cpu(struct asm_prog *p, const struct tap_build_ctx *ctx);
 /* r8 = the CPU of the cfs_rq in r6, | PELT_RQ_GROUP for a task group's;
- * remembered per pointer in pelt_rqs. Clobbers r0-r5, r7. */
+ * with -g, fp[PELT_RQ_VAL] is its struct pelt_rq (the group's cgroup id).
+ * Remembered per pointer in pelt_rqs. Clobbers r0-r5, r7. */
 void pelt_cfs_rq_cpu(struct asm_prog *p, const struct tap_build_ctx *ctx);
 /* r1 = the util_est of the sched_avg at member avg_path of the struct at
  * r6, without the UTIL_AVG_UNCHANGED flag; only those bytes are read. */
 void pelt_util_est(struct asm_prog *p, const struct tap_build_ctx *ctx, const char *avg_path);
+/* fp[PELT_AVG_OFF] = the struct sched_avg at path in the struct at
+ * ptr_reg; an error if it is larger than PELT_AVG_MAX. */
+void pelt_read_avg(struct asm_prog *p, const struct tap_build_ctx *ctx, int ptr_reg,
+		   const char *path);
 /* r1 = util_est of the sched_avg already read to fp+PELT_AVG_OFF. */
 void pelt_util_est_stack(struct asm_prog *p, const struct tap_build_ctx *ctx);
 #endif

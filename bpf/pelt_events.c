@@ -1,9 +1,10 @@
 /* schedtap pelt --events: one record per hit of a bare PELT tracepoint,
  * with the fields of the sched_tp module's event of the same signal
  * (sched_pelt_cfs, sched_pelt_se, ...), into trace's ring buffer or perf
- * buffers. Run-queue records are of a CPU's root run queue; -C and -p
- * filter in the kernel. */
+ * buffers. Run-queue records are of a CPU's root run queue (and with -g
+ * of task groups'); -C and -p filter in the kernel. */
 #include <errno.h>
+#include <stddef.h>
 #include "bpf/kfields.h"
 #include "bpf/pelt.h"
 #include "bpf/trace.h"
@@ -77,19 +78,34 @@ static void put_util_est(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	asm_stx(p, BPF_W, FP, R1, REC(ewma));
 }
 
-/* r6 = a cfs_rq: r8 = its CPU, a CPU's root run queue only. */
-static void root_cfs_rq(struct asm_prog *p, const struct tap_build_ctx *ctx)
+/* r6 = a cfs_rq: r8 = its CPU; a CPU's root run queue, or with -g a task
+ * group's too (its cgroup id into the record). */
+static void cfs_rq_avg(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
+	const struct pelt_params *pp = ctx->params;
+
 	pelt_cfs_rq_cpu(p, ctx);
-	asm_comment(p, "only a CPU's root run queue (a group's is past the bound)");
+	if (pp && pp->groups) {
+		asm_comment(p, "-g: a task group's run queue, its cgroup id and CPU");
+		asm_jmp_imm(p, BPF_JMP32, BPF_JSET, R8, (int32_t)PELT_RQ_GROUP, "group");
+		asm_ja(p, "cpu_known");
+		asm_label(p, "group");
+		asm_ldx(p, BPF_DW, R1, FP,
+			(int16_t)(PELT_RQ_VAL + offsetof(struct pelt_rq, cgroup)));
+		asm_jeq_imm(p, R1, 0, "out");
+		asm_stx(p, BPF_DW, FP, R1, REC(cgroup));
+		asm_alu_imm(p, BPF_ALU, BPF_AND, R8, (int32_t)~PELT_RQ_GROUP);
+		asm_label(p, "cpu_known");
+	}
+	asm_comment(p, "a CPU's run queue (a group's is past the bound without -g)");
 	asm_jmp_imm(p, BPF_JMP32, BPF_JGE, R8, PELT_MAX_CPUS, "out");
-	k_read(p, ctx, PELT_AVG_OFF, R6, "cfs_rq.avg");
+	pelt_read_avg(p, ctx, R6, "cfs_rq.avg");
 }
 
 static int build_cfs(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
 	begin(p, PELT_EV_CFS, "struct cfs_rq *");
-	root_cfs_rq(p, ctx);
+	cfs_rq_avg(p, ctx);
 	put_avg(p, ctx);
 	submit(p, ctx);
 	return 0;
@@ -98,7 +114,7 @@ static int build_cfs(struct asm_prog *p, const struct tap_build_ctx *ctx)
 static int build_est_cfs(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
 	begin(p, PELT_EV_UTIL_EST_CFS, "struct cfs_rq *");
-	root_cfs_rq(p, ctx);
+	cfs_rq_avg(p, ctx);
 	put_util_est(p, ctx);
 	submit(p, ctx);
 	return 0;
@@ -116,7 +132,7 @@ static int rq_avg(struct asm_prog *p, const struct tap_build_ctx *ctx, uint32_t 
 		  const char *path)
 {
 	rq_begin(p, ctx, kind);
-	k_read(p, ctx, PELT_AVG_OFF, R7, path);
+	pelt_read_avg(p, ctx, R7, path);
 	put_avg(p, ctx);
 	submit(p, ctx);
 	return 0;
@@ -213,7 +229,7 @@ static int task_entity(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	}
 	asm_stx(p, BPF_W, FP, R1, REC(pid));
 	k_read(p, ctx, REC(comm), R7, "task_struct.comm");
-	k_read(p, ctx, PELT_AVG_OFF, R6, "sched_entity.avg");
+	pelt_read_avg(p, ctx, R6, "sched_entity.avg");
 	asm_call(p, BPF_FUNC_get_smp_processor_id);
 	asm_mov64_reg(p, R8, R0);
 	return 0;

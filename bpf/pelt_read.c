@@ -1,5 +1,7 @@
 /* What the PELT programs (bpf/pelt.c, bpf/pelt_events.c) read alike: the
  * CPU of a run queue, and a sched_avg's util_est on either layout. */
+#include <errno.h>
+#include <stddef.h>
 #include "bpf/kfields.h"
 #include "bpf/pelt.h"
 
@@ -9,16 +11,42 @@ void pelt_rq_cpu(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	asm_jmp_imm(p, BPF_JMP32, BPF_JGE, R8, PELT_MAX_CPUS, "out");
 }
 
-/* Most hits cost a lookup instead of two reads: a cfs_rq's CPU never
- * changes while it exists, and a freed one's pointer ages out of the LRU. */
+/* -g: fp[PELT_RQ_VAL].cgroup = the cgroup id of the task group of the
+ * cfs_rq in r6 (0 when a pointer on the way is NULL). Clobbers r0-r5, r7. */
+static void learn_cgroup(struct asm_prog *p, const struct tap_build_ctx *ctx)
+{
+	const int16_t cg = (int16_t)(PELT_RQ_VAL + offsetof(struct pelt_rq, cgroup));
+
+	asm_comment(p, "-g: the group's cgroup id, cfs_rq->tg->css.cgroup->kn->id");
+	asm_st(p, BPF_DW, FP, cg, 0);
+	k_ld(p, ctx, R7, PELT_TMP8, R6, "cfs_rq.tg");
+	asm_jeq_imm(p, R7, 0, "cgroup_done");
+	k_ld_inner(p, ctx, R7, PELT_TMP8, R7, "task_group.css", "cgroup_subsys_state.cgroup");
+	asm_jeq_imm(p, R7, 0, "cgroup_done");
+	k_ld(p, ctx, R7, PELT_TMP8, R7, "cgroup.kn");
+	asm_jeq_imm(p, R7, 0, "cgroup_done");
+	k_ld(p, ctx, R1, PELT_TMP8, R7, "kernfs_node.id");
+	asm_stx(p, BPF_DW, FP, R1, cg);
+	asm_label(p, "cgroup_done");
+}
+
+/* Most hits cost a lookup instead of reads: a cfs_rq's CPU and group
+ * never change while it exists, and a freed one's pointer ages out of
+ * the LRU. */
 void pelt_cfs_rq_cpu(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
+	const struct pelt_params *pp = ctx->params;
+	int groups = pp && pp->groups;
 	struct koff_field cfs;
 
 	asm_stx(p, BPF_DW, FP, R6, PELT_PTR_KEY);
 	asm_map_lookup(p, "pelt_rqs", PELT_PTR_KEY);
 	asm_jeq_imm(p, R0, 0, "learn");
-	asm_ldx(p, BPF_W, R8, R0, 0);
+	asm_ldx(p, BPF_W, R8, R0, (int16_t)offsetof(struct pelt_rq, cpu));
+	if (groups) {
+		asm_ldx(p, BPF_DW, R1, R0, (int16_t)offsetof(struct pelt_rq, cgroup));
+		asm_stx(p, BPF_DW, FP, R1, (int16_t)(PELT_RQ_VAL + offsetof(struct pelt_rq, cgroup)));
+	}
 	asm_ja(p, "known");
 	asm_label(p, "learn");
 	if (!k_field(p, ctx, "rq.cfs", &cfs))
@@ -38,9 +66,28 @@ void pelt_cfs_rq_cpu(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	asm_jmp_reg(p, BPF_JMP, BPF_JEQ, R1, R6, "remember");
 	asm_alu_imm(p, BPF_ALU, BPF_OR, R8, (int32_t)PELT_RQ_GROUP);
 	asm_label(p, "remember");
-	asm_stx(p, BPF_W, FP, R8, PELT_CPU_VAL);
-	asm_map_update(p, "pelt_rqs", PELT_PTR_KEY, PELT_CPU_VAL, BPF_ANY);
+	asm_stx(p, BPF_DW, FP, R8, PELT_RQ_VAL);
+	if (groups)
+		learn_cgroup(p, ctx);
+	else
+		asm_st(p, BPF_DW, FP, (int16_t)(PELT_RQ_VAL + 8), 0);
+	asm_map_update(p, "pelt_rqs", PELT_PTR_KEY, PELT_RQ_VAL, BPF_ANY);
 	asm_label(p, "known");
+}
+
+void pelt_read_avg(struct asm_prog *p, const struct tap_build_ctx *ctx, int ptr_reg,
+		   const char *path)
+{
+	struct koff_field f;
+
+	if (!k_field(p, ctx, path, &f))
+		return;
+	if (f.f.size > PELT_AVG_MAX) {
+		asm_error(p, -E2BIG, "%s: %u bytes, more than the %u the stack holds", path,
+			  f.f.size, PELT_AVG_MAX);
+		return;
+	}
+	k_read(p, ctx, PELT_AVG_OFF, ptr_reg, path);
 }
 
 /* UTIL_AVG_UNCHANGED, a #define BTF cannot tell: the top bit of a u32

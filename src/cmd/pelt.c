@@ -10,6 +10,7 @@
 #include "bpf/pelt.h"
 #include "bpf/program.h"
 #include "btf/koffsets.h"
+#include "cmd/cgroup_path.h"
 #include "cmd/commands.h"
 #include "cmd/pelt.h"
 #include "cmd/proc_task.h"
@@ -36,6 +37,8 @@ static const char help[] =
 	"      --tasks             per task too (CSV/JSON: task rows instead of CPU rows)\n"
 	"  -p, --pid TID           only this task (implies --tasks)\n"
 	"  -n, --top N             tasks shown (default 10 in the table, all in CSV/JSON)\n"
+	"  -g, --groups            task groups' run queues too, by cgroup path (CSV/JSON:\n"
+	"                          group rows instead of CPU rows)\n"
 	"  -C, --cpu CPU           only this CPU\n"
 	"      --offsets FILE      kernel struct offsets from FILE, not BTF\n"
 	"      --events[=LIST]     stream one record per update instead, in the\n"
@@ -85,6 +88,21 @@ static const struct out_col task_cols[NTCOLS] = {
 	[T_UPD] = { "updates", "UPDATES", OUT_U64, 8, 0, 0, 0 },
 };
 
+enum { G_TS, G_IV, G_PATH, G_ID, G_CPU, G_UTIL, G_LOAD, G_RUNNABLE, G_EST, G_UPD, NGCOLS };
+
+static const struct out_col group_cols[NGCOLS] = {
+	[G_TS] = { "timestamp_s", "TIME", OUT_F64, 14, 3, 0, OUT_MACHINE_ONLY },
+	[G_IV] = { "interval_s", "INTERVAL", OUT_F64, 8, 3, 0, OUT_MACHINE_ONLY },
+	[G_PATH] = { "group", "GROUP", OUT_STR, 32, 0, 1, 0 },
+	[G_ID] = { "cgroup_id", "CGROUP_ID", OUT_U64, 0, 0, 0, OUT_MACHINE_ONLY },
+	[G_CPU] = { "cpu", "CPU", OUT_U64, 4, 0, 0, 0 },
+	[G_UTIL] = { "util_avg", "UTIL", OUT_U64, 6, 0, 0, 0 },
+	[G_LOAD] = { "load_avg", "LOAD", OUT_U64, 8, 0, 0, 0 },
+	[G_RUNNABLE] = { "runnable_avg", "RUNNABLE", OUT_U64, 8, 0, 0, 0 },
+	[G_EST] = { "util_est", "UTIL_EST", OUT_U64, 8, 0, 0, 0 },
+	[G_UPD] = { "updates", "UPDATES", OUT_U64, 8, 0, 0, 0 },
+};
+
 /* Every struct member the programs read, and their tracepoints: what an
  * offsets file must hold (`schedtap btf offsets`). */
 const char *const pelt_paths[] = {
@@ -95,7 +113,10 @@ const char *const pelt_paths[] = {
 	"sched_entity.avg", "task_struct.se", "task_struct.pid",
 	/* --events */
 	"rq.avg_rt", "rq.avg_dl", "rq.avg_irq", "sched_avg.last_update_time",
-	"sched_avg.util_est.ewma", "task_struct.comm", NULL,
+	"sched_avg.util_est.ewma", "task_struct.comm",
+	/* -g */
+	"cfs_rq.tg", "task_group.css", "cgroup_subsys_state.cgroup", "cgroup.kn",
+	"kernfs_node.id", NULL,
 };
 const char *const pelt_tracepoints[] = {
 	"pelt_cfs_tp", "pelt_rt_tp", "pelt_dl_tp", "pelt_irq_tp", "sched_cpu_capacity_tp",
@@ -117,8 +138,8 @@ struct pelt_opts {
 struct pelt_run {
 	const struct pelt_opts *opt;
 	struct session *s;
-	struct out out, tout;
-	struct pelt_cpu *cpus;
+	struct out out, tout, gout;
+	struct cgroup_paths *groups;	/* -g: names of the cgroups, if found */
 };
 
 struct task_line {
@@ -230,20 +251,98 @@ static int report_tasks(struct pelt_run *r, double ts, double iv)
 	return 0;
 }
 
+struct group_line {
+	struct pelt_group_key k;
+	struct pelt_task v;
+	const char *path;	/* "?" when no cgroup has its id */
+};
+
+struct group_list {
+	struct group_line *v;
+	size_t n, cap;
+};
+
+static int take_group(void *ctx, const void *key, const void *value)
+{
+	struct group_list *l = ctx;
+
+	if (array_grow(&l->v, &l->cap, l->n, sizeof(*l->v), 64))
+		return -ENOMEM;
+	memcpy(&l->v[l->n].k, key, sizeof(struct pelt_group_key));
+	memcpy(&l->v[l->n++].v, value, sizeof(struct pelt_task));
+	return 0;
+}
+
+/* By path, then CPU: a group's CPUs together, in the order ls shows them. */
+static int by_group(const void *a, const void *b)
+{
+	const struct group_line *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+
+	if (c)
+		return c;
+	if (x->k.cgroup != y->k.cgroup)
+		return x->k.cgroup < y->k.cgroup ? -1 : 1;
+	return x->k.cpu < y->k.cpu ? -1 : x->k.cpu > y->k.cpu;
+}
+
+static int report_groups(struct pelt_run *r, double ts, double iv)
+{
+	const struct pelt_opts *o = r->opt;
+	struct group_list l = { NULL, 0, 0 };
+	int n = map_for_each(tap_map_fd(&r->s->obj, "pelt_groups"), sizeof(struct pelt_group_key),
+			     sizeof(struct pelt_task), PELT_MAX_GROUPS, take_group, &l, NULL);
+
+	if (n < 0) {
+		free(l.v);
+		return msg_errno(n, "reading the task group map");
+	}
+	for (size_t i = 0; i < l.n; i++) {
+		const char *path = r->groups ? cgroup_paths_find(r->groups, l.v[i].k.cgroup) : NULL;
+
+		l.v[i].path = path ? path : "?";
+	}
+	qsort(l.v, l.n, sizeof(*l.v), by_group);
+	out_group(&r->gout, NULL);
+	for (size_t i = 0; i < l.n; i++) {
+		const struct pelt_task *t = &l.v[i].v;
+		struct out_val v[NGCOLS];
+
+		if (o->prog.cpu >= 0 && l.v[i].k.cpu != o->prog.cpu)
+			continue;
+		v[G_TS] = (struct out_val){ .f = ts };
+		v[G_IV] = (struct out_val){ .f = iv };
+		v[G_PATH] = (struct out_val){ .str = l.v[i].path, .len = -1 };
+		v[G_ID] = (struct out_val){ .u = l.v[i].k.cgroup };
+		v[G_CPU] = (struct out_val){ .u = l.v[i].k.cpu };
+		v[G_UTIL] = (struct out_val){ .u = t->util_avg };
+		v[G_LOAD] = (struct out_val){ .u = t->load_avg };
+		v[G_RUNNABLE] = (struct out_val){ .u = t->runnable_avg };
+		v[G_EST] = (struct out_val){ .u = t->util_est };
+		v[G_UPD] = (struct out_val){ .u = t->updates };
+		out_row(&r->gout, v);
+	}
+	free(l.v);
+	return 0;
+}
+
 static int report(void *ctx, double iv)
 {
 	struct pelt_run *r = ctx;
 	double ts = cli_wall_seconds();
 	int err = 0;
 
-	/* CSV is one kind of row: tasks when asked for, else CPUs. */
-	if (!r->opt->tasks || r->opt->cli.fmt == OUT_TABLE)
+	/* CSV is one kind of row: tasks or groups when asked for, else CPUs. */
+	if ((!r->opt->tasks && !r->opt->prog.groups) || r->opt->cli.fmt == OUT_TABLE)
 		err = report_cpus(r, ts, iv);
+	if (!err && r->opt->prog.groups)
+		err = report_groups(r, ts, iv);
 	if (!err && r->opt->tasks)
 		err = report_tasks(r, ts, iv);
 	if (err)
 		return err;
-	if ((err = out_flush(&r->out)) || (err = out_flush(&r->tout)))
+	if ((err = out_flush(&r->out)) || (err = out_flush(&r->gout)) ||
+	    (err = out_flush(&r->tout)))
 		return msg_errno(err, "writing the report");
 	return 0;
 }
@@ -264,6 +363,9 @@ static int mode_options(struct pelt_opts *o, int argc)
 					       "or count");
 		return pelt_events_parse(c, o->event_list, o->prog.pid, &o->event_mask);
 	}
+	if (o->tasks && o->prog.groups && c->fmt != OUT_TABLE)
+		return cli_usage_error(c, "CSV and JSON hold one kind of row: choose one of "
+				       "--tasks (or -p) and -g");
 	if (c->duration > 0 || c->perf_buffer)
 		return cli_usage_error(c, "%s is for --events", c->perf_buffer ? "--perf-buffer"
 						: "-d");
@@ -279,6 +381,7 @@ static int parse(struct pelt_opts *o, int argc, char **argv)
 		{ "pid", required_argument, 0, 'p' },
 		{ "top", required_argument, 0, 'n' },
 		{ "cpu", required_argument, 0, 'C' },
+		{ "groups", no_argument, 0, 'g' },
 		{ "offsets", required_argument, 0, OPT_OFFSETS },
 		{ "events", optional_argument, 0, OPT_EVENTS },
 		{ "duration", required_argument, 0, 'd' },
@@ -292,10 +395,11 @@ static int parse(struct pelt_opts *o, int argc, char **argv)
 	snprintf(help_text, sizeof(help_text), help, pelt_event_names);
 	cli_init(c, "pelt");
 	o->prog.pid = o->prog.cpu = -1;
-	while (!bad && (opt = cli_next_opt(c, argc, argv, CLI_COMMON_SHORT "p:n:C:d:", longopts,
+	while (!bad && (opt = cli_next_opt(c, argc, argv, CLI_COMMON_SHORT "p:n:C:d:g", longopts,
 					   help_text)) >= 0) {
 		switch (opt) {
 		case OPT_TASKS: o->tasks = 1; break;
+		case 'g': o->prog.groups = 1; break;
 		case OPT_OFFSETS: o->offsets = optarg; break;
 		case OPT_EVENTS: o->events = 1; o->event_list = optarg; break;
 		case 'n': bad = cli_long(c, optarg, 1, 1000000, &o->top); break;
@@ -368,12 +472,38 @@ static int choose_programs(const struct pelt_opts *o, const struct koffsets *ko,
 	return n;
 }
 
+/* -g reads the task group of each cfs_rq: kernels without
+ * CONFIG_FAIR_GROUP_SCHED have none. */
+static int need_groups(const struct koffsets *ko)
+{
+	struct koff_field f;
+	char err[160];
+
+	if (!koff_field(ko, "cfs_rq.tg", &f, err, sizeof(err)))
+		return 0;
+	msg_err("-g: this kernel has no task groups (%s: no cfs_rq.tg, so no "
+		"CONFIG_FAIR_GROUP_SCHED)", ko->source);
+	return -ENOENT;
+}
+
+struct cgroup_paths *pelt_cgroup_names(struct cgroup_paths *cg)
+{
+	int err = cgroup_paths_open(cg);
+
+	if (!err)
+		return cg;
+	msg_err("-g: no names for task groups (the cpu controller's cgroups: %s): "
+		 "they are shown as '?' with their cgroup_id in CSV and JSON", strerror(-err));
+	return NULL;
+}
+
 int cmd_pelt(int argc, char **argv)
 {
 	const struct tap_prog_def *progs[10];
 	static struct pelt_opts o;
 	static struct session s;
 	static struct koffsets ko;
+	static struct cgroup_paths cg;
 	struct pelt_run r;
 	int err, p;
 
@@ -385,13 +515,15 @@ int cmd_pelt(int argc, char **argv)
 	r.s = &s;
 	if (!o.cli.dump && feat_require_privileges(o.cli.cmd))
 		return EXIT_RUNTIME;
-	if (open_offsets(&o, &ko))
+	if (open_offsets(&o, &ko) || (o.prog.groups && need_groups(&ko)))
 		return EXIT_RUNTIME;
 	if (o.events) {
 		p = pelt_events(&o.cli, &o.prog, &ko, o.event_mask, o.event_list != NULL);
 		koff_free(&ko);
 		return p;
 	}
+	if (o.prog.groups)
+		r.groups = pelt_cgroup_names(&cg);
 	s.ko = &ko;
 	err = session_open(&s, &o.cli, progs, choose_programs(&o, &ko, progs), &o.prog);
 	if (!err)
@@ -399,9 +531,11 @@ int cmd_pelt(int argc, char **argv)
 	if (!err) {
 		out_init(&r.out, s.out, o.cli.fmt, cpu_cols, NCOLS);
 		out_init(&r.tout, s.out, o.cli.fmt, task_cols, NTCOLS);
+		out_init(&r.gout, s.out, o.cli.fmt, group_cols, NGCOLS);
 		err = cli_interval_loop(&o.cli, NULL, report, &r);
 	}
 	p = session_close(&s, err);
+	cgroup_paths_free(&cg);
 	koff_free(&ko);
 	return p;
 }

@@ -15,6 +15,9 @@ extern const char *const pelt_tracepoints[];	/* NULL-terminated */
  * the task's events with -p) as bits 1 << PELT_EV_*; -1 after a usage
  * error. run: stream them; named: a missing one fails. Returns the exit code. */
 extern const char pelt_event_names[];
+struct cgroup_paths;
+/* -g: cg opened and scanned, or NULL after a warning (groups unnamed). */
+struct cgroup_paths *pelt_cgroup_names(struct cgroup_paths *cg);
 int pelt_events_parse(const struct cli_common *c, const char *list, long pid, unsigned *mask);
 int pelt_events(const struct cli_common *cli, struct pelt_params *pp,
 		const struct koffsets *ko, unsigned mask, int named);

@@ -7,6 +7,7 @@
 #include "bpf/pelt.h"
 #include "bpf/program.h"
 #include "btf/koffsets.h"
+#include "cmd/cgroup_path.h"
 #include "cmd/event_stream.h"
 #include "cmd/pelt.h"
 #include "cmd/session.h"
@@ -71,7 +72,7 @@ int pelt_events_parse(const struct cli_common *c, const char *list, long pid, un
 }
 
 enum {
-	C_TIME, C_TS, C_CPU, C_EVENT, C_COMM, C_PID, C_LOAD, C_RUNNABLE, C_UTIL, C_UPDATE,
+	C_TIME, C_TS, C_CPU, C_EVENT, C_PATH, C_COMM, C_PID, C_LOAD, C_RUNNABLE, C_UTIL, C_UPDATE,
 	C_ENQ, C_EWMA, C_CHANGE, C_NR, C_OVU, C_CAP, NCOLS
 };
 
@@ -80,6 +81,7 @@ static const struct out_col cols[NCOLS] = {
 	[C_TS] = { "ts_ns", "TS", OUT_U64, 0, 0, 0, OUT_MACHINE_ONLY },
 	[C_CPU] = { "cpu", "CPU", OUT_U64, 3, 0, 0, 0 },
 	[C_EVENT] = { "event", "EVENT", OUT_STR, 23, 0, 1, 0 },
+	[C_PATH] = { "path", "PATH", OUT_STR, 12, 0, 1, 0 },
 	[C_COMM] = { "comm", "COMM", OUT_STR, 16, 0, 1, 0 },
 	[C_PID] = { "pid", "PID", OUT_S64, 7, 0, 0, 0 },
 	[C_LOAD] = { "load", "LOAD", OUT_U64, 7, 0, 0, 0 },
@@ -96,6 +98,7 @@ static const struct out_col cols[NCOLS] = {
 
 struct stream {
 	struct out out;
+	struct cgroup_paths *groups;	/* -g: cgroup names, NULL if unknown */
 	unsigned long long t0;
 	uint64_t written, bad;
 };
@@ -105,9 +108,9 @@ static const uint32_t has[PELT_EV_MAX + 1] = {
 #define AVG (1u << C_LOAD | 1u << C_RUNNABLE | 1u << C_UTIL | 1u << C_UPDATE)
 #define TASK (1u << C_COMM | 1u << C_PID)
 #define EST (1u << C_ENQ | 1u << C_EWMA | 1u << C_UTIL)
-	[PELT_EV_CFS] = AVG, [PELT_EV_RT] = AVG, [PELT_EV_DL] = AVG, [PELT_EV_IRQ] = AVG,
+	[PELT_EV_CFS] = AVG | 1u << C_PATH, [PELT_EV_RT] = AVG, [PELT_EV_DL] = AVG, [PELT_EV_IRQ] = AVG,
 	[PELT_EV_SE] = AVG | TASK, [PELT_EV_OVERUTILIZED] = 1u << C_OVU,
-	[PELT_EV_NR_RUNNING] = 1u << C_CHANGE | 1u << C_NR, [PELT_EV_UTIL_EST_CFS] = EST,
+	[PELT_EV_NR_RUNNING] = 1u << C_CHANGE | 1u << C_NR, [PELT_EV_UTIL_EST_CFS] = EST | 1u << C_PATH,
 	[PELT_EV_UTIL_EST_SE] = EST | TASK, [PELT_EV_CAPACITY] = 1u << C_CAP,
 #undef AVG
 #undef TASK
@@ -119,6 +122,7 @@ static int on_record(void *ctx, const void *data, uint32_t size)
 	struct stream *st = ctx;
 	struct out_val v[NCOLS];
 	struct pelt_rec r;
+	const char *path = "/";
 
 	if (size < sizeof(r)) {
 		st->bad++;
@@ -133,6 +137,10 @@ static int on_record(void *ctx, const void *data, uint32_t size)
 	v[C_TS] = (struct out_val){ .u = r.ts_ns };
 	v[C_CPU] = (struct out_val){ .u = r.cpu };
 	v[C_EVENT] = (struct out_val){ .str = events[r.kind].name, .len = -1 };
+	/* sched_tp's path: "/" for a CPU's root run queue, a group's cgroup */
+	if (r.cgroup && !(path = st->groups ? cgroup_paths_find(st->groups, r.cgroup) : NULL))
+		path = "?";
+	v[C_PATH] = (struct out_val){ .str = path, .len = -1 };
 	v[C_COMM] = (struct out_val){ .str = r.comm, .len = sizeof(r.comm) };
 	v[C_PID] = (struct out_val){ .s = r.pid };
 	v[C_LOAD] = (struct out_val){ .u = r.load };
@@ -145,9 +153,9 @@ static int on_record(void *ctx, const void *data, uint32_t size)
 	v[C_NR] = (struct out_val){ .u = r.nr_running };
 	v[C_OVU] = (struct out_val){ .u = r.overutilized };
 	v[C_CAP] = (struct out_val){ .u = r.capacity };
-	for (int c = C_COMM; c < NCOLS; c++)
+	for (int c = C_PATH; c < NCOLS; c++)
 		if (!(has[r.kind] & 1u << c))
-			v[c] = c == C_COMM ? (struct out_val){ .str = NULL } : OUT_NONE;
+			v[c] = c <= C_COMM ? (struct out_val){ .str = NULL } : OUT_NONE;
 	out_row(&st->out, v);
 	st->written++;
 	return 0;
@@ -182,6 +190,7 @@ int pelt_events(const struct cli_common *cli, struct pelt_params *pp,
 {
 	const struct tap_prog_def *progs[PELT_EV_MAX];
 	static struct session s;
+	static struct cgroup_paths cg;
 	struct event_reader *rd = NULL;
 	struct stream st;
 	int err, n;
@@ -189,21 +198,25 @@ int pelt_events(const struct cli_common *cli, struct pelt_params *pp,
 	memset(&st, 0, sizeof(st));
 	if ((n = choose(ko, mask, named, progs)) < 0)
 		return EXIT_RUNTIME;
+	if (pp->groups)
+		st.groups = pelt_cgroup_names(&cg);
 	stream_choose_buffer(&pp->perfbuf);
 	s.ko = ko;
 	err = session_open(&s, cli, progs, n, pp);
 	if (!err)
 		err = stream_open(&rd, pp->perfbuf, &s.obj, s.cpu_ids, s.ncpus);
+	/* Before attaching: no record may be older than time 0. */
+	st.t0 = sig_now_ns();
 	if (!err)
 		err = tap_obj_attach(&s.obj);
 	if (!err) {
 		out_init(&st.out, s.out, cli->fmt, cols, NCOLS);
-		st.t0 = sig_now_ns();
 		err = stream_run(rd, st.t0, cli->duration, on_record, &st, &st.out);
 		stream_summary(&st.out, &s.obj, rd, s.ncpus, s.cpu_ids, st.written, st.bad);
 		if ((n = out_flush(&st.out)) && !err)
 			err = msg_errno(n, "writing events");
 	}
 	event_reader_free(rd);
+	cgroup_paths_free(&cg);
 	return session_close(&s, err);
 }

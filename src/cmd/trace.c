@@ -72,7 +72,7 @@ struct trace_opts {
 struct trace_run {
 	struct out out;
 	struct sched_state states;
-	unsigned long long t0;		/* CLOCK_MONOTONIC at attach */
+	unsigned long long t0;		/* CLOCK_MONOTONIC just before attach */
 	uint64_t written;
 	uint64_t bad;			/* records of a size we do not know */
 };
@@ -187,11 +187,12 @@ int cmd_trace(int argc, char **argv)
 		sched_state_decode(&s.obj.progs[0].fmt, &t.states);
 		err = stream_open(&rd, o.prog.perfbuf, &s.obj, s.cpu_ids, s.ncpus);
 	}
+	/* Before attaching: no record may be older than time 0. */
+	t.t0 = sig_now_ns();
 	if (!err)
 		err = tap_obj_attach(&s.obj);
 	if (!err) {
 		out_init(&t.out, s.out, o.cli.fmt, cols, NCOLS);
-		t.t0 = sig_now_ns();
 		err = stream_run(rd, t.t0, o.cli.duration, on_record, &t, &t.out);
 		stream_summary(&t.out, &s.obj, rd, s.ncpus, s.cpu_ids, t.written, t.bad);
 		if ((r = out_flush(&t.out)) && !err)

@@ -469,11 +469,25 @@ sub_pelt() {
 	n=pelt_events
 	st "$n" pelt --events=sched_pelt_se,sched_pelt_cfs -d 1.5 --csv
 	kill "$b"
-	[ $rc -eq 0 ] && head -1 "$T/$n.out" | grep -q '^time_ms,ts_ns,cpu,event,comm,pid,load,runnable,util,' &&
-		awk -F, -v b="$b" '$4 == "sched_pelt_se" && $6 == b && $9 >= 400 { se++ }
-			$4 == "sched_pelt_cfs" && $5 == "" && $6 == "" { cfs++ }
+	[ $rc -eq 0 ] && head -1 "$T/$n.out" | grep -q '^time_ms,ts_ns,cpu,event,path,comm,pid,load,runnable,util,' &&
+		awk -F, -v b="$b" '$4 == "sched_pelt_se" && $7 == b && $10 >= 400 { se++ }
+			$4 == "sched_pelt_cfs" && $5 == "/" && $6 == "" && $7 == "" { cfs++ }
 			END { exit !(se && cfs) }' "$T/$n.out" && pass "$n" ||
 		{ fail_run "$n" "no sched_pelt_se of the busy task $b at util >= 400, or no sched_pelt_cfs"; detail "$T/$n.out"; }
+	# -g: a busy loop in a cgroup2 group of its own (mounted here: the
+	# guest's init mounts none), its run queue by path.
+	n=pelt_groups
+	grep -q ' /sys/fs/cgroup cgroup2 ' /proc/mounts || mount -t cgroup2 none /sys/fs/cgroup
+	echo +cpu > /sys/fs/cgroup/cgroup.subtree_control
+	mkdir -p /sys/fs/cgroup/stg
+	(while :; do :; done) > /dev/null 2>&1 &
+	b=$!
+	echo "$b" > /sys/fs/cgroup/stg/cgroup.procs
+	sleep 1
+	st "$n" pelt -g --csv 0.5 1
+	kill "$b"
+	[ $rc -eq 0 ] && awk -F, '$3 == "/stg" && $6 >= 300 { ok++ } END { exit !ok }' "$T/$n.out" &&
+		pass "$n" || { fail_run "$n" "no row for /stg with util >= 300"; detail "$T/$n.out"; }
 	n=pelt_cpus
 	st "$n" pelt --csv 0.5 1 || { fail_run "$n" "exit $rc"; return; }
 	awk -F, 'NR > 1 && $4 != "" && $11 != "" { ok++ } END { exit !ok }' "$T/$n.out" && pass "$n" ||

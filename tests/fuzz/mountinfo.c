@@ -1,10 +1,12 @@
-/* Fuzz target: /proc/self/mountinfo as tracefs_find reads it, through
- * tracefs_from_mountinfo, into output buffers of several exact sizes
- * (the loader's 256 bytes, PATH_MAX, and sizes a path barely fits).
+/* Fuzz target: /proc/self/mountinfo as tracefs_find and pelt -g read it,
+ * through tracefs_from_mountinfo and cgroup_cpu_mount, into output buffers
+ * of several exact sizes (the loader's 256 bytes, PATH_MAX, and sizes a
+ * path barely fits).
  * fuzz-options: -max_len=16384 (a few hundred mounts, as in containers) */
 #include <errno.h>
 #include <limits.h>
 #include "fuzz.h"
+#include "cmd/cgroup_path.h"
 #include "tracefs/tracefs.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -21,6 +23,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!out)
 			break;
 		err = tracefs_from_mountinfo(text, out, lens[i]);
+		FUZZ_CHECK(err == 0 || err == -ENOENT || err == -ENOMEM);
+		if (err == 0)
+			FUZZ_CHECK(strnlen(out, lens[i]) < lens[i]);
+		err = cgroup_cpu_mount(text, out, lens[i]);
 		FUZZ_CHECK(err == 0 || err == -ENOENT || err == -ENOMEM);
 		if (err == 0)
 			FUZZ_CHECK(strnlen(out, lens[i]) < lens[i]);

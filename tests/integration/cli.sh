@@ -74,6 +74,7 @@ usage "--tasks is for reports" pelt --events --tasks
 usage "-d is for --events" pelt -d 1
 usage "--perf-buffer is for --events" pelt --perf-buffer
 usage "bad -C '1024'" pelt -C 1024
+usage "CSV and JSON hold one kind of row: choose one of --tasks \(or -p\) and -g" pelt -g --tasks --csv
 usage "unknown subcommand 'bogus'" bogus
 usage "a command is required" lottery
 usage "unknown mode 'nope'" workload nope

@@ -64,7 +64,8 @@ static void check_builtin_programs(void)
 
 /* The programs of bare tracepoints, with offsets from this kernel's BTF
  * and again from an offsets file written from it; -p adds a filter, and
- * the event programs' last variant goes to perf buffers, -C 0 -p 1. */
+ * the event programs' fourth variant goes to perf buffers, -C 0 -p 1;
+ * -g learns task groups. */
 static void check_pelt_programs(void)
 {
 	static const struct tap_prog_def *const pelt[] = {
@@ -75,10 +76,10 @@ static void check_pelt_programs(void)
 	};
 	struct pelt_params variants[] = {
 		{ .pid = -1, .cpu = -1 }, { .pid = -1, .cpu = -1 }, { .pid = 1, .cpu = -1 },
-		{ .pid = 1, .cpu = 0, .perfbuf = 1 },
+		{ .pid = 1, .cpu = 0, .perfbuf = 1 }, { .pid = -1, .cpu = -1, .groups = 1 },
 	};
 	static const char *const names[] = { "BTF", "offsets file", "BTF, -p 1",
-					     "BTF, perf buffer, -C 0 -p 1" };
+					     "BTF, perf buffer, -C 0 -p 1", "BTF, -g" };
 	struct koffsets btf, file;
 	char err[200], *text = NULL;
 	size_t len = 0;
@@ -94,7 +95,7 @@ static void check_pelt_programs(void)
 	result(!koff_parse(&file, text, err, sizeof(err)), "pelt/offsets_file_reads_back", err);
 	free(text);
 	for (unsigned i = 0; i < sizeof(pelt) / sizeof(pelt[0]); i++)
-		for (int v = 0; v < 4; v++) {
+		for (int v = 0; v < 5; v++) {
 			const struct tap_prog_def *defs[] = { pelt[i] };
 			struct tap_obj o;
 			char name[96];

@@ -288,6 +288,49 @@ PY
 	pass events_stream
 }
 
+# -g: a busy loop on CPU 1 in a task group of its own (the cpu
+# controller's: cgroup v1 here, v2 where that is what is mounted). The
+# group's run queue on CPU 1, by its path, against debugfs' cfs_rq[1]:PATH
+# read before and after; its sched_pelt_cfs records carry the path.
+cg_dir() {
+	if [ -e /sys/fs/cgroup/cpu/tasks ]; then
+		echo /sys/fs/cgroup/cpu
+		return
+	fi
+	r=$(awk -F' - ' '{ split($1, a, " "); split($2, b, " ") } b[1] == "cgroup2" { print a[5]; exit }' /proc/self/mountinfo)
+	[ -n "$r" ] || return 1
+	echo +cpu > "$r/cgroup.subtree_control" 2> /dev/null
+	echo "$r"
+}
+
+t_groups_vs_debugfs() {
+	grep -qw debugfs /proc/mounts || mount -t debugfs none /sys/kernel/debug
+	root=$(cg_dir) || { fail groups_vs_debugfs "no cpu controller mounted"; return; }
+	g=schedtap-pelt-$$
+	mkdir "$root/$g" || { fail groups_vs_debugfs "mkdir $root/$g failed"; return; }
+	procs=$root/$g/tasks
+	[ -e "$procs" ] || procs=$root/$g/cgroup.procs
+	taskset -c 1 sh -c 'while :; do :; done' & b=$!
+	echo $b > "$procs"
+	sleep 1.5
+	dbg() { awk -v h="cfs_rq[1]:/$g" '$0 == h { f = 1 } f && /\.util_avg/ { print $3; exit }' /sys/kernel/debug/sched/debug; }
+	before=$(dbg)
+	$ST pelt -g --csv 0.3 1 > "$TMP/g.csv" 2> "$TMP/g.err"; rc=$?
+	after=$(dbg)
+	$ST pelt -g --events=sched_pelt_cfs -C 1 --csv -d 0.3 > "$TMP/ge.csv" 2>> "$TMP/g.err"; rce=$?
+	kill $b; wait $b 2> /dev/null
+	for i in 1 2 3 4 5 6 7 8 9 10; do rmdir "$root/$g" 2> /dev/null && break; sleep 0.1; done
+	ours=$(awk -F, -v p="/$g" 'NR > 1 && $3 == p && $5 == 1 { print $6 }' "$TMP/g.csv")
+	echo "    group /$g on CPU 1: util_avg pelt '$ours', sched/debug $before before and $after after"
+	[ $rc -eq 0 ] && [ -n "$ours" ] && [ -n "$before" ] && [ -n "$after" ] &&
+		awk -v o="$ours" -v a="$before" -v b="$after" 'BEGIN { lo = a < b ? a : b; hi = a < b ? b : a;
+			exit !(o >= lo * 0.95 && o <= hi * 1.05 && o > 500) }' && pass groups_vs_debugfs ||
+		fail groups_vs_debugfs "exit $rc: $(head -3 "$TMP/g.csv") $(cat "$TMP/g.err")"
+	[ $rce -eq 0 ] && awk -F, -v p="/$g" '$5 == p && $4 == "sched_pelt_cfs" && $10 > 500 { g++ }
+		$5 == "/" && $4 == "sched_pelt_cfs" { r++ } END { exit !(g && r) }' "$TMP/ge.csv" &&
+		pass groups_events_path || fail groups_events_path "exit $rce: no sched_pelt_cfs for /$g and for /: $(head -3 "$TMP/ge.csv")"
+}
+
 t_btf_vs_pahole
 t_task_vs_proc
 t_cpu_vs_debugfs
@@ -295,6 +338,7 @@ t_rt_and_nr_running
 t_offsets_file
 t_events_task_vs_proc
 t_events_stream
+t_groups_vs_debugfs
 # A raw tracepoint program is freed after an RCU grace period once its
 # link is closed: give it a second.
 for i in 1 2 3 4 5 6 7 8 9 10; do
