@@ -166,7 +166,7 @@ static int report_cpus(struct pelt_run *r, double ts, double iv)
 		struct out_val v[NCOLS];
 		uint32_t cpu = (uint32_t)s->cpu_ids[i];
 
-		if (cpu >= PELT_MAX_CPUS || (r->opt->prog.cpu >= 0 && cpu != r->opt->prog.cpu) ||
+		if (cpu >= PELT_MAX_CPUS || (r->opt->prog.cpu >= 0 && (long)cpu != r->opt->prog.cpu) ||
 		    bpf_map_lookup(tap_map_fd(&s->obj, "pelt_cpu"), &cpu, &c) || !c.seen)
 			continue;
 		v[C_TS] = (struct out_val){ .f = ts };
@@ -308,7 +308,7 @@ static int report_groups(struct pelt_run *r, double ts, double iv)
 		const struct pelt_task *t = &l.v[i].v;
 		struct out_val v[NGCOLS];
 
-		if (o->prog.cpu >= 0 && l.v[i].k.cpu != o->prog.cpu)
+		if (o->prog.cpu >= 0 && (long)l.v[i].k.cpu != o->prog.cpu)
 			continue;
 		v[G_TS] = (struct out_val){ .f = ts };
 		v[G_IV] = (struct out_val){ .f = iv };
