@@ -14,29 +14,8 @@
 #define TASK_VAL (AVG_OFF - (int)sizeof(struct pelt_task))
 
 static const struct tap_map_def maps[] = {
-	{ "pelt_cpu", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct pelt_cpu), PELT_MAX_CPUS, 0 },
-	PELT_RQS_MAP,
-	{ "pelt_tasks", BPF_MAP_TYPE_LRU_HASH, 4, sizeof(struct pelt_task), PELT_MAX_TASKS, 0 },
-	{ "pelt_rd", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct pelt_rd), 1, 0 },
-	{ "pelt_groups", BPF_MAP_TYPE_LRU_HASH, sizeof(struct pelt_group_key),
-	  sizeof(struct pelt_task), PELT_MAX_GROUPS, 0 },
+	PELT_CPU_MAP, PELT_RQS_MAP, PELT_TASKS_MAP, PELT_RD_MAP, PELT_GROUPS_MAP,
 };
-
-/* r9 = &pelt_cpu[r8], or out. */
-static void cpu_slot(struct asm_prog *p)
-{
-	asm_stx(p, BPF_W, FP, R8, KEY_OFF);
-	asm_map_lookup(p, "pelt_cpu", KEY_OFF);
-	asm_jeq_imm(p, R0, 0, "out");
-	asm_mov64_reg(p, R9, R0);
-}
-
-static void mark_seen(struct asm_prog *p, uint32_t bit)
-{
-	asm_ldx(p, BPF_W, R1, R9, PELT_CPU_OFF(seen));
-	asm_alu_imm(p, BPF_ALU64, BPF_OR, R1, (int32_t)bit);
-	asm_stx(p, BPF_W, R9, R1, PELT_CPU_OFF(seen));
-}
 
 static void finish(struct asm_prog *p)
 {
@@ -98,10 +77,10 @@ static int build_cfs(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	asm_comment(p, "a CPU's root run queue (a group's is past the bound)");
 	asm_jmp_imm(p, BPF_JMP32, BPF_JGE, R8, PELT_MAX_CPUS, "out");
 	pelt_read_avg(p, ctx, R6, "cfs_rq.avg");
-	cpu_slot(p);
+	pelt_cpu_slot(p);
 	store_avg(p, ctx, PELT_CPU_OFF(util_avg), PELT_CPU_OFF(load_avg),
 		  PELT_CPU_OFF(runnable_avg), PELT_CPU_OFF(util_est));
-	mark_seen(p, PELT_SEEN_CFS);
+	pelt_mark_seen(p, PELT_SEEN_CFS | PELT_SEEN_EST);
 	if (groups) {
 		asm_ja(p, "out");
 		group_rq(p, ctx);
@@ -118,9 +97,9 @@ static int rq_scalar(struct asm_prog *p, const struct tap_build_ctx *ctx, const 
 	asm_ldx(p, BPF_DW, R7, R1, 0);
 	pelt_rq_cpu(p, ctx);
 	k_ld(p, ctx, R6, TMP8, R7, path);
-	cpu_slot(p);
+	pelt_cpu_slot(p);
 	asm_stx(p, dw ? BPF_DW : BPF_W, R9, R6, slot_off);
-	mark_seen(p, bit);
+	pelt_mark_seen(p, bit);
 	finish(p);
 	return 0;
 }

@@ -21,6 +21,7 @@ enum {
 	PELT_SEEN_IRQ = 1 << 3,
 	PELT_SEEN_CAP = 1 << 4,
 	PELT_SEEN_NR = 1 << 5,
+	PELT_SEEN_EST = 1 << 6,	/* util_est: not in sched_tp's sched_pelt_cfs */
 };
 
 struct pelt_cpu {
@@ -87,6 +88,7 @@ struct pelt_params {
 	long cpu;		/* --events -C: -1 every CPU */
 	int perfbuf;		/* --events to perf buffers */
 	int groups;		/* -g: task groups' run queues too */
+	int events;		/* the module's programs: stream, not aggregate */
 };
 
 /* The programs' stack (bpf/pelt*.c): */
@@ -108,9 +110,19 @@ struct pelt_rq {
 	uint64_t cgroup;
 };
 #define PELT_RQ_GROUP 0x80000000u
+#define PELT_CPU_MAP { "pelt_cpu", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct pelt_cpu), PELT_MAX_CPUS, 0 }
+#define PELT_TASKS_MAP { "pelt_tasks", BPF_MAP_TYPE_LRU_HASH, 4, sizeof(struct pelt_task), \
+			 PELT_MAX_TASKS, 0 }
+#define PELT_RD_MAP { "pelt_rd", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct pelt_rd), 1, 0 }
+#define PELT_GROUPS_MAP { "pelt_groups", BPF_MAP_TYPE_LRU_HASH, sizeof(struct pelt_group_key), \
+			  sizeof(struct pelt_task), PELT_MAX_GROUPS, 0 }
 #define PELT_RQS_MAP { "pelt_rqs", BPF_MAP_TYPE_LRU_HASH, 8, sizeof(struct pelt_rq), \
 		       PELT_MAX_RQS, 0 }
 
+/* r9 = &pelt_cpu[r8], or jump to "out". */
+void pelt_cpu_slot(struct asm_prog *p);
+/* pelt_cpu[r8].seen |= bit, with r9 its slot. */
+void pelt_mark_seen(struct asm_prog *p, uint32_t bit);
 /* r8 = the CPU of the run queue in r7, or jump to "out" when out of range. */
 void pelt_rq_cpu(struct asm_prog *p, const struct tap_build_ctx *ctx);
 /* r8 = the CPU of the cfs_rq in r6, | PELT_RQ_GROUP for a task group's;

@@ -1,9 +1,25 @@
-/* What the PELT programs (bpf/pelt.c, bpf/pelt_events.c) read alike: the
- * CPU of a run queue, and a sched_avg's util_est on either layout. */
+/* What the PELT programs (bpf/pelt.c, pelt_events.c, pelt_module.c) share:
+ * a CPU's slot, the CPU of a run queue, a sched_avg's util_est on either
+ * layout. */
 #include <errno.h>
 #include <stddef.h>
 #include "bpf/kfields.h"
 #include "bpf/pelt.h"
+
+void pelt_cpu_slot(struct asm_prog *p)
+{
+	asm_stx(p, BPF_W, FP, R8, PELT_KEY_OFF);
+	asm_map_lookup(p, "pelt_cpu", PELT_KEY_OFF);
+	asm_jeq_imm(p, R0, 0, "out");
+	asm_mov64_reg(p, R9, R0);
+}
+
+void pelt_mark_seen(struct asm_prog *p, uint32_t bit)
+{
+	asm_ldx(p, BPF_W, R1, R9, PELT_CPU_OFF(seen));
+	asm_alu_imm(p, BPF_ALU64, BPF_OR, R1, (int32_t)bit);
+	asm_stx(p, BPF_W, R9, R1, PELT_CPU_OFF(seen));
+}
 
 void pelt_rq_cpu(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {

@@ -89,4 +89,7 @@ extern const struct tap_prog_def prog_pelt_cfs, prog_pelt_rt, prog_pelt_dl, prog
 	prog_pelt_cap, prog_pelt_nr, prog_pelt_ovu, prog_pelt_se, prog_pelt_est_se;
 extern const struct tap_prog_def prog_pev_cfs, prog_pev_rt, prog_pev_dl, prog_pev_irq,
 	prog_pev_se, prog_pev_ovu, prog_pev_nr, prog_pev_ecfs, prog_pev_ese, prog_pev_cap;
+/* The sched_tp module's events, where no BTF says where the structs are. */
+extern const struct tap_prog_def prog_pmod_cfs, prog_pmod_rt, prog_pmod_dl, prog_pmod_irq,
+	prog_pmod_se, prog_pmod_ovu, prog_pmod_nr, prog_pmod_ecfs, prog_pmod_ese, prog_pmod_cap;
 #endif

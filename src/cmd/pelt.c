@@ -32,7 +32,8 @@ static const char help[] =
 	"own entity's averages (the values /proc/PID/sched shows), busiest first.\n"
 	"Each value is the last the kernel computed; '-' where no update came.\n"
 	"Kernel struct offsets come from BTF (/sys/kernel/btf/vmlinux) or from\n"
-	"an offsets file (--offsets) made by `schedtap btf offsets VMLINUX`.\n\n"
+	"an offsets file (--offsets) made by `schedtap btf offsets VMLINUX`;\n"
+	"with neither, from the sched_tp module's events if it is loaded.\n\n"
 	"options:\n"
 	"      --tasks             per task too (CSV/JSON: task rows instead of CPU rows)\n"
 	"  -p, --pid TID           only this task (implies --tasks)\n"
@@ -175,7 +176,7 @@ static int report_cpus(struct pelt_run *r, double ts, double iv)
 		v[C_UTIL] = u64v(c.util_avg, c.seen & PELT_SEEN_CFS);
 		v[C_LOAD] = u64v(c.load_avg, c.seen & PELT_SEEN_CFS);
 		v[C_RUNNABLE] = u64v(c.runnable_avg, c.seen & PELT_SEEN_CFS);
-		v[C_EST] = u64v(c.util_est, c.seen & PELT_SEEN_CFS);
+		v[C_EST] = u64v(c.util_est, c.seen & PELT_SEEN_EST);
 		v[C_RT] = u64v(c.rt_util, c.seen & PELT_SEEN_RT);
 		v[C_DL] = u64v(c.dl_util, c.seen & PELT_SEEN_DL);
 		v[C_IRQ] = u64v(c.irq_util, c.seen & PELT_SEEN_IRQ);
@@ -417,7 +418,20 @@ static int parse(struct pelt_opts *o, int argc, char **argv)
 			     o->events ? CLI_NO_ARGS : CLI_INTERVAL_COUNT);
 }
 
-/* BTF, or the file given, or say what is missing and the two ways out. */
+/* Without BTF, the sched_tp module's events, if it is loaded (forced off
+ * by SCHEDTAP_FORCE_NO_SCHED_TP): 1, else 0. */
+static int sched_tp_loaded(void)
+{
+	static int said;
+
+	if (feat_forced("FORCE_NO_SCHED_TP") || feat_tracepoint("sched", "sched_pelt_cfs") <= 0)
+		return 0;
+	feat_note_once(&said, "no BTF: reading the sched_tp module's events (sched:sched_pelt_*)");
+	return 1;
+}
+
+/* The file given, or BTF, or the sched_tp module's events (1: ko is not
+ * used), or say what is missing and the two ways out. */
 static int open_offsets(const struct pelt_opts *o, struct koffsets *ko)
 {
 	char err[200];
@@ -429,10 +443,12 @@ static int open_offsets(const struct pelt_opts *o, struct koffsets *ko)
 		return r;
 	}
 	if (feat_btf() <= 0) {
+		if (sched_tp_loaded())
+			return 1;
 		msg_err("pelt needs the kernel's BTF (/sys/kernel/btf/vmlinux, %s) to find "
 			"its structs: give --offsets FILE, made on a build host with "
-			"`schedtap btf offsets VMLINUX > FILE`, or load the sched_tp module "
-			"and read its events with `schedtap trace`",
+			"`schedtap btf offsets VMLINUX > FILE`, or load the sched_tp module, "
+			"whose events pelt then reads",
 			feat_forced("FORCE_NO_BTF") ? "forced off by SCHEDTAP_FORCE_NO_BTF"
 						    : "absent here");
 		return -ENOENT;
@@ -473,12 +489,18 @@ static int choose_programs(const struct pelt_opts *o, const struct koffsets *ko,
 }
 
 /* -g reads the task group of each cfs_rq: kernels without
- * CONFIG_FAIR_GROUP_SCHED have none. */
+ * CONFIG_FAIR_GROUP_SCHED have none, and the module's events (ko NULL)
+ * are read for CPUs and tasks only. */
 static int need_groups(const struct koffsets *ko)
 {
 	struct koff_field f;
 	char err[160];
 
+	if (!ko) {
+		msg_err("-g: task groups need BTF or an offsets file (the sched_tp module's "
+			"events are read for CPUs and tasks)");
+		return -ENOTSUP;
+	}
 	if (!koff_field(ko, "cfs_rq.tg", &f, err, sizeof(err)))
 		return 0;
 	msg_err("-g: this kernel has no task groups (%s: no cfs_rq.tg, so no "
@@ -497,6 +519,25 @@ struct cgroup_paths *pelt_cgroup_names(struct cgroup_paths *cg)
 	return NULL;
 }
 
+/* The module's events this kernel has: the CPU ones; with --tasks, the
+ * task ones (not sched_util_est_cfs, as with BTF). */
+static int choose_module_programs(const struct pelt_opts *o, const struct tap_prog_def **progs)
+{
+	static const struct tap_prog_def *const cpu[] = {
+		&prog_pmod_cfs, &prog_pmod_rt, &prog_pmod_dl, &prog_pmod_irq, &prog_pmod_cap,
+		&prog_pmod_nr, &prog_pmod_ovu,
+	}, *const task[] = { &prog_pmod_se, &prog_pmod_ese };
+	int n = 0;
+
+	for (unsigned i = 0; i < sizeof(cpu) / sizeof(cpu[0]); i++)
+		if (feat_tracepoint("sched", cpu[i]->tp_event) > 0)
+			progs[n++] = cpu[i];
+	for (unsigned i = 0; o->tasks && i < sizeof(task) / sizeof(task[0]); i++)
+		if (feat_tracepoint("sched", task[i]->tp_event) > 0)
+			progs[n++] = task[i];
+	return n;
+}
+
 int cmd_pelt(int argc, char **argv)
 {
 	const struct tap_prog_def *progs[10];
@@ -505,7 +546,7 @@ int cmd_pelt(int argc, char **argv)
 	static struct koffsets ko;
 	static struct cgroup_paths cg;
 	struct pelt_run r;
-	int err, p;
+	int err, p, module;
 
 	memset(&o, 0, sizeof(o));
 	if ((p = parse(&o, argc, argv)) >= 0)
@@ -515,17 +556,23 @@ int cmd_pelt(int argc, char **argv)
 	r.s = &s;
 	if (!o.cli.dump && feat_require_privileges(o.cli.cmd))
 		return EXIT_RUNTIME;
-	if (open_offsets(&o, &ko) || (o.prog.groups && need_groups(&ko)))
+	if ((module = open_offsets(&o, &ko)) < 0)
 		return EXIT_RUNTIME;
+	if (o.prog.groups && (module ? need_groups(NULL) : need_groups(&ko))) {
+		koff_free(&ko);
+		return EXIT_RUNTIME;
+	}
 	if (o.events) {
-		p = pelt_events(&o.cli, &o.prog, &ko, o.event_mask, o.event_list != NULL);
+		p = pelt_events(&o.cli, &o.prog, module ? NULL : &ko, o.event_mask,
+				o.event_list != NULL);
 		koff_free(&ko);
 		return p;
 	}
 	if (o.prog.groups)
 		r.groups = pelt_cgroup_names(&cg);
-	s.ko = &ko;
-	err = session_open(&s, &o.cli, progs, choose_programs(&o, &ko, progs), &o.prog);
+	s.ko = module ? NULL : &ko;
+	err = session_open(&s, &o.cli, progs, module ? choose_module_programs(&o, progs) :
+						      choose_programs(&o, &ko, progs), &o.prog);
 	if (!err)
 		err = tap_obj_attach(&s.obj);
 	if (!err) {

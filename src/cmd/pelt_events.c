@@ -14,27 +14,32 @@
 #include "core/msg.h"
 #include "core/output.h"
 #include "core/sig.h"
+#include "kernel/features.h"
 
 /* Not by default: the util_est tracepoints fire at every enqueue and
  * dequeue (2.3 times per pipe round trip here). -p: the task's only. */
 #define DEFAULT_RQ 1
 #define DEFAULT_TASK 2
 
+/* prog: on the bare tracepoint; module: on the sched_tp module's event. */
 static const struct pelt_event_def {
 	const char *name;
-	const struct tap_prog_def *prog;
+	const struct tap_prog_def *prog, *module;
 	unsigned in_default;
 } events[PELT_EV_MAX + 1] = {
-	[PELT_EV_CFS] = { "sched_pelt_cfs", &prog_pev_cfs, DEFAULT_RQ },
-	[PELT_EV_RT] = { "sched_pelt_rt", &prog_pev_rt, DEFAULT_RQ },
-	[PELT_EV_DL] = { "sched_pelt_dl", &prog_pev_dl, DEFAULT_RQ },
-	[PELT_EV_IRQ] = { "sched_pelt_irq", &prog_pev_irq, DEFAULT_RQ },
-	[PELT_EV_SE] = { "sched_pelt_se", &prog_pev_se, DEFAULT_RQ | DEFAULT_TASK },
-	[PELT_EV_OVERUTILIZED] = { "sched_overutilized", &prog_pev_ovu, DEFAULT_RQ },
-	[PELT_EV_NR_RUNNING] = { "sched_update_nr_running", &prog_pev_nr, DEFAULT_RQ },
-	[PELT_EV_UTIL_EST_CFS] = { "sched_util_est_cfs", &prog_pev_ecfs, 0 },
-	[PELT_EV_UTIL_EST_SE] = { "sched_util_est_se", &prog_pev_ese, DEFAULT_TASK },
-	[PELT_EV_CAPACITY] = { "sched_cpu_capacity", &prog_pev_cap, DEFAULT_RQ },
+	[PELT_EV_CFS] = { "sched_pelt_cfs", &prog_pev_cfs, &prog_pmod_cfs, DEFAULT_RQ },
+	[PELT_EV_RT] = { "sched_pelt_rt", &prog_pev_rt, &prog_pmod_rt, DEFAULT_RQ },
+	[PELT_EV_DL] = { "sched_pelt_dl", &prog_pev_dl, &prog_pmod_dl, DEFAULT_RQ },
+	[PELT_EV_IRQ] = { "sched_pelt_irq", &prog_pev_irq, &prog_pmod_irq, DEFAULT_RQ },
+	[PELT_EV_SE] = { "sched_pelt_se", &prog_pev_se, &prog_pmod_se, DEFAULT_RQ | DEFAULT_TASK },
+	[PELT_EV_OVERUTILIZED] = { "sched_overutilized", &prog_pev_ovu, &prog_pmod_ovu,
+				   DEFAULT_RQ },
+	[PELT_EV_NR_RUNNING] = { "sched_update_nr_running", &prog_pev_nr, &prog_pmod_nr,
+				 DEFAULT_RQ },
+	[PELT_EV_UTIL_EST_CFS] = { "sched_util_est_cfs", &prog_pev_ecfs, &prog_pmod_ecfs, 0 },
+	[PELT_EV_UTIL_EST_SE] = { "sched_util_est_se", &prog_pev_ese, &prog_pmod_ese,
+				  DEFAULT_TASK },
+	[PELT_EV_CAPACITY] = { "sched_cpu_capacity", &prog_pev_cap, &prog_pmod_cap, DEFAULT_RQ },
 };
 
 const char pelt_event_names[] =
@@ -161,8 +166,9 @@ static int on_record(void *ctx, const void *data, uint32_t size)
 	return 0;
 }
 
-/* The events asked for that this kernel has: each tracepoint and the
- * members its program reads. One asked for by name and missing fails. */
+/* The events asked for that this kernel has: each bare tracepoint (or
+ * without ko, each of the sched_tp module's events). One asked for by
+ * name and missing fails. */
 static int choose(const struct koffsets *ko, unsigned mask, int named,
 		  const struct tap_prog_def **progs)
 {
@@ -172,11 +178,13 @@ static int choose(const struct koffsets *ko, unsigned mask, int named,
 	for (int k = 1; k <= PELT_EV_MAX; k++) {
 		if (!(mask & 1u << k))
 			continue;
-		if (koff_tp_args(ko, events[k].prog->raw_tp, args, 4) > 0)
-			progs[n++] = events[k].prog;
+		if (ko ? koff_tp_args(ko, events[k].prog->raw_tp, args, 4) > 0 :
+			 feat_tracepoint("sched", events[k].name) > 0)
+			progs[n++] = ko ? events[k].prog : events[k].module;
 		else if (named) {
-			msg_err("%s: this kernel has no tracepoint %s (%s)", events[k].name,
-				events[k].prog->raw_tp, ko->source);
+			msg_err("%s: this kernel has no %s%s (%s)", events[k].name,
+				ko ? "tracepoint " : "event sched:", ko ? events[k].prog->raw_tp :
+				events[k].name, ko ? ko->source : "the sched_tp module's events");
 			return -ENOENT;
 		}
 	}
@@ -201,6 +209,7 @@ int pelt_events(const struct cli_common *cli, struct pelt_params *pp,
 	if (pp->groups)
 		st.groups = pelt_cgroup_names(&cg);
 	stream_choose_buffer(&pp->perfbuf);
+	pp->events = 1;
 	s.ko = ko;
 	err = session_open(&s, cli, progs, n, pp);
 	if (!err)

@@ -250,6 +250,21 @@ int feat_btf(void)
 	return errno == EACCES ? -EPERM : 0;
 }
 
+int feat_tracepoint(const char *system, const char *event)
+{
+	char tracefs[256], path[512];
+	int mounted, err = tracefs_find(tracefs, sizeof(tracefs), &mounted);
+
+	if (err)
+		return err;
+	if (snprintf(path, sizeof(path), "%s/events/%s/%s/format", tracefs, system, event) >=
+	    (int)sizeof(path))
+		return -ENAMETOOLONG;
+	if (access(path, R_OK) == 0)
+		return 1;
+	return errno == EACCES ? -EPERM : 0;
+}
+
 int feat_runtime_all_classes(void)
 {
 	static int cached = UNKNOWN;

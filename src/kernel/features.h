@@ -39,8 +39,11 @@ int feat_perf_link(void);
  * SCHEDTAP_FORCE_NO_BATCH. */
 int feat_batch_ops(void);
 /* /sys/kernel/btf/vmlinux is readable; forced off by SCHEDTAP_FORCE_NO_BTF.
- * schedtap never needs BTF: offsets come from tracefs. */
+ * Tracepoint offsets come from tracefs; only pelt reads kernel structs. */
 int feat_btf(void);
+/* tracefs has the event SYSTEM/EVENT (a module's, say): 1, 0, or -errno
+ * (-EPERM when tracefs is closed to us). */
+int feat_tracepoint(const char *system, const char *event);
 /* sched:sched_stat_runtime reports CPU time for every scheduling class
  * (6.8+), not CFS tasks only; forced off by SCHEDTAP_FORCE_SLICE_TIMING. */
 int feat_runtime_all_classes(void);
