@@ -8,6 +8,8 @@ set -eu
 pkgs="make gcc musl-tools linux-libc-dev llvm-19 clang-19 linux-perf bpftool file jq time"
 # pahole reads BTF independently of us: the pelt suite checks our offsets with it.
 pkgs="$pkgs dwarves"
+# The e2e suite takes the BTF out of zstd-compressed kernel images.
+pkgs="$pkgs zstd"
 pkgs="$pkgs gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf"
 # The QEMU end-to-end suite (tests/e2e) and a CSV parser for the tests.
 pkgs="$pkgs qemu-system-x86 qemu-system-arm cpio python3 libbpf-tools"

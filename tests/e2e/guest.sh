@@ -496,11 +496,72 @@ sub_pelt() {
 	SCHEDTAP_FORCE_NO_BTF=1 st "$n" pelt 0.5 1
 	[ $rc -eq 1 ] && grep -q 'schedtap btf offsets VMLINUX' "$T/$n.err" && pass "$n" ||
 		fail_run "$n" "exit $rc"
+	# Made on the host from this kernel's vmlinuz (tests/e2e/run.sh): the
+	# same members and tracepoints as the file made here from
+	# /sys/kernel/btf/vmlinux, and pelt works with it and no BTF.
+	n=pelt_host_offsets
+	if [ -s /offsets.host ]; then
+		grep -E '^(pointer|field|tp) ' /offsets.host > "$T/oh"
+		grep -E '^(pointer|field|tp) ' "$T/offsets" > "$T/og"
+		SCHEDTAP_FORCE_NO_BTF=1 st "$n" pelt --offsets /offsets.host --csv 0.5 1
+		[ $rc -eq 0 ] && [ -s "$T/oh" ] && cmp -s "$T/oh" "$T/og" &&
+			awk -F, 'NR > 1 && $4 != "" { ok++ } END { exit !ok }' "$T/$n.out" && pass "$n" ||
+			{ fail_run "$n" "exit $rc, or the host's offsets differ from this kernel's"; detail "$T/oh"; }
+	else
+		fail "$n" "no offsets file from the host for a kernel with BTF: $(cat /offsets.host.err 2> /dev/null)"
+	fi
 	n=pelt_offsets_file
 	[ -s "$T/offsets" ] || { fail "$n" "no offsets file from btf_offsets"; return; }
 	SCHEDTAP_FORCE_NO_BTF=1 st "$n" pelt --offsets "$T/offsets" --csv 0.5 1 &&
 		awk -F, 'NR > 1 && $4 != "" { ok++ } END { exit !ok }' "$T/$n.out" && pass "$n" ||
 		fail_run "$n" "exit $rc"
+	[ "$(uname -m)" = x86_64 ] && sub_pelt_sched_tp
+}
+
+# No BTF and no offsets file, but the sched_tp module's events (the
+# fixture the host built for this kernel): pelt reads them. A busy task,
+# stopped, ends at /proc/PID/sched's util_avg; the CPU rows have util but
+# no util_est (sched_pelt_cfs has none); --events streams sched_tp's own
+# records; SCHEDTAP_FORCE_NO_SCHED_TP gives the message back.
+sub_pelt_sched_tp() {
+	n=pelt_sched_tp_load
+	if [ ! -e /sched_tp_fixture.ko ]; then
+		fail "$n" "no fixture module from the host: $(cat /sched_tp_fixture.err 2> /dev/null | tail -3)"
+		return
+	fi
+	insmod /sched_tp_fixture.ko 2> "$T/$n.err" && [ -e /sys/kernel/tracing/events/sched/sched_pelt_cfs/format ] &&
+		pass "$n" || { fail "$n" "insmod: $(cat "$T/$n.err")"; return; }
+	(while :; do :; done) > /dev/null 2>&1 &
+	b=$!
+	n=pelt_sched_tp_task
+	SCHEDTAP_FORCE_NO_BTF=1 timeout -k 5 "$TO" "$ST" pelt -p "$b" --csv 0.3 8 > "$T/$n.out" 2> "$T/$n.err" &
+	sp=$!
+	sleep 1.5
+	kill -STOP "$b"
+	sleep 0.3
+	proc=$(awk '/^se.avg.util_avg / { print $3 }' /proc/$b/sched)
+	wait "$sp"; rc=$?
+	kill -CONT "$b"
+	awk -F, -v p="$proc" 'NR > 1 { u = $7 } END { d = u - p; if (d < 0) d = -d
+		exit !(u >= 300 && d <= 2 + p * 0.02) }' "$T/$n.out" &&
+		grep -q "reading the sched_tp module's events" "$T/$n.err" && pass "$n" ||
+		{ fail_run "$n" "exit $rc: last util_avg not /proc's $proc"; detail "$T/$n.out"; }
+	n=pelt_sched_tp_cpus
+	SCHEDTAP_FORCE_NO_BTF=1 st "$n" pelt --csv 0.5 1
+	[ $rc -eq 0 ] && awk -F, 'NR > 1 && $4 != "" && $7 == "" { ok++ } END { exit !ok }' "$T/$n.out" &&
+		pass "$n" || { fail_run "$n" "no CPU row with util and no util_est"; detail "$T/$n.out"; }
+	n=pelt_sched_tp_events
+	SCHEDTAP_FORCE_NO_BTF=1 st "$n" pelt --events --csv -d 1
+	kill "$b"
+	[ $rc -eq 0 ] && awk -F, -v b="$b" '$4 == "sched_pelt_cfs" && $5 == "/" { c++ }
+		$4 == "sched_pelt_se" && $7 == b { s++ } $4 == "sched_update_nr_running" { r++ }
+		END { exit !(c && s && r) }' "$T/$n.out" && pass "$n" ||
+		{ fail_run "$n" "want sched_pelt_cfs, sched_pelt_se of $b, sched_update_nr_running"; detail "$T/$n.out"; }
+	n=pelt_sched_tp_forced_off
+	SCHEDTAP_FORCE_NO_BTF=1 SCHEDTAP_FORCE_NO_SCHED_TP=1 st "$n" pelt 0.5 1
+	[ $rc -eq 1 ] && grep -q 'or load the sched_tp module' "$T/$n.err" && pass "$n" || fail_run "$n" "exit $rc"
+	n=pelt_sched_tp_unload
+	rmmod sched_tp_fixture 2> "$T/$n.err" && pass "$n" || fail "$n" "rmmod: $(cat "$T/$n.err")"
 }
 
 # Each listed subcommand answers --help.

@@ -83,6 +83,31 @@ for a in $archs; do
 	fi
 done
 
+# What the host makes for one kernel, in a second archive after the
+# arch's initramfs (the kernel unpacks both): /offsets.host, an offsets
+# file made here from the guest kernel's BTF (tests/e2e/kernel-btf.py
+# takes it out of the vmlinuz: the way to a board without BTF); for amd64
+# kernels /sched_tp_fixture.ko, the stand-in for the sched_tp module
+# (tests/e2e/fixture-module.sh). Each may be NAME.err instead, saying why
+# there is none (the armhf kernel has no BTF).
+host_files() {
+	d=$OUT/host-$1
+	rm -rf "$d"
+	mkdir -p "$d"
+	if python3 tests/e2e/kernel-btf.py "$3" "$d/btf" 2> "$d/offsets.host.err" &&
+		"$BUILD/schedtap" btf offsets "$d/btf" -o "$d/offsets.host" 2>> "$d/offsets.host.err"; then
+		rm -f "$d/offsets.host.err"
+		if [ "$2" = amd64 ]; then
+			sh tests/e2e/fixture-module.sh "$3" "$d/btf" "$BUILD/schedtap" \
+				"$d/sched_tp_fixture.ko" 2> "$d/sched_tp_fixture.err" &&
+				rm -f "$d/sched_tp_fixture.err"
+		fi
+	fi
+	rm -f "$d/btf"
+	(cd "$d" && ls | cpio -o -H newc --quiet | gzip -n) > "$OUT/extra-$1.cpio.gz" &&
+		cat "$OUT/initramfs-$2.cpio.gz" "$OUT/extra-$1.cpio.gz" > "$OUT/initrd-$1.cpio.gz"
+}
+
 todo=
 for l in $labels; do
 	a=$($IMG list | awk -v l="$l" '$1 == l { print $2 }')
@@ -91,7 +116,7 @@ for l in $labels; do
 	*" $a "*) ;;
 	*) report "SKIP e2e/$l/boot: no $a initramfs"; continue ;;
 	esac
-	if k=$($IMG kernel "$l" 2> "$OUT/$l.fetch.err"); then
+	if k=$($IMG kernel "$l" 2> "$OUT/$l.fetch.err") && host_files "$l" "$a" "$k"; then
 		todo="$todo $l:$a:$k"
 	else
 		report "FAIL e2e/$l/kernel: $(tail -n 1 "$OUT/$l.fetch.err")"
@@ -117,7 +142,7 @@ boot() {
 	esac
 	s=$(now)
 	timeout -k 5 "$TIMEOUT" "$@" -m "$MEM" -smp "$SMP" -nodefaults -display none \
-		-no-reboot -serial "file:$log" -kernel "$k" -initrd "$OUT/initramfs-$a.cpio.gz" \
+		-no-reboot -serial "file:$log" -kernel "$k" -initrd "$OUT/initrd-$l.cpio.gz" \
 		< /dev/null > "$OUT/$l.qemu" 2>&1
 	echo $? > "$OUT/$l.rc"
 	secs "$s" "$(now)" > "$OUT/$l.time"
