@@ -95,9 +95,11 @@ for r in $(seq "${COST_ROUNDS:-5}"); do
 	measure_cost trace tap_trace $ST trace --csv -o "$TMP/cost.csv"
 	# The bare PELT tracepoints: per CPU, and with every task's entity.
 	measure_cost pelt tap_pelt $ST pelt --tasks 100
+	# The same tracepoints as sched_tp's event stream, to a file.
+	measure_cost pelt_events tap_pev $ST pelt --events --csv -o "$TMP/cost-pev.csv"
 done
 med_ns() { awk -v n="$2" '$1 == n { print $2 }' "$TMP/cost.$1" | median; }
-for label in floor cpu top top_slices trace pelt; do
+for label in floor cpu top top_slices trace pelt pelt_events; do
 	for name in $(awk '{ print $1 }' "$TMP/cost.$label" | sort -u); do
 		row "$label: $name" "$(printf %.0f "$(med_ns "$label" "$name")") ns/run" \
 			"(median of $(awk -v n="$name" '$1 == n' "$TMP/cost.$label" | wc -l) runs of the tool)"
@@ -120,12 +122,13 @@ echo
 pipe_us() { taskset -c 0 perf bench sched pipe -l "$LOOPS" 2>/dev/null | awk '/usecs\/op/ { print $1 }'; }
 for i in $(seq "$RUNS"); do
 	pipe_us >> "$TMP/e2e.none"
-	for tool in cpu top trace pelt pelt_tasks; do
+	for tool in cpu top trace pelt pelt_tasks pelt_events; do
 		case $tool in
 		cpu) $ST cpu 100 > /dev/null 2>&1 & ;;
 		top) $ST top 100 > /dev/null 2>&1 & ;;
 		pelt) $ST pelt 100 > /dev/null 2>&1 & ;;
 		pelt_tasks) $ST pelt --tasks 100 > /dev/null 2>&1 & ;;
+		pelt_events) $ST pelt --events --csv -o "$TMP/e2e-pev.csv" > /dev/null 2>&1 & ;;
 		trace) /usr/bin/time -f "%U %S" -o "$TMP/time.$i" \
 			$ST trace --csv -o "$TMP/e2e.csv" 2> "$TMP/trace.err.$i" & ;;
 		esac
@@ -143,7 +146,7 @@ for i in $(seq "$RUNS"); do
 done
 base=$(median < "$TMP/e2e.none")
 row "pipe round trip, no tracing" "$base us/op"
-for tool in cpu top trace pelt pelt_tasks; do
+for tool in cpu top trace pelt pelt_tasks pelt_events; do
 	m=$(median < "$TMP/e2e.$tool")
 	row "pipe round trip, $tool attached" "$m us/op" \
 		"$(awk -v a="$m" -v b="$base" 'BEGIN { printf "%.3fx of none", a / b }')"

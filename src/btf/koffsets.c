@@ -146,8 +146,13 @@ static int parse_line(struct koffsets *k, const char *s)
 		return copy_word(k->release, sizeof(k->release), r, strlen(r));
 	if ((r = rest(s, "pointer"))) {
 		char tail[16];
+		size_t n = strnlen(r, sizeof(tail) - 2);
 
-		snprintf(tail, sizeof(tail), "%s ", r);
+		/* A number then the separator parse_number wants; a longer
+		 * word is cut, and fails, as it would anyway. */
+		memcpy(tail, r, n);
+		tail[n] = ' ';
+		tail[n + 1] = '\0';
 		r = tail;
 		if (parse_number(&r, 8, &v) || (v != 4 && v != 8) || *r)
 			return -1;
