@@ -83,7 +83,8 @@ for a in $archs; do
 	fi
 done
 
-# What the host makes for one kernel, in a second archive after the
+# What the host checks and makes for one kernel: our BTF reader against
+# pahole on the BTF of its vmlinuz, then, in a second archive after the
 # arch's initramfs (the kernel unpacks both): /offsets.host, an offsets
 # file made here from the guest kernel's BTF (tests/e2e/kernel-btf.py
 # takes it out of the vmlinuz: the way to a board without BTF); for amd64
@@ -97,6 +98,13 @@ host_files() {
 	if python3 tests/e2e/kernel-btf.py "$3" "$d/btf" 2> "$d/offsets.host.err" &&
 		"$BUILD/schedtap" btf offsets "$d/btf" -o "$d/offsets.host" 2>> "$d/offsets.host.err"; then
 		rm -f "$d/offsets.host.err"
+		# The guest kernel's members, our BTF reader against pahole's.
+		if python3 tests/btf-vs-pahole.py "$d/offsets.host" "$d/btf" > "$d/pahole.out" 2>&1; then
+			report "PASS e2e/$1/btf_vs_pahole"
+		else
+			report "FAIL e2e/$1/btf_vs_pahole: our offsets differ from pahole's"
+			sed 's/^/    /' "$d/pahole.out"
+		fi
 		if [ "$2" = amd64 ]; then
 			sh tests/e2e/fixture-module.sh "$3" "$d/btf" "$BUILD/schedtap" \
 				"$d/sched_tp_fixture.ko" 2> "$d/sched_tp_fixture.err" &&
