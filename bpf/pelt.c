@@ -134,12 +134,10 @@ static int build_nr_running(struct asm_prog *p, const struct tap_build_ctx *ctx)
  * offsets file (older kernels had the arguments the other way round). */
 static int build_overutilized(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
-	int arg = k_tp_arg(ctx, "sched_overutilized_tp", "_Bool");
+	int arg = pelt_overutilized_arg(p, ctx);
 
 	if (arg < 0)
-		arg = k_tp_arg(ctx, "sched_overutilized_tp", "bool");
-	if (arg < 0)
-		return asm_error(p, -ENOENT, "sched_overutilized_tp: no bool argument");
+		return 0;
 	asm_comment(p, "args[%d]: bool overutilized", arg);
 	asm_ldx(p, BPF_DW, R6, R1, (int16_t)(8 * arg));
 	asm_st(p, BPF_W, FP, KEY_OFF, 0);
@@ -156,27 +154,10 @@ static int build_overutilized(struct asm_prog *p, const struct tap_build_ctx *ct
  * under its TID. */
 static int build_se(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
-	const struct pelt_params *pp = ctx->params;
-	struct koff_field se;
-
 	asm_comment(p, "args[0]: struct sched_entity *");
 	asm_ldx(p, BPF_DW, R6, R1, 0);
-	if (k_has(ctx, "sched_entity.my_q")) {
-		k_ld(p, ctx, R1, TMP8, R6, "sched_entity.my_q");
-		asm_comment(p, "a group's entity: not a task");
-		asm_jne_imm(p, R1, 0, "out");
-	}
-	if (!k_field(p, ctx, "task_struct.se", &se))
+	if (pelt_se_task(p, ctx, R8))
 		return 0;
-	asm_comment(p, "the task: se - offsetof(task_struct, se)");
-	asm_mov64_reg(p, R7, R6);
-	asm_add64_imm(p, R7, -(int32_t)se.f.offset);
-	k_ld(p, ctx, R8, TMP8, R7, "task_struct.pid");
-	asm_jeq_imm(p, R8, 0, "out");
-	if (pp && pp->pid >= 0) {
-		asm_comment(p, "-p %ld", pp->pid);
-		asm_jne_imm(p, R8, (int32_t)pp->pid, "out");
-	}
 	pelt_read_avg(p, ctx, R6, "sched_entity.avg");
 	asm_stx(p, BPF_W, FP, R8, KEY_OFF);
 	asm_map_lookup_or_init(p, "pelt_tasks", KEY_OFF, TASK_VAL, sizeof(struct pelt_task),

@@ -119,6 +119,9 @@ struct pelt_rq {
 #define PELT_RQS_MAP { "pelt_rqs", BPF_MAP_TYPE_LRU_HASH, 8, sizeof(struct pelt_rq), \
 		       PELT_MAX_RQS, 0 }
 
+/* --events: a struct pelt_rec at PELT_REC_STACK, zeroed, with its time
+ * and kind. Clobbers r0-r5. */
+void pelt_rec_begin(struct asm_prog *p, uint32_t kind);
 /* r9 = &pelt_cpu[r8], or jump to "out". */
 void pelt_cpu_slot(struct asm_prog *p);
 /* pelt_cpu[r8].seen |= bit, with r9 its slot. */
@@ -136,6 +139,14 @@ void pelt_util_est(struct asm_prog *p, const struct tap_build_ctx *ctx, const ch
  * ptr_reg; an error if it is larger than PELT_AVG_MAX. */
 void pelt_read_avg(struct asm_prog *p, const struct tap_build_ctx *ctx, int ptr_reg,
 		   const char *path);
+/* The index of sched_overutilized_tp's bool argument (from BTF or the
+ * offsets file: older kernels had the arguments the other way round), or
+ * -1 after an assembler error. */
+int pelt_overutilized_arg(struct asm_prog *p, const struct tap_build_ctx *ctx);
+/* r6 = a sched_entity: a task's only (my_q NULL, else to "out"), r7 = its
+ * task, pid_reg = its pid (0, the idle task, or not -p's: to "out").
+ * Clobbers r0-r5. -ENOENT after an assembler error. */
+int pelt_se_task(struct asm_prog *p, const struct tap_build_ctx *ctx, int pid_reg);
 /* r1 = util_est of the sched_avg already read to fp+PELT_AVG_OFF. */
 void pelt_util_est_stack(struct asm_prog *p, const struct tap_build_ctx *ctx);
 #endif

@@ -20,13 +20,7 @@ static void begin(struct asm_prog *p, uint32_t kind, const char *what)
 	asm_stx(p, BPF_DW, FP, R1, PELT_CTX);
 	asm_comment(p, "args[0]: %s", what);
 	asm_ldx(p, BPF_DW, R6, R1, 0);
-	asm_comment(p, "record on the stack, zeroed");
-	for (int off = PELT_REC_STACK; off < PELT_REC_STACK + (int)sizeof(struct pelt_rec);
-	     off += 8)
-		asm_st(p, BPF_DW, FP, (int16_t)off, 0);
-	asm_call(p, BPF_FUNC_ktime_get_ns);
-	asm_stx(p, BPF_DW, FP, R0, REC(ts_ns));
-	asm_st(p, BPF_W, FP, REC(kind), (int32_t)kind);
+	pelt_rec_begin(p, kind);
 }
 
 /* The record's CPU is r8; -C; out to the buffer; the "out" label. */
@@ -184,12 +178,10 @@ static int build_nr_running(struct asm_prog *p, const struct tap_build_ctx *ctx)
  * The CPU is the one that changed it. */
 static int build_overutilized(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
-	int arg = k_tp_arg(ctx, "sched_overutilized_tp", "_Bool");
+	int arg = pelt_overutilized_arg(p, ctx);
 
 	if (arg < 0)
-		arg = k_tp_arg(ctx, "sched_overutilized_tp", "bool");
-	if (arg < 0)
-		return asm_error(p, -ENOENT, "sched_overutilized_tp: no bool argument");
+		return 0;
 	begin(p, PELT_EV_OVERUTILIZED, "the tracepoint's arguments");
 	asm_comment(p, "args[%d]: bool overutilized", arg);
 	asm_ldx(p, BPF_DW, R1, FP, PELT_CTX);
@@ -206,27 +198,12 @@ static int build_overutilized(struct asm_prog *p, const struct tap_build_ctx *ct
  * the record (-p), its sched_avg to PELT_AVG_OFF, r8 = this CPU. */
 static int task_entity(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
-	const struct pelt_params *pp = ctx->params;
-	struct koff_field se, comm;
+	struct koff_field comm;
 
-	if (k_has(ctx, "sched_entity.my_q")) {
-		k_ld(p, ctx, R1, PELT_TMP8, R6, "sched_entity.my_q");
-		asm_comment(p, "a group's entity: not a task");
-		asm_jne_imm(p, R1, 0, "out");
-	}
-	if (!k_field(p, ctx, "task_struct.se", &se) || !k_field(p, ctx, "task_struct.comm", &comm))
+	if (!k_field(p, ctx, "task_struct.comm", &comm) || pelt_se_task(p, ctx, R1))
 		return -ENOENT;
 	if (comm.f.size != sizeof(((struct pelt_rec *)0)->comm))
 		return asm_error(p, -EINVAL, "task_struct.comm: %u bytes, not 16", comm.f.size);
-	asm_comment(p, "the task: se - offsetof(task_struct, se)");
-	asm_mov64_reg(p, R7, R6);
-	asm_add64_imm(p, R7, -(int32_t)se.f.offset);
-	k_ld(p, ctx, R1, PELT_TMP8, R7, "task_struct.pid");
-	asm_jeq_imm(p, R1, 0, "out");
-	if (pp && pp->pid >= 0) {
-		asm_comment(p, "-p %ld", pp->pid);
-		asm_jne_imm(p, R1, (int32_t)pp->pid, "out");
-	}
 	asm_stx(p, BPF_W, FP, R1, REC(pid));
 	k_read(p, ctx, REC(comm), R7, "task_struct.comm");
 	pelt_read_avg(p, ctx, R6, "sched_entity.avg");

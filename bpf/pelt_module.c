@@ -36,13 +36,7 @@ static const struct { const char *field; int16_t off; int size; } fields[] = {
 static void fill(struct asm_prog *p, const struct tp_format *fmt, uint32_t kind)
 {
 	asm_mov64_reg(p, R6, R1);
-	asm_comment(p, "record on the stack, zeroed");
-	for (int off = PELT_REC_STACK; off < PELT_REC_STACK + (int)sizeof(struct pelt_rec);
-	     off += 8)
-		asm_st(p, BPF_DW, FP, (int16_t)off, 0);
-	asm_call(p, BPF_FUNC_ktime_get_ns);
-	asm_stx(p, BPF_DW, FP, R0, REC(ts_ns));
-	asm_st(p, BPF_W, FP, REC(kind), (int32_t)kind);
+	pelt_rec_begin(p, kind);
 	for (unsigned i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
 		if (!tracefs_field(fmt, fields[i].field))
 			continue;

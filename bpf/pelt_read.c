@@ -6,6 +6,18 @@
 #include "bpf/kfields.h"
 #include "bpf/pelt.h"
 
+void pelt_rec_begin(struct asm_prog *p, uint32_t kind)
+{
+	const int end = PELT_REC_STACK + (int)sizeof(struct pelt_rec);
+
+	asm_comment(p, "record on the stack, zeroed");
+	for (int off = PELT_REC_STACK; off < end; off += 8)
+		asm_st(p, BPF_DW, FP, (int16_t)off, 0);
+	asm_call(p, BPF_FUNC_ktime_get_ns);
+	asm_stx(p, BPF_DW, FP, R0, (int16_t)(PELT_REC_STACK + PELT_REC_OFF(ts_ns)));
+	asm_st(p, BPF_W, FP, (int16_t)(PELT_REC_STACK + PELT_REC_OFF(kind)), (int32_t)kind);
+}
+
 void pelt_cpu_slot(struct asm_prog *p)
 {
 	asm_stx(p, BPF_W, FP, R8, PELT_KEY_OFF);
@@ -104,6 +116,41 @@ void pelt_read_avg(struct asm_prog *p, const struct tap_build_ctx *ctx, int ptr_
 		return;
 	}
 	k_read(p, ctx, PELT_AVG_OFF, ptr_reg, path);
+}
+
+int pelt_overutilized_arg(struct asm_prog *p, const struct tap_build_ctx *ctx)
+{
+	int arg = k_tp_arg(ctx, "sched_overutilized_tp", "_Bool");
+
+	if (arg < 0)
+		arg = k_tp_arg(ctx, "sched_overutilized_tp", "bool");
+	if (arg < 0)
+		asm_error(p, -ENOENT, "sched_overutilized_tp: no bool argument");
+	return arg;
+}
+
+int pelt_se_task(struct asm_prog *p, const struct tap_build_ctx *ctx, int pid_reg)
+{
+	const struct pelt_params *pp = ctx->params;
+	struct koff_field se;
+
+	if (k_has(ctx, "sched_entity.my_q")) {
+		k_ld(p, ctx, R1, PELT_TMP8, R6, "sched_entity.my_q");
+		asm_comment(p, "a group's entity: not a task");
+		asm_jne_imm(p, R1, 0, "out");
+	}
+	if (!k_field(p, ctx, "task_struct.se", &se))
+		return -ENOENT;
+	asm_comment(p, "the task: se - offsetof(task_struct, se)");
+	asm_mov64_reg(p, R7, R6);
+	asm_add64_imm(p, R7, -(int32_t)se.f.offset);
+	k_ld(p, ctx, pid_reg, PELT_TMP8, R7, "task_struct.pid");
+	asm_jeq_imm(p, pid_reg, 0, "out");
+	if (pp && pp->pid >= 0) {
+		asm_comment(p, "-p %ld", pp->pid);
+		asm_jne_imm(p, pid_reg, (int32_t)pp->pid, "out");
+	}
+	return 0;
 }
 
 /* UTIL_AVG_UNCHANGED, a #define BTF cannot tell: the top bit of a u32
