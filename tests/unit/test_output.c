@@ -447,6 +447,30 @@ static void test_csv_rows(void)
 	free(r.buf);
 }
 
+/* Rows the fast path writes and rows it leaves to the general one (a
+ * F64 past fixed point) quote, sign and escape alike. */
+static void test_csv_fast_and_general_agree(void)
+{
+	struct render r;
+	const char *want =
+		"comm,pid,lat_ms,delta\n"
+		"\" lead\",18446744073709551615,2.500,-9223372036854775808\n"
+		"\" lead\",18446744073709551615,100000000000000000000.000,-9223372036854775808\n"
+		"\"q\"\"\r\",0,,1\n"
+		"\"q\"\"\r\",0,123456789012345680.000,1\n";
+
+	CHECK(render_begin(&r, OUT_CSV, cols, 4) == 0);
+	row(&r.o, " lead", -1, UINT64_MAX, 2.5, INT64_MIN);
+	row(&r.o, " lead", -1, UINT64_MAX, 1e20, INT64_MIN);
+	row(&r.o, "q\"\r", -1, 0, NAN, 1);
+	row(&r.o, "q\"\r", -1, 0, 123456789012345678.0, 1);
+	CHECK(render_end(&r) == 0);
+	if (strcmp(r.buf, want))
+		printf("    got:\n%s", r.buf);
+	CHECK_STR(r.buf, want);
+	free(r.buf);
+}
+
 static void test_csv_long_string(void)
 {
 	static const struct out_col c[] = { { "s", "S", OUT_STR, 4, 0, 0, 0 } };
@@ -547,6 +571,7 @@ static void test_bool_columns(void)
 
 UNIT_SUITE(output_tests) = {
 	UNIT(test_csv_escape),
+	UNIT(test_csv_fast_and_general_agree),
 	UNIT(test_json_escape),
 	UNIT(test_table_escape),
 	UNIT(test_escape_16_bytes_no_nul),
