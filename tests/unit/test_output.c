@@ -495,6 +495,39 @@ static void test_csv_long_string(void)
 
 /* ---- JSON ---------------------------------------------------------- */
 
+/* A string long enough for the general path is escaped in pieces: a
+ * UTF-8 sequence across a piece's end stays whole, and the text equals
+ * what the fast path writes for its start. */
+static void test_json_long_string_pieces(void)
+{
+	static const struct out_col c[] = { { "s", "S", OUT_STR, 4, 0, 0, 0 } };
+	size_t n = 255 + 2 + 20000;
+	char *big = malloc(n + 1), *want = malloc(n + 16);
+	struct out_val v = { .str = big, .len = -1 };
+	struct render r;
+
+	CHECK(big && want);
+	if (!big || !want)
+		return;
+	memset(big, 'a', 255);
+	memcpy(big + 255, "\xc3\xa9", 2);
+	memset(big + 257, 'b', 20000);
+	big[n] = '\0';
+	snprintf(want, n + 16, "{\"s\":\"%s\"}\n", big);
+	CHECK(render_begin(&r, OUT_JSON, c, 1) == 0);
+	out_row(&r.o, &v);		/* 6 x 20257 bytes may not fit: general path */
+	big[300] = '\0';
+	out_row(&r.o, &v);		/* the fast path */
+	CHECK(render_end(&r) == 0);
+	CHECK(r.size == strlen(want) + 6 + 300 + 3);
+	CHECK(!strncmp(r.buf, want, strlen(want)));
+	CHECK(!strncmp(r.buf + strlen(want), want, 6 + 300) &&
+	      !strcmp(r.buf + strlen(want) + 306, "\"}\n"));
+	free(r.buf);
+	free(big);
+	free(want);
+}
+
 static void test_json_rows(void)
 {
 	static const char comm16[16] = "0123456789abcdef"; /* no NUL */
@@ -572,6 +605,7 @@ static void test_bool_columns(void)
 UNIT_SUITE(output_tests) = {
 	UNIT(test_csv_escape),
 	UNIT(test_csv_fast_and_general_agree),
+	UNIT(test_json_long_string_pieces),
 	UNIT(test_json_escape),
 	UNIT(test_table_escape),
 	UNIT(test_escape_16_bytes_no_nul),
