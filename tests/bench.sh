@@ -153,3 +153,43 @@ for tool in cpu top trace pelt pelt_tasks pelt_events; do
 done
 row "trace: user+sys CPU per event (CSV to file)" "$(median < "$TMP/trace.cpu") ns" "target < 1000 ns"
 row "trace: events lost over all runs" "$(awk '{ s += $1 } END { print s }' "$TMP/trace.lost")" "target 0"
+
+# ---- the tracer on the workload's CPU (a one-core board, a loaded machine)
+# Everything the tracer does comes out of the pipe's time: its programs and
+# its reader. perf record is the anchor, in the same runs (issue 14: trace
+# no costlier than perf record there), and user+sys CPU per event per format.
+same_us() { taskset -c 0 perf bench sched pipe -l "$LOOPS" 2>/dev/null | awk '/usecs\/op/ { print $1 }'; }
+for i in $(seq "$RUNS"); do
+	same_us >> "$TMP/same.none"
+	for tool in perf trace_csv trace_json trace_binary; do
+		case $tool in
+		perf) taskset -c 0 perf record -q -e sched:sched_switch -a -o "$TMP/same.data" \
+			> /dev/null 2>&1 & ;;
+		trace_*) taskset -c 0 /usr/bin/time -f "%U %S" -o "$TMP/same.time.$i" \
+			$ST trace --"${tool#trace_}" -o "$TMP/same.out" 2> "$TMP/same.err.$i.$tool" & ;;
+		esac
+		pid=$!
+		sleep 0.5
+		same_us >> "$TMP/same.$tool"
+		# time(1) ignores SIGINT: the tracer gets it straight.
+		kill -INT $pid 2>/dev/null; pkill -INT -x schedtap 2>/dev/null; wait $pid
+		if [ $tool != perf ]; then
+			ev=$(awk '/events written/ { print $2 }' "$TMP/same.err.$i.$tool")
+			awk -v ev="$ev" '{ printf "%.0f %.0f\n", $1 * 1e9 / ev, $2 * 1e9 / ev }' \
+				"$TMP/same.time.$i" >> "$TMP/$tool.cpu"
+			awk '/events written/ { print $5 }' "$TMP/same.err.$i.$tool" >> "$TMP/$tool.lost"
+		fi
+	done
+done
+base=$(median < "$TMP/same.none")
+row "pipe, tracer on its CPU: none" "$base us/op"
+for tool in perf trace_csv trace_json trace_binary; do
+	m=$(median < "$TMP/same.$tool")
+	row "pipe, tracer on its CPU: $tool" "$m us/op" \
+		"$(awk -v a="$m" -v b="$base" 'BEGIN { printf "%.3fx of none", a / b }')"
+done
+# Targets (issue 14): user CPU per event <= 250 ns for CSV, <= 50 for binary.
+for tool in trace_csv trace_json trace_binary; do
+	row "$tool: user CPU per event, on the pipe's CPU" "$(awk '{ print $1 }' "$TMP/$tool.cpu" | median) ns" \
+		"sys $(awk '{ print $2 }' "$TMP/$tool.cpu" | median) ns; lost $(awk '{ s += $1 } END { print s + 0 }' "$TMP/$tool.lost")"
+done

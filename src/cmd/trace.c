@@ -10,6 +10,7 @@
 #include "kernel/features.h"
 #include "kernel/loader.h"
 #include "cmd/session.h"
+#include "cmd/trace_file.h"
 #include "kernel/maps.h"
 #include "core/msg.h"
 #include "core/output.h"
@@ -31,6 +32,10 @@ static const char help[] =
 	"                          switches out of this process\n"
 	"  -c, --comm NAME         only events about tasks with this name\n"
 	"  -C, --cpu CPU           only events on this CPU\n"
+	"      --binary            with -o FILE: the records as the kernel wrote them\n"
+	"                          (the least CPU per event; read with --read)\n"
+	"      --read FILE         print a --binary file (table, --csv or --json);\n"
+	"                          nothing is traced\n"
 	CLI_STREAM_HELP
 	"\n--json ends with a summary object (events, lost per CPU, buffer).\n";
 
@@ -67,10 +72,13 @@ struct trace_opts {
 	struct cli_common cli;
 	struct trace_params prog;
 	int events;
+	int binary;		/* --binary */
+	const char *read;	/* --read FILE */
 };
 
 struct trace_run {
 	struct out out;
+	int binary;			/* records go out as they came */
 	struct sched_state states;
 	unsigned long long t0;		/* CLOCK_MONOTONIC just before attach */
 	uint64_t written;
@@ -97,6 +105,11 @@ static int on_record(void *ctx, const void *data, uint32_t size)
 
 	if (size < sizeof(r)) {
 		t->bad++;
+		return 0;
+	}
+	if (t->binary) {
+		out_raw(&t->out, data, sizeof(r));
+		t->written++;
 		return 0;
 	}
 	/* Perf buffer records are only 4-byte aligned: copy out. */
@@ -133,24 +146,50 @@ static int on_record(void *ctx, const void *data, uint32_t size)
 	return 0;
 }
 
+/* --binary: what reading the records back needs, before them. */
+static void binary_header(struct trace_run *t)
+{
+	struct trace_file_hdr h = { TRACE_FILE_VERSION, sizeof(struct trace_rec), t->t0, t->states };
+	uint8_t buf[TRACE_FILE_HDR_MAX];
+
+	out_raw(&t->out, buf, trace_file_header(&h, buf));
+}
+
+/* --binary and --read: what they need and what they leave out. */
+static int file_options(struct trace_opts *o, int filters)
+{
+	struct cli_common *c = &o->cli;
+
+	if (o->binary && (!c->output || c->fmt_given))
+		return cli_usage_error(c, "--binary needs -o FILE and takes no --csv or --json");
+	if (o->read && (o->binary || filters || c->duration > 0 || c->perf_buffer))
+		return cli_usage_error(c, "--read prints a file: no tracing options (-e, -p, -c, "
+				       "-C, -d, --perf-buffer, --binary)");
+	return 0;
+}
+
 static int parse(struct trace_opts *o, int argc, char **argv)
 {
+	enum { OPT_BINARY = OPT_OWN, OPT_READ };
 	static const struct option longopts[] = {
 		CLI_STREAM_LONG,
 		{ "events", no_argument, 0, 'e' },
 		{ "pid", required_argument, 0, 'p' },
 		{ "comm", required_argument, 0, 'c' },
 		{ "cpu", required_argument, 0, 'C' },
+		{ "binary", no_argument, 0, OPT_BINARY },
+		{ "read", required_argument, 0, OPT_READ },
 		{ 0, 0, 0, 0 },
 	};
 	struct cli_common *c = &o->cli;
 	const char *comm;
-	int opt, bad = 0;
+	int opt, bad = 0, filters = 0;
 
 	cli_init(c, "trace");
 	o->prog.pid = o->prog.cpu = -1;
 	while (!bad && (opt = cli_next_opt(c, argc, argv, CLI_STREAM_SHORT "ep:c:C:", longopts,
 					   help)) >= 0) {
+		filters += opt == 'e' || opt == 'p' || opt == 'c' || opt == 'C';
 		switch (opt) {
 		case 'e': o->events = 1; break;
 		case 'p': bad = cli_pid(c, optarg, &o->prog.pid); break;
@@ -159,10 +198,58 @@ static int parse(struct trace_opts *o, int argc, char **argv)
 			if (!(bad = cli_comm(c, optarg, &comm)))
 				memcpy(o->prog.comm, comm, strlen(comm));
 			break;
+		case OPT_BINARY: o->binary = 1; break;
+		case OPT_READ: o->read = optarg; break;
 		}
 	}
+	if (!bad && opt == -1)
+		bad = file_options(o, filters);
 	o->prog.perfbuf = c->perf_buffer;
 	return cli_opts_done(c, bad ? CLI_BAD : opt, argc, argv, CLI_NO_ARGS);
+}
+
+/* --read: the file's records through the same formatting, states decoded
+ * with the traced kernel's flags from its header. */
+static int read_file(const struct trace_opts *o)
+{
+	static struct trace_file_hdr h;
+	struct trace_run t;
+	unsigned partial;
+	char msg[200];
+	FILE *in = trace_file_open(o->read, &h, msg, sizeof(msg)), *f;
+	int err;
+
+	if (!in) {
+		msg_err("reading %s: %s", o->read, msg);
+		return EXIT_RUNTIME;
+	}
+	if (!(f = o->cli.output ? fopen(o->cli.output, "w") : stdout)) {
+		msg_errno(-errno, "opening %s", o->cli.output);
+		fclose(in);
+		return EXIT_RUNTIME;
+	}
+	memset(&t, 0, sizeof(t));
+	t.states = h.states;
+	t.t0 = h.t0_ns;
+	out_init(&t.out, f, o->cli.fmt, cols, NCOLS);
+	err = trace_file_records(in, on_record, &t, &partial, msg, sizeof(msg));
+	fclose(in);
+	if (!err) {
+		if (partial)
+			fprintf(stderr, "schedtap: %s ends inside a record (its writer was "
+				"killed?): the part is left out\n", o->read);
+		if (t.bad)
+			fprintf(stderr, "schedtap: %llu records of an unknown shape skipped\n",
+				(unsigned long long)t.bad);
+	} else {
+		msg_err("reading %s: %s", o->read, msg);
+	}
+	if (out_flush(&t.out) && !err)
+		err = msg_errno(t.out.err ? t.out.err : -EIO, "writing %s",
+				o->cli.output ? o->cli.output : "stdout");
+	if (f != stdout && fclose(f) && !err)
+		err = msg_errno(-errno, "closing %s", o->cli.output);
+	return err ? EXIT_RUNTIME : EXIT_OK;
 }
 
 int cmd_trace(int argc, char **argv)
@@ -181,6 +268,8 @@ int cmd_trace(int argc, char **argv)
 	memset(&t, 0, sizeof(t));
 	if ((r = parse(&o, argc, argv)) >= 0)
 		return r;
+	if (o.read)
+		return read_file(&o);
 	stream_choose_buffer(&o.prog.perfbuf);
 	err = session_open(&s, &o.cli, progs, o.events ? 6 : 1, &o.prog);
 	if (!err) {
@@ -193,6 +282,8 @@ int cmd_trace(int argc, char **argv)
 		err = tap_obj_attach(&s.obj);
 	if (!err) {
 		out_init(&t.out, s.out, o.cli.fmt, cols, NCOLS);
+		if ((t.binary = o.binary))
+			binary_header(&t);
 		err = stream_run(rd, t.t0, o.cli.duration, on_record, &t, &t.out);
 		stream_summary(&t.out, &s.obj, rd, s.ncpus, s.cpu_ids, t.written, t.bad);
 		if ((r = out_flush(&t.out)) && !err)

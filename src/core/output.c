@@ -904,6 +904,12 @@ void out_row(struct out *o, const struct out_val *vals)
 	out_row_end(o);
 }
 
+void out_raw(struct out *o, const void *bytes, size_t n)
+{
+	out_put(o, bytes, n);
+	out_row_end(o);
+}
+
 void out_summary(struct out *o, const char *text, const struct out_col *cols, int ncols,
 		 const struct out_val *vals)
 {

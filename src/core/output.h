@@ -80,6 +80,9 @@ void out_init(struct out *o, FILE *f, enum out_format fmt,
  * row). A table row without a prior out_group() gets a header too. */
 void out_group(struct out *o, const char *title);
 void out_row(struct out *o, const struct out_val *vals);
+/* n bytes of a binary stream as one whole row (trace --binary): they go
+ * out with the rows, never split. */
+void out_raw(struct out *o, const void *bytes, size_t n);
 /* A line that is not one of the rows, such as a summary: in JSON, the
  * object of its own columns; in a table, text (sentences for people, one
  * or more lines); in CSV, text on stderr, so that the CSV holds rows

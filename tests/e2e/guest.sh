@@ -304,6 +304,15 @@ sub_trace() {
 	st "$n" trace --csv -d 1 -p "$W2" || { fail_run "$n" "exit $rc"; return; }
 	awk -F, -v p="$W2" 'NR > 1 && $6 != p && $11 != p { bad++ } END { exit bad > 0 }' "$T/$n.out" &&
 		[ "$(wc -l < "$T/$n.out")" -gt 3 ] && pass "$n" || fail_run "$n" "records of other tasks, or none"
+	# --binary on this kernel and CPU, --read of it: as many rows as
+	# events written, each a switch or an -e event with a state for switches.
+	n=trace_binary
+	st "$n" trace --binary -e -o "$T/tr.bin" -d 1 || { fail_run "$n" "exit $rc"; return; }
+	ev=$(awk '/events written/ { print $2 }' "$T/$n.err")
+	st "$n" trace --read "$T/tr.bin" --csv || { fail_run "$n" "--read: exit $rc"; return; }
+	awk -F, -v ev="$ev" 'NR > 1 { rows++; if ($4 == "switch" && $8 == "") bad++ }
+		END { exit !(rows == ev && rows > 3 && !bad) }' "$T/$n.out" && pass "$n" ||
+		fail_run "$n" "--read gave $(($(wc -l < "$T/$n.out") - 1)) rows for $ev events"
 }
 
 # schedtap runqlat: BCC's histogram layout, per-CPU sections, JSON.

@@ -75,6 +75,9 @@ usage "-d is for --events" pelt -d 1
 usage "--perf-buffer is for --events" pelt --perf-buffer
 usage "bad -C '1024'" pelt -C 1024
 usage "CSV and JSON hold one kind of row: choose one of --tasks \(or -p\) and -g" pelt -g --tasks --csv
+usage "--binary needs -o FILE and takes no --csv or --json" trace --binary
+usage "--binary needs -o FILE and takes no --csv or --json" trace --binary -o /tmp/x --csv
+usage "--read prints a file: no tracing options" trace --read /tmp/x -e
 usage "unknown subcommand 'bogus'" bogus
 usage "a command is required" lottery
 usage "unknown mode 'nope'" workload nope

@@ -11,6 +11,7 @@ TRACEFS=/sys/kernel/tracing
 # ftrace records the same events (trace_clock mono, like our timestamps)
 # for a field-by-field comparison.
 t_vs_perf_and_ftrace() {
+	sfx=${1:+_$1}
 	mounted=
 	grep -qw tracefs /proc/self/mountinfo || { mount -t tracefs nodev $TRACEFS && mounted=1; }
 	echo 0 > $TRACEFS/tracing_on; echo > $TRACEFS/trace
@@ -18,7 +19,11 @@ t_vs_perf_and_ftrace() {
 	echo 32768 > $TRACEFS/buffer_size_kb
 	echo 'prev_comm == "sched-pipe"' > $TRACEFS/events/sched/sched_switch/filter
 	echo 1 > $TRACEFS/events/sched/sched_switch/enable
-	$ST trace --csv -o "$TMP/tr.csv" 2> "$TMP/tr.err" &
+	if [ "${1:-}" = binary ]; then
+		$ST trace --binary -o "$TMP/tr.bin" 2> "$TMP/tr.err" &
+	else
+		$ST trace --csv -o "$TMP/tr.csv" 2> "$TMP/tr.err" &
+	fi
 	sp=$!
 	sleep 1
 	echo 1 > $TRACEFS/tracing_on
@@ -35,14 +40,20 @@ t_vs_perf_and_ftrace() {
 	grep -v '^#' $TRACEFS/trace > "$TMP/ftrace"
 	echo > $TRACEFS/trace; echo local > $TRACEFS/trace_clock; echo 1408 > $TRACEFS/buffer_size_kb
 	[ -n "$mounted" ] && umount $TRACEFS
-	[ $rc -eq 0 ] || { fail vs_perf "exit $rc: $(cat "$TMP/tr.err")"; return; }
-	grep -q ' 0 lost' "$TMP/tr.err" || { fail vs_perf "events lost: $(cat "$TMP/tr.err")"; return; }
+	[ $rc -eq 0 ] || { fail vs_perf$sfx "exit $rc: $(cat "$TMP/tr.err")"; return; }
+	# --binary: the same checks on what --read makes of the file.
+	if [ "${1:-}" = binary ]; then
+		$ST trace --read "$TMP/tr.bin" --csv -o "$TMP/tr.csv" 2> "$TMP/rd.err" ||
+			{ fail vs_perf$sfx "--read: $(cat "$TMP/rd.err")"; return; }
+		[ ! -s "$TMP/rd.err" ] || { fail vs_perf$sfx "--read said: $(cat "$TMP/rd.err")"; return; }
+	fi
+	grep -q ' 0 lost' "$TMP/tr.err" || { fail vs_perf$sfx "events lost: $(cat "$TMP/tr.err")"; return; }
 	theirs=$(awk -F, '$3 == "sched:sched_switch" { print $1 }' "$TMP/perf.out")
 	# The bench's processes are "sched-pipe" once started, "perf" before.
 	ours=$(awk -F, '$4 == "switch" && $5 == "sched-pipe"' "$TMP/tr.csv" | wc -l)
 	echo "    schedtap $ours sched-pipe switches, perf stat $theirs"
-	within_pct "$ours" "$theirs" 1 || { fail vs_perf "schedtap $ours vs perf stat $theirs"; return; }
-	pass vs_perf
+	within_pct "$ours" "$theirs" 1 || { fail vs_perf$sfx "schedtap $ours vs perf stat $theirs"; return; }
+	pass vs_perf$sfx
 
 	# Same events, same fields: (cpu, prev pid, prio, state, next comm,
 	# pid, prio) in time order, ours against ftrace's text. An exiting
@@ -57,7 +68,7 @@ t_vs_perf_and_ftrace() {
 	sed -n 's/.*\[\([0-9]*\)\].* prev_pid=\([0-9]*\) prev_prio=\([0-9]*\) prev_state=\([^ ]*\) ==> next_comm=\(.*\) next_pid=\([0-9]*\) next_prio=\([0-9]*\)$/\1 \2 \3 \4 \5 \6 \7/p' \
 		"$TMP/ftrace" | awk '{ $1 = $1 + 0; if ($4 == "X") $4 = "Z"; print }' > "$TMP/theirs.txt"
 	n=$(wc -l < "$TMP/theirs.txt")
-	[ "$n" -gt $((loops / 2)) ] || { fail vs_ftrace "ftrace recorded only $n events"; return; }
+	[ "$n" -gt $((loops / 2)) ] || { fail vs_ftrace$sfx "ftrace recorded only $n events"; return; }
 	# Our stream ran longer than ftrace's window: find ftrace's records
 	# as a contiguous run in ours, CPU by CPU (the two streams interleave
 	# CPUs differently; each CPU's order is the same).
@@ -67,9 +78,9 @@ t_vs_perf_and_ftrace() {
 		awk 'NR == FNR { want[++n] = $0; next }
 		     { if ($0 == want[i + 1]) i++; else if (i < n) i = ($0 == want[1]) }
 		     END { exit !(i == n) }' "$TMP/theirs.$c" "$TMP/ours.$c" ||
-			{ fail vs_ftrace_fields "CPU $c differs: $(diff "$TMP/theirs.$c" "$TMP/ours.$c" | head -5)"; return; }
+			{ fail vs_ftrace_fields$sfx "CPU $c differs: $(diff "$TMP/theirs.$c" "$TMP/ours.$c" | head -5)"; return; }
 	done
-	pass vs_ftrace_fields; echo "    $n records identical to ftrace's, in order on each CPU"
+	pass vs_ftrace_fields$sfx; echo "    $n records identical to ftrace's, in order on each CPU"
 }
 
 # A task named  a,b"c  and one with a newline in its name: every CSV row
@@ -148,7 +159,37 @@ t_sigint() {
 		fail sigint_flushes "exit $rc: $(cat "$TMP/s.err")"
 }
 
+# --read of damaged files: a record cut by a killed writer is left out
+# and said; a file that is not ours, or of another record size, is an
+# error naming why; --read needs no root (it traces nothing).
+t_read_damaged() {
+	$ST trace --binary -o "$TMP/d.bin" -d 0.3 2> /dev/null || { fail read_damaged "--binary failed"; return; }
+	size=$(stat -c %s "$TMP/d.bin")
+	head -c $((size - 10)) "$TMP/d.bin" > "$TMP/cut.bin"
+	full=$($ST trace --read "$TMP/d.bin" --csv | wc -l)
+	cut=$($ST trace --read "$TMP/cut.bin" --csv 2> "$TMP/cut.err" | wc -l)
+	[ "$cut" -eq $((full - 1)) ] && grep -q 'ends inside a record' "$TMP/cut.err" ||
+		{ fail read_damaged "cut file: $cut rows of $full: $(cat "$TMP/cut.err")"; return; }
+	$ST trace --read /etc/hostname > /dev/null 2> "$TMP/bad.err"; rc=$?
+	[ $rc -eq 1 ] && grep -q 'not a schedtap trace file' "$TMP/bad.err" ||
+		{ fail read_damaged "exit $rc on a foreign file: $(cat "$TMP/bad.err")"; return; }
+	printf '\x02' | dd of="$TMP/d.bin" bs=1 seek=12 conv=notrunc 2> /dev/null
+	$ST trace --read "$TMP/d.bin" > /dev/null 2> "$TMP/ver.err"; rc=$?
+	[ $rc -eq 1 ] && grep -q 'byte records: this schedtap reads version' "$TMP/ver.err" ||
+		{ fail read_damaged "exit $rc on another record size: $(cat "$TMP/ver.err")"; return; }
+	pub=/tmp/schedtap-read-$$.bin
+	cp "$TMP/cut.bin" "$pub" && chmod 644 "$pub"
+	su nobody -s /bin/sh -c "$ST trace --read $pub --json" > "$TMP/nobody.json" 2> "$TMP/nobody.err"
+	rc=$?
+	rm -f "$pub"
+	[ $rc -eq 0 ] && [ "$(wc -l < "$TMP/nobody.json")" -eq $((full - 2)) ] ||
+		{ fail read_damaged "as nobody: exit $rc, $(cat "$TMP/nobody.err")"; return; }
+	pass read_damaged
+}
+
 t_vs_perf_and_ftrace
+t_vs_perf_and_ftrace binary
+t_read_damaged
 t_hostile_comm
 t_filters_in_kernel
 t_events
