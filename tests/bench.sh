@@ -158,7 +158,10 @@ row "trace: events lost over all runs" "$(awk '{ s += $1 } END { print s }' "$TM
 # Everything the tracer does comes out of the pipe's time: its programs and
 # its reader. perf record is the anchor, in the same runs (issue 14: trace
 # no costlier than perf record there), and user+sys CPU per event per format.
-same_us() { taskset -c 0 perf bench sched pipe -l "$LOOPS" 2>/dev/null | awk '/usecs\/op/ { print $1 }'; }
+# 200k round trips: 400k events, so that time(1)'s 10 ms steps are 25 ns
+# per event.
+SAME_LOOPS=${SAME_LOOPS:-200000}
+same_us() { taskset -c 0 perf bench sched pipe -l "$SAME_LOOPS" 2>/dev/null | awk '/usecs\/op/ { print $1 }'; }
 for i in $(seq "$RUNS"); do
 	same_us >> "$TMP/same.none"
 	for tool in perf trace_csv trace_json trace_binary; do
