@@ -605,6 +605,36 @@ static char *put_int(char *p, int neg, uint64_t v)
  * fixed-point F64 (fmt_fixed: below 2^53 with at most 6 decimals). */
 #define CSV_NUM_MAX 32
 
+/* max bytes at the end of the write buffer for a row, after writing out
+ * the whole rows before it if need be; NULL if they cannot be had. */
+static char *row_room(struct out *o, size_t max)
+{
+	if (!max || max > sizeof(o->wbuf) || o->err)
+		return NULL;
+	if (o->wlen + max > sizeof(o->wbuf))
+		out_drain(o);
+	if (o->err || o->wlen + max > sizeof(o->wbuf))
+		return NULL;
+	return o->wbuf + o->wlen;
+}
+
+/* A number column's value at p (room for CSV_NUM_MAX); the end, or NULL
+ * when it has none (NULL, NaN, infinite). */
+static char *put_number(char *p, const struct out_col *c, const struct out_val *v)
+{
+	char num[CSV_NUM_MAX + 8];
+	size_t n;
+
+	if ((c->type == OUT_U64 || c->type == OUT_S64) && v->len != OUT_NULL)
+		return put_int(p, c->type == OUT_S64 && v->s < 0,
+			       c->type == OUT_S64 && v->s < 0 ? 0 - (uint64_t)v->s : v->u);
+	if (!fmt_number(c, v, num, sizeof(num)))
+		return NULL;
+	n = strlen(num);
+	memcpy(p, num, n);
+	return p + n;
+}
+
 /* Bytes a row of vals can take in CSV, or 0 when the fast path cannot
  * write it (a F64 that needs printf). */
 static size_t csv_row_max(const struct out *o, const struct out_val *vals)
@@ -634,16 +664,11 @@ static size_t csv_row_max(const struct out *o, const struct out_val *vals)
 static int csv_row_fast(struct out *o, const struct out_val *vals)
 {
 	size_t max = csv_row_max(o, vals);
-	char num[CSV_NUM_MAX + 8], *p;
+	char *p;
 	int sep = 0;
 
-	if (!max || max > sizeof(o->wbuf) || o->err)
+	if (!(p = row_room(o, max)))
 		return 0;
-	if (o->wlen + max > sizeof(o->wbuf))
-		out_drain(o);
-	if (o->err || o->wlen + max > sizeof(o->wbuf))
-		return 0;
-	p = o->wbuf + o->wlen;
 	for (int i = 0; i < o->ncols; i++) {
 		const struct out_col *c = &o->cols[i];
 		const struct out_val *v = &vals[i];
@@ -655,15 +680,10 @@ static int csv_row_fast(struct out *o, const struct out_val *vals)
 		if (c->type == OUT_STR) {
 			if (v->str)
 				p = csv_field(p, v->str, str_len(v->str, v->len));
-		} else if (c->type == OUT_U64 || c->type == OUT_S64) {
-			if (v->len != OUT_NULL)
-				p = put_int(p, c->type == OUT_S64 && v->s < 0,
-					    c->type == OUT_S64 && v->s < 0 ? 0 - (uint64_t)v->s : v->u);
-		} else if (fmt_number(c, v, num, sizeof(num))) {
-			size_t n = strlen(num);
+		} else {
+			char *end = put_number(p, c, v);
 
-			memcpy(p, num, n);
-			p += n;
+			p = end ? end : p;
 		}
 	}
 	*p++ = '\n';
@@ -803,21 +823,17 @@ static size_t json_row_max(const struct out *o, const struct out_val *vals)
 static int json_row_fast(struct out *o, const struct out_val *vals)
 {
 	size_t max = json_row_max(o, vals);
-	char num[CSV_NUM_MAX + 8], *p;
+	char *p;
 	int sep = 0;
 
-	if (!max || max > sizeof(o->wbuf) || o->err)
+	if (!(p = row_room(o, max)))
 		return 0;
-	if (o->wlen + max > sizeof(o->wbuf))
-		out_drain(o);
-	if (o->err || o->wlen + max > sizeof(o->wbuf))
-		return 0;
-	p = o->wbuf + o->wlen;
 	*p++ = '{';
 	for (int i = 0; i < o->ncols; i++) {
 		const struct out_col *c = &o->cols[i];
 		const struct out_val *v = &vals[i];
 		const char *nm = c->name ? c->name : "";
+		char *end;
 
 		if (!in_machine(c))
 			continue;
@@ -836,14 +852,8 @@ static int json_row_fast(struct out *o, const struct out_val *vals)
 
 			memcpy(p, v->u ? "true" : "false", n);
 			p += n;
-		} else if ((c->type == OUT_U64 || c->type == OUT_S64) && v->len != OUT_NULL) {
-			p = put_int(p, c->type == OUT_S64 && v->s < 0,
-				    c->type == OUT_S64 && v->s < 0 ? 0 - (uint64_t)v->s : v->u);
-		} else if (c->type != OUT_STR && fmt_number(c, v, num, sizeof(num))) {
-			size_t n = strlen(num);
-
-			memcpy(p, num, n);
-			p += n;
+		} else if (c->type != OUT_STR && (end = put_number(p, c, v))) {
+			p = end;
 		} else {
 			memcpy(p, "null", 4);
 			p += 4;
