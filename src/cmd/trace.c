@@ -80,6 +80,10 @@ struct trace_run {
 	struct out out;
 	int binary;			/* records go out as they came */
 	struct sched_state states;
+	/* prev_states already named: a few values recur (S and R+ take
+	 * turns in a ping-pong), and naming one is a snprintf per flag. */
+	struct { unsigned long long state; char name[32]; } named[4];
+	unsigned nnamed;
 	unsigned long long t0;		/* CLOCK_MONOTONIC just before attach */
 	uint64_t written;
 	uint64_t bad;			/* records of a size we do not know */
@@ -95,12 +99,25 @@ static struct out_val none(void)
 	return (struct out_val){ .len = OUT_NULL };
 }
 
+static const char *state_name(struct trace_run *t, unsigned long long state)
+{
+	unsigned n = t->nnamed < 4 ? t->nnamed : 4, slot;
+
+	for (unsigned i = 0; i < n; i++)
+		if (t->named[i].state == state)
+			return t->named[i].name;
+	slot = t->nnamed++ % 4;
+	t->named[slot].state = state;
+	sched_state_name(&t->states, state, t->named[slot].name, sizeof(t->named[slot].name));
+	return t->named[slot].name;
+}
+
 static int on_record(void *ctx, const void *data, uint32_t size)
 {
 	struct trace_run *t = ctx;
 	struct out_val v[NCOLS];
 	struct trace_rec r;
-	char state[32] = "";
+	const char *state = NULL;
 	int sw;
 
 	if (size < sizeof(r)) {
@@ -120,7 +137,7 @@ static int on_record(void *ctx, const void *data, uint32_t size)
 	}
 	sw = r.kind == TRACE_SWITCH;
 	if (sw)
-		sched_state_name(&t->states, r.state, state, sizeof(state));
+		state = state_name(t, r.state);
 	/* Zeroed: a number's len must not be OUT_NULL by accident. */
 	memset(v, 0, sizeof(v));
 	v[C_TIME].f = (double)((int64_t)(r.ts_ns - t->t0)) / 1e6;
@@ -130,7 +147,7 @@ static int on_record(void *ctx, const void *data, uint32_t size)
 	v[C_COMM] = (struct out_val){ .str = r.comm, .len = TRACE_COMM_LEN };
 	v[C_PID] = num(r.pid);
 	v[C_PRIO] = r.kind == TRACE_FORK ? none() : num(r.prio);
-	v[C_STATE] = sw ? (struct out_val){ .str = state, .len = -1 } : (struct out_val){ .str = NULL };
+	v[C_STATE] = (struct out_val){ .str = state, .len = -1 };
 	/* 0: the first switch seen on this CPU, whose slice began unseen. */
 	v[C_RUN_US] = sw && r.runtime_ns ? (struct out_val){ .f = (double)r.runtime_ns / 1e3 } : none();
 	v[C_RUN_NS] = sw && r.runtime_ns ? (struct out_val){ .u = r.runtime_ns } : none();
