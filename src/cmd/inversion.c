@@ -89,11 +89,6 @@ static struct out_val fnum(double f)
 	return (struct out_val){ .f = f };
 }
 
-static struct out_val none(void)
-{
-	return (struct out_val){ .len = OUT_NULL };
-}
-
 static struct out_val str(const char *s, int len)
 {
 	return (struct out_val){ .str = s, .len = len };
@@ -133,7 +128,7 @@ static void found(void *ctx, const struct inv_finding *f)
 	char list[512], addr[24];
 
 	for (int i = 0; i < NCOLS; i++)
-		v[i] = cols[i].type == OUT_STR ? str(NULL, 0) : none();
+		v[i] = cols[i].type == OUT_STR ? str(NULL, 0) : OUT_NONE;
 	v[C_TIME] = fnum((double)(int64_t)(f->ts_ns - r->t0) / 1e6);
 	v[C_TS] = (struct out_val){ .u = f->ts_ns };
 	v[C_TYPE] = str(types[f->type], -1);

@@ -150,7 +150,7 @@ struct task_line {
 
 static struct out_val u64v(uint64_t v, int seen)
 {
-	return seen ? (struct out_val){ .u = v } : (struct out_val){ .len = OUT_NULL };
+	return seen ? (struct out_val){ .u = v } : OUT_NONE;
 }
 
 static int report_cpus(struct pelt_run *r, double ts, double iv)

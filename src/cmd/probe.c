@@ -74,8 +74,7 @@ static void item(struct probe *p, const char *name, int ok, const char *action,
 	if (action && p->out.fmt == OUT_TABLE)
 		snprintf(detail + n, sizeof(detail) - n, "%s-> %s", n ? " " : "", action);
 	v[COL_ITEM] = (struct out_val){ .str = name, .len = -1 };
-	v[COL_AVAIL] = ok < 0 ? (struct out_val){ .len = OUT_NULL }
-			      : (struct out_val){ .u = (uint64_t)!!ok };
+	v[COL_AVAIL] = ok < 0 ? OUT_NONE : (struct out_val){ .u = (uint64_t)!!ok };
 	v[COL_DETAIL] = (struct out_val){ .str = detail, .len = -1 };
 	v[COL_ACTION] = (struct out_val){ .str = action ? action : "", .len = -1 };
 	out_row(&p->out, v);

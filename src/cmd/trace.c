@@ -94,11 +94,6 @@ static struct out_val num(int64_t v)
 	return (struct out_val){ .s = v };
 }
 
-static struct out_val none(void)
-{
-	return (struct out_val){ .len = OUT_NULL };
-}
-
 static const char *state_name(struct trace_run *t, unsigned long long state)
 {
 	unsigned n = t->nnamed < 4 ? t->nnamed : 4, slot;
@@ -146,18 +141,18 @@ static int on_record(void *ctx, const void *data, uint32_t size)
 	v[C_EVENT] = (struct out_val){ .str = kind_names[r.kind], .len = -1 };
 	v[C_COMM] = (struct out_val){ .str = r.comm, .len = TRACE_COMM_LEN };
 	v[C_PID] = num(r.pid);
-	v[C_PRIO] = r.kind == TRACE_FORK ? none() : num(r.prio);
+	v[C_PRIO] = r.kind == TRACE_FORK ? OUT_NONE : num(r.prio);
 	v[C_STATE] = (struct out_val){ .str = state, .len = -1 };
 	/* 0: the first switch seen on this CPU, whose slice began unseen. */
-	v[C_RUN_US] = sw && r.runtime_ns ? (struct out_val){ .f = (double)r.runtime_ns / 1e3 } : none();
-	v[C_RUN_NS] = sw && r.runtime_ns ? (struct out_val){ .u = r.runtime_ns } : none();
+	v[C_RUN_US] = sw && r.runtime_ns ? (struct out_val){ .f = (double)r.runtime_ns / 1e3 } : OUT_NONE;
+	v[C_RUN_NS] = sw && r.runtime_ns ? (struct out_val){ .u = r.runtime_ns } : OUT_NONE;
 	v[C_NCOMM] = sw || r.kind == TRACE_FORK ?
 		(struct out_val){ .str = r.comm2, .len = TRACE_COMM_LEN } : (struct out_val){ .str = NULL };
-	v[C_NPID] = sw || r.kind == TRACE_FORK ? num(r.pid2) : none();
-	v[C_NPRIO] = sw ? num(r.prio2) : none();
+	v[C_NPID] = sw || r.kind == TRACE_FORK ? num(r.pid2) : OUT_NONE;
+	v[C_NPRIO] = sw ? num(r.prio2) : OUT_NONE;
 	v[C_TARGET] = r.kind == TRACE_WAKEUP || r.kind == TRACE_WAKEUP_NEW ? num(r.arg) :
-		      r.kind == TRACE_MIGRATE ? num(r.arg2) : none();
-	v[C_ORIG] = r.kind == TRACE_MIGRATE ? num(r.arg) : none();
+		      r.kind == TRACE_MIGRATE ? num(r.arg2) : OUT_NONE;
+	v[C_ORIG] = r.kind == TRACE_MIGRATE ? num(r.arg) : OUT_NONE;
 	out_row(&t->out, v);
 	t->written++;
 	return 0;
@@ -240,8 +235,7 @@ static int read_file(const struct trace_opts *o)
 		msg_err("reading %s: %s", o->read, msg);
 		return EXIT_RUNTIME;
 	}
-	if (!(f = o->cli.output ? fopen(o->cli.output, "w") : stdout)) {
-		msg_errno(-errno, "opening %s", o->cli.output);
+	if (!(f = cli_open_output(&o->cli))) {
 		fclose(in);
 		return EXIT_RUNTIME;
 	}
