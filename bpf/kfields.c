@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 #include "bpf/kfields.h"
 
@@ -110,6 +111,25 @@ void k_ld(struct asm_prog *p, const struct tap_build_ctx *ctx, int dst, int16_t 
 		return;
 	}
 	asm_ldx(p, code, dst, FP, stack_off);
+}
+
+void k_ld_direct(struct asm_prog *p, const struct tap_build_ctx *ctx, int dst, int ptr_reg,
+		 const char *path)
+{
+	struct koff_field f;
+	int code;
+
+	if (!k_field(p, ctx, path, &f))
+		return;
+	code = asm_size(f.f.size);
+	if (code < 0 || f.f.offset > INT16_MAX) {
+		asm_error(p, -EINVAL, "%s: %u bytes at +%u, not a scalar in reach", path, f.f.size,
+			  f.f.offset);
+		return;
+	}
+	asm_comment(p, "r%d = %s: +%u, %u bytes (%s)", dst, path, f.f.offset, f.f.size,
+		    origin(ctx));
+	asm_ldx(p, code, dst, ptr_reg, (int16_t)f.f.offset);
 }
 
 int k_tp_arg(const struct tap_build_ctx *ctx, const char *tp, const char *type)

@@ -33,6 +33,10 @@ void k_ld_inner(struct asm_prog *p, const struct tap_build_ctx *ctx, int dst, in
  * zero-extended from its size. */
 void k_ld_stack(struct asm_prog *p, const struct tap_build_ctx *ctx, int dst,
 		int16_t base_off, const char *path);
+/* tp_btf: dst = the scalar at path in the BTF-typed struct at ptr_reg,
+ * one plain load (the verifier checks it against BTF and guards it). */
+void k_ld_direct(struct asm_prog *p, const struct tap_build_ctx *ctx, int dst, int ptr_reg,
+		 const char *path);
 /* dst = the index of the first argument of tracepoint tp whose type is
  * type ("_Bool"), from BTF or the offsets file; -1 if none. */
 int k_tp_arg(const struct tap_build_ctx *ctx, const char *tp, const char *type);

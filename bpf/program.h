@@ -36,6 +36,10 @@ struct tap_prog_def {
 	/* A bare tracepoint (no tracefs event: PELT's): a raw tracepoint
 	 * program whose context is the tracepoint's arguments (u64 each). */
 	const char *raw_tp;
+	/* A BTF-typed tracepoint (tp_btf, where the kernel has BTF): raw_tp's
+	 * context, but each pointer argument typed, so that fields are plain
+	 * loads at BTF's offsets and task storage takes the task. */
+	const char *btf_tp;
 	const struct tap_map_def *maps;
 	int nmaps;
 	int (*build)(struct asm_prog *p, const struct tap_build_ctx *ctx);
@@ -61,6 +65,15 @@ struct tap_prog_def {
 		.build = fn,                                               \
 	}
 
+/* A program of a BTF-typed tracepoint: symbol, object name, tracepoint
+ * ("sched_switch"), maps, build function, summary. */
+#define TAP_BTF_PROGRAM(sym, nm, tp, map_table, fn, what)                   \
+	const struct tap_prog_def sym = {                                  \
+		.name = nm, .summary = what, .btf_tp = tp,                 \
+		.maps = map_table, .nmaps = TAP_ARRAY_SIZE(map_table),     \
+		.build = fn,                                               \
+	}
+
 /* Every built-in program, NULL-terminated (bpf/programs.c). */
 extern const struct tap_prog_def *const tap_programs[];
 
@@ -78,6 +91,9 @@ extern const struct tap_prog_def prog_trace_exit;
 extern const struct tap_prog_def prog_runq_wakeup;
 extern const struct tap_prog_def prog_runq_wakeup_new;
 extern const struct tap_prog_def prog_runq_switch;
+/* Where the kernel has BTF (tp_btf, task storage): not in tap_programs. */
+extern const struct tap_prog_def prog_runq_wakeup_btf, prog_runq_wakeup_new_btf,
+	prog_runq_switch_btf;
 extern const struct tap_prog_def prog_lat_wakeup;
 extern const struct tap_prog_def prog_lat_wakeup_new;
 extern const struct tap_prog_def prog_lat_switch;

@@ -1,10 +1,12 @@
 /* schedtap runqlat: a task is stamped when it becomes runnable (woken,
  * woken new, or preempted while runnable); when it is switched in, now
  * minus the stamp goes into a log2 histogram in the kernel. */
+#include <errno.h>
 #include "bpf/program.h"
 #include "bpf/runqlat.h"
 #include "tracefs/sched_state.h"
 #include "bpf/task_slot.h"
+#include "bpf/kfields.h"
 
 #define KEY_OFF (-4)
 #define TS_OFF (-16)
@@ -65,6 +67,8 @@ static void hist_slot(struct asm_prog *p, const struct runq_params *rp)
 			       "out");
 }
 
+static void count_latency(struct asm_prog *p, const struct runq_params *rp);
+
 static int build_switch(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
 	const struct runq_params *rp = params(ctx);
@@ -91,6 +95,16 @@ static int build_switch(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	asm_mov64_reg(p, R8, R7);
 	asm_sub64_reg(p, R8, R1);
 	asm_map_delete(p, "runq_start", KEY_OFF);
+	count_latency(p, rp);
+	asm_label(p, "out");
+	asm_return(p, 1);
+	return 0;
+}
+
+/* The latency in r8 (ns; the task id in r9) into its histogram, or jump
+ * to out. */
+static void count_latency(struct asm_prog *p, const struct runq_params *rp)
+{
 	asm_jmp_imm(p, BPF_JMP, BPF_JSLT, R8, 0, "out");
 	hist_slot(p, rp);
 	asm_mov64_reg(p, R9, R0);
@@ -107,10 +121,129 @@ static int build_switch(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	asm_alu_imm(p, BPF_ALU64, BPF_LSH, R1, 3);
 	asm_add64_reg(p, R9, R1);
 	asm_inc_u64(p, R9, RQ_OFF(slots), R1, rp->key == RUNQ_KEY_TID);
+}
+
+/* Where the kernel has BTF: tp_btf programs, which the tracepoint calls
+ * with its arguments (no perf record built first), and the stamp kept in
+ * the task itself (task storage) instead of a hash map keyed by pid. */
+static const struct tap_map_def btf_maps[] = {
+	{ "runq_stamp", BPF_MAP_TYPE_TASK_STORAGE, 4, 8, 0, 0 },
+	{ "runq_hist", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct runq_hist), 1, 0 },
+	{ "runq_hists", BPF_MAP_TYPE_HASH, 4, sizeof(struct runq_hist), RUNQ_MAX_KEYS, 0 },
+};
+
+/* r0 = the stamp slot of the task at task_reg (created when create), or
+ * jump to skip. Clobbers r1-r5. */
+static void task_stamp(struct asm_prog *p, int task_reg, int create, const char *skip)
+{
+	asm_ld_map_fd(p, R1, "runq_stamp");
+	asm_mov64_reg(p, R2, task_reg);
+	asm_mov64_imm(p, R3, 0);
+	asm_mov64_imm(p, R4, create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
+	asm_call(p, BPF_FUNC_task_storage_get);
+	asm_jeq_imm(p, R0, 0, skip);
+}
+
+/* The stamp of the task at task_reg = now (r7), unless it is idle or,
+ * with -p, another task. */
+static void stamp_task(struct asm_prog *p, const struct tap_build_ctx *ctx, int task_reg,
+		       const char *skip)
+{
+	const struct runq_params *rp = params(ctx);
+
+	k_ld_direct(p, ctx, R1, task_reg, "task_struct.pid");
+	asm_jeq_imm(p, R1, 0, skip);
+	if (rp->pid >= 0)
+		asm_jne_imm(p, R1, (int32_t)rp->pid, skip);
+	task_stamp(p, task_reg, 1, skip);
+	asm_stx(p, BPF_DW, R0, R7, 0);
+}
+
+/* The index of sched_switch's argument of this type, or an error. */
+static int switch_arg(struct asm_prog *p, const struct tap_build_ctx *ctx, const char *type)
+{
+	int i = k_tp_arg(ctx, "sched_switch", type);
+
+	if (i < 0)
+		asm_error(p, -ENOENT, "sched_switch: no %s argument in the BTF", type);
+	return i;
+}
+
+/* Raw tracepoints ignore the return value; 0 as the kernel's own do. */
+static int build_wakeup_btf(struct asm_prog *p, const struct tap_build_ctx *ctx)
+{
+	asm_ldx(p, BPF_DW, R6, R1, 0);
+	asm_call(p, BPF_FUNC_ktime_get_ns);
+	asm_mov64_reg(p, R7, R0);
+	asm_comment(p, "runnable from now: stamp the woken task");
+	stamp_task(p, ctx, R6, "out");
 	asm_label(p, "out");
-	asm_return(p, 1);
+	asm_return(p, 0);
 	return 0;
 }
+
+/* r1 = 0 when prev is still runnable: preempted, or switched out in
+ * state 0 (TASK_RUNNING, what the tracepoint prints as R). prev_state is
+ * an argument from 5.18; before, prev's own __state (state before 5.14). */
+static void prev_runnable(struct asm_prog *p, const struct tap_build_ctx *ctx)
+{
+	int preempt = k_tp_arg(ctx, "sched_switch", "_Bool");
+	int state = k_tp_arg(ctx, "sched_switch", "unsigned int");
+
+	if (preempt < 0)
+		preempt = switch_arg(p, ctx, "bool");
+	asm_comment(p, "r1 = preempt (argument %d), then prev_state (%s)", preempt,
+		    state >= 0 ? "an argument" : "prev's own");
+	asm_ldx(p, BPF_DW, R1, R6, (int16_t)(8 * (preempt < 0 ? 0 : preempt)));
+	asm_jne_imm(p, R1, 0, "stamp");
+	if (state >= 0)
+		asm_ldx(p, BPF_DW, R1, R6, (int16_t)(8 * state));
+	else
+		k_ld_direct(p, ctx, R1, R8,
+			    k_has(ctx, "task_struct.__state") ? "task_struct.__state"
+							      : "task_struct.state");
+	asm_jne_imm(p, R1, 0, "next");
+	asm_label(p, "stamp");
+}
+
+static int build_switch_btf(struct asm_prog *p, const struct tap_build_ctx *ctx)
+{
+	int prev = switch_arg(p, ctx, "struct task_struct *");
+
+	if (prev < 0)
+		return 0;
+	asm_mov64_reg(p, R6, R1);
+	asm_call(p, BPF_FUNC_ktime_get_ns);
+	asm_mov64_reg(p, R7, R0);
+	asm_comment(p, "r8 = prev (argument %d); prev preempted or still runnable waits "
+		    "from now", prev);
+	asm_ldx(p, BPF_DW, R8, R6, (int16_t)(8 * prev));
+	prev_runnable(p, ctx);
+	stamp_task(p, ctx, R8, "next");
+	asm_label(p, "next");
+	asm_comment(p, "r8 = next (argument %d): latency = now - its stamp, if it has one",
+		    prev + 1);
+	asm_ldx(p, BPF_DW, R8, R6, (int16_t)(8 * (prev + 1)));
+	k_ld_direct(p, ctx, R9, R8, "task_struct.pid");
+	asm_jeq_imm(p, R9, 0, "out");
+	task_stamp(p, R8, 0, "out");
+	asm_ldx(p, BPF_DW, R1, R0, 0);
+	asm_jeq_imm(p, R1, 0, "out");
+	asm_st(p, BPF_DW, R0, 0, 0);
+	asm_mov64_reg(p, R8, R7);
+	asm_sub64_reg(p, R8, R1);
+	count_latency(p, params(ctx));
+	asm_label(p, "out");
+	asm_return(p, 0);
+	return 0;
+}
+
+TAP_BTF_PROGRAM(prog_runq_wakeup_btf, "tap_runq_wake", "sched_wakeup", btf_maps,
+		build_wakeup_btf, "stamp woken tasks (task storage)");
+TAP_BTF_PROGRAM(prog_runq_wakeup_new_btf, "tap_runq_wnew", "sched_wakeup_new", btf_maps,
+		build_wakeup_btf, "stamp new tasks (task storage)");
+TAP_BTF_PROGRAM(prog_runq_switch_btf, "tap_runq_switch", "sched_switch", btf_maps,
+		build_switch_btf, "run-queue latency into log2 histograms (task storage)");
 
 TAP_PROGRAM(prog_runq_wakeup, "tap_runq_wake", "sched", "sched_wakeup", maps, build_wakeup,
 	    "stamp woken tasks");

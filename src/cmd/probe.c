@@ -242,8 +242,8 @@ static void probe_bare_tracepoints(struct probe *p)
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 0 },
 		{ .code = BPF_JMP | BPF_EXIT },
 	};
-	struct bpf_load_req req = { BPF_PROG_TYPE_RAW_TRACEPOINT, ret0, 2, "GPL",
-				    NULL, NULL, 0, 0 };
+	struct bpf_load_req req = { .type = BPF_PROG_TYPE_RAW_TRACEPOINT, .insns = ret0,
+				    .len = 2, .license = "GPL" };
 	char found[512] = "";
 	int prog = bpf_prog_load(&req), n = 0;
 

@@ -250,8 +250,11 @@ static int parse(struct runq_opts *o, int argc, char **argv)
 
 int cmd_runqlat(int argc, char **argv)
 {
-	const struct tap_prog_def *progs[] = { &prog_runq_wakeup, &prog_runq_wakeup_new,
-					       &prog_runq_switch };
+	const struct tap_prog_def *tp_progs[] = { &prog_runq_wakeup, &prog_runq_wakeup_new,
+						  &prog_runq_switch };
+	const struct tap_prog_def *btf_progs[] = { &prog_runq_wakeup_btf,
+						   &prog_runq_wakeup_new_btf,
+						   &prog_runq_switch_btf };
 	static struct runq_opts o;
 	static struct session s;
 	struct runq_run r;
@@ -262,7 +265,7 @@ int cmd_runqlat(int argc, char **argv)
 	if ((p = parse(&o, argc, argv)) >= 0)
 		return p;
 	r.opt = &o;
-	err = session_open(&s, &o.cli, progs, 3, &o.prog);
+	err = session_open(&s, &o.cli, session_btf_typed(&s) ? btf_progs : tp_progs, 3, &o.prog);
 	if (!err) {
 		r.obj = &s.obj;
 		r.f = s.out;

@@ -7,6 +7,24 @@
 #include "cmd/session.h"
 #include "core/sig.h"
 
+int session_btf_typed(struct session *s)
+{
+	char err[160];
+	int id;
+
+	s->own_ko_loaded = 0;
+	if (feat_forced("FORCE_TRACEPOINT") || feat_btf() <= 0)
+		return 0;
+	if (koff_from_btf(&s->own_ko, NULL, err, sizeof(err)))
+		return 0;
+	s->own_ko_loaded = 1;
+	id = btf_find(&s->own_ko.btf, BTF_KIND_TYPEDEF, "btf_trace_sched_switch");
+	if (feat_tp_btf_storage(id > 0 ? (uint32_t)id : 0) <= 0)
+		return 0;
+	s->ko = &s->own_ko;
+	return 1;
+}
+
 int session_open(struct session *s, const struct cli_common *cli,
 		 const struct tap_prog_def *const *defs, int n, const void *params)
 {
@@ -42,6 +60,9 @@ int session_close(struct session *s, int err)
 	int werr;
 
 	tap_obj_close(&s->obj);
+	if (s->own_ko_loaded)
+		koff_free(&s->own_ko);
+	s->own_ko_loaded = 0;
 	/* What no flush along the way reported (stdout a full disk). */
 	werr = s->out ? out_file_flush(s->out) : 0;
 	if (werr && err >= 0)

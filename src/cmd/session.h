@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include "core/cli.h"
 #include "kernel/loader.h"
+#include "btf/koffsets.h"
 
 /* Far above any NR_CPUS that per-CPU map values are read for. */
 #define SESSION_MAX_CPUS 8192
@@ -22,7 +23,15 @@ struct session {
 	/* Set before session_open by commands with programs on bare
 	 * tracepoints: where kernel struct fields are. */
 	const struct koffsets *ko;
+	struct koffsets own_ko;		/* session_btf_typed's, freed at close */
+	int own_ko_loaded;
 };
+
+/* Before session_open: 1 when this kernel takes BTF-typed programs with
+ * task storage (BTF, tp_btf, bpf_task_storage_get from tracing: 5.12+),
+ * with s->ko then its BTF; 0 when the tracepoint programs are the ones to
+ * load. Prints nothing: the tracepoints are a complete fallback. */
+int session_btf_typed(struct session *s);
 
 /* 0: loaded, ready to attach. 1: --dump printed the programs, nothing more
  * to do. Negative errno: printed. session_close is due in every case. */

@@ -44,6 +44,35 @@ int bpf_map_create(enum bpf_map_type type, const char *name, uint32_t key_size,
 	return fd;
 }
 
+int bpf_map_create_btf(enum bpf_map_type type, const char *name, uint32_t key_size,
+		       uint32_t value_size, uint32_t flags, int btf_fd, uint32_t key_type,
+		       uint32_t value_type)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.map_type = type;
+	a.key_size = key_size;
+	a.value_size = value_size;
+	a.map_flags = flags;
+	a.btf_fd = (uint32_t)btf_fd;
+	a.btf_key_type_id = key_type;
+	a.btf_value_type_id = value_type;
+	if (name)
+		strncpy(a.map_name, name, sizeof(a.map_name) - 1);
+	return sys_bpf(BPF_MAP_CREATE, &a, ATTR_SIZE(btf_value_type_id));
+}
+
+int bpf_btf_load(const void *data, uint32_t size)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.btf = ptr(data);
+	a.btf_size = size;
+	return sys_bpf(BPF_BTF_LOAD, &a, ATTR_SIZE(btf_log_level));
+}
+
 static int map_elem(int cmd, int fd, const void *key, void *value, uint64_t flags)
 {
 	union bpf_attr a;
@@ -118,6 +147,11 @@ int bpf_prog_load(const struct bpf_load_req *req)
 	}
 	if (req->name)
 		strncpy(a.prog_name, req->name, sizeof(a.prog_name) - 1);
+	if (req->attach_btf_id) {
+		a.expected_attach_type = req->expected_attach_type;
+		a.attach_btf_id = req->attach_btf_id;
+		return sys_bpf(BPF_PROG_LOAD, &a, ATTR_SIZE(attach_btf_id));
+	}
 	fd = sys_bpf(BPF_PROG_LOAD, &a, ATTR_SIZE(prog_name));
 	if (fd == -EINVAL && req->name) {
 		/* Before 4.15: no program names. */

@@ -11,6 +11,13 @@ int sys_bpf(int cmd, union bpf_attr *attr, unsigned size);
 
 int bpf_map_create(enum bpf_map_type type, const char *name, uint32_t key_size,
 		   uint32_t value_size, uint32_t max_entries, uint32_t flags);
+/* A map whose key and value types BTF must describe (task storage):
+ * btf_fd from bpf_btf_load, the type ids in it. */
+int bpf_map_create_btf(enum bpf_map_type type, const char *name, uint32_t key_size,
+		       uint32_t value_size, uint32_t flags, int btf_fd, uint32_t key_type,
+		       uint32_t value_type);
+/* BPF_BTF_LOAD (5.0+): the fd of this raw BTF, or negative errno. */
+int bpf_btf_load(const void *data, uint32_t size);
 int bpf_map_lookup(int fd, const void *key, void *value);
 int bpf_map_update(int fd, const void *key, const void *value, uint64_t flags);
 int bpf_map_delete(int fd, const void *key);
@@ -30,6 +37,10 @@ struct bpf_load_req {
 	char *log;		/* NULL for no verifier log */
 	uint32_t log_size;
 	uint32_t log_level;
+	/* tp_btf (BPF_PROG_TYPE_TRACING): the attach type and the vmlinux
+	 * BTF id of the btf_trace_<name> typedef; 0 for other programs. */
+	enum bpf_attach_type expected_attach_type;
+	uint32_t attach_btf_id;
 };
 int bpf_prog_load(const struct bpf_load_req *req);
 

@@ -7,6 +7,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 #include "asm/asm.h"
+#include "btf/storage_btf.h"
 #include "kernel/bpf_sys.h"
 #include "kernel/features.h"
 #include "core/msg.h"
@@ -196,6 +197,59 @@ int feat_ringbuf(void)
 	if (cached == UNKNOWN)
 		cached = map_type_works(BPF_MAP_TYPE_RINGBUF, 0, 0,
 					(uint32_t)sysconf(_SC_PAGESIZE));
+	return cached;
+}
+
+/* The program loads only where both tp_btf and task storage from tracing
+ * programs exist; its map is the smallest task storage. */
+static int storage_from_tp_btf(uint32_t switch_btf_id)
+{
+	uint8_t blob[STORAGE_BTF_MAX];
+	int len = storage_btf(blob, sizeof(blob), 8), btf, map, prog;
+	struct bpf_insn insns[] = {
+		{ .code = BPF_LD | BPF_DW | BPF_IMM, .dst_reg = R1, .src_reg = BPF_PSEUDO_MAP_FD },
+		{ 0 },
+		{ .code = BPF_LDX | BPF_MEM | BPF_DW, .dst_reg = R2, .src_reg = R6, .off = 8 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = R3, .imm = 0 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = R4, .imm = 0 },
+		{ .code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_task_storage_get },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = R0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	struct bpf_insn code[1 + sizeof(insns) / sizeof(insns[0])] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = R6, .src_reg = R1 },
+	};
+	struct bpf_load_req req = {
+		.type = BPF_PROG_TYPE_TRACING, .insns = code, .len = 1 + 8, .license = "GPL",
+		.expected_attach_type = BPF_TRACE_RAW_TP, .attach_btf_id = switch_btf_id,
+	};
+
+	if (len < 0)
+		return len;
+	if ((btf = bpf_btf_load(blob, (uint32_t)len)) < 0)
+		return btf;
+	map = bpf_map_create_btf(BPF_MAP_TYPE_TASK_STORAGE, NULL, 4, 8, BPF_F_NO_PREALLOC, btf,
+				 STORAGE_BTF_KEY, STORAGE_BTF_VALUE);
+	close(btf);
+	if (map < 0)
+		return map;
+	insns[0].imm = map;
+	memcpy(code + 1, insns, sizeof(insns));
+	prog = bpf_prog_load(&req);
+	close(map);
+	if (prog >= 0)
+		close(prog);
+	return prog;
+}
+
+int feat_tp_btf_storage(uint32_t switch_btf_id)
+{
+	static int cached = UNKNOWN;
+
+	if (feat_forced("FORCE_TRACEPOINT") || !switch_btf_id)
+		return 0;
+	if (cached == UNKNOWN)
+		cached = answer(storage_from_tp_btf(switch_btf_id));
 	return cached;
 }
 

@@ -6,6 +6,7 @@
 #include "asm/disasm.h"
 #include "kernel/fd_close.h"
 #include "btf/koffsets.h"
+#include "btf/storage_btf.h"
 #include "kernel/features.h"
 #include "kernel/loader.h"
 #include "core/msg.h"
@@ -152,6 +153,39 @@ static int check_raw_tp(struct tap_obj *o, struct tap_prog *tp)
 	return 0;
 }
 
+/* A BTF-typed tracepoint: the typedef the kernel attaches by (the
+ * arguments' types come from it too). */
+static int check_btf_tp(struct tap_obj *o, struct tap_prog *tp)
+{
+	const char *name = tp->def->btf_tp;
+	char tdef[80];
+	int id;
+
+	if (!o->ko || !o->ko->have_btf) {
+		msg_err("internal error: %s needs the kernel's BTF", tp->def->name);
+		return -EINVAL;
+	}
+	snprintf(tdef, sizeof(tdef), "btf_trace_%s", name);
+	id = btf_find(&o->ko->btf, BTF_KIND_TYPEDEF, tdef);
+	if (id < 0) {
+		msg_err("tracepoint %s: no typedef %s in the %s", name, tdef, o->ko->source);
+		return -ENOENT;
+	}
+	tp->attach_btf_id = (uint32_t)id;
+	snprintf(tp->fmt.event, sizeof(tp->fmt.event), "%s", name);
+	tp->fmt.id = -1;
+	return 0;
+}
+
+static int check_tracepoint(struct tap_obj *o, struct tap_prog *tp)
+{
+	if (tp->def->raw_tp)
+		return check_raw_tp(o, tp);
+	if (tp->def->btf_tp)
+		return check_btf_tp(o, tp);
+	return read_format(o, tp);
+}
+
 int tap_obj_open(struct tap_obj *o, const struct tap_prog_def *const *defs,
 		 int n, const void *params, const struct koffsets *ko)
 {
@@ -164,10 +198,10 @@ int tap_obj_open(struct tap_obj *o, const struct tap_prog_def *const *defs,
 		o->progs[i].prog_fd = o->progs[i].perf_fd = o->progs[i].link_fd = -1;
 	if (n > TAP_MAX_PROGS)
 		return -E2BIG;
-	/* Bare tracepoints have no tracefs event: programs of those alone
-	 * need no tracefs. */
+	/* Bare and BTF-typed tracepoints need no format: programs of those
+	 * alone need no tracefs. */
 	for (int i = 0; i < n; i++)
-		if (!defs[i]->raw_tp) {
+		if (!defs[i]->raw_tp && !defs[i]->btf_tp) {
 			if ((err = open_tracefs(o)))
 				return err;
 			break;
@@ -176,7 +210,7 @@ int tap_obj_open(struct tap_obj *o, const struct tap_prog_def *const *defs,
 		struct tap_prog *tp = &o->progs[o->nprogs++];
 
 		tp->def = defs[i];
-		err = tp->def->raw_tp ? check_raw_tp(o, tp) : read_format(o, tp);
+		err = check_tracepoint(o, tp);
 		if (!err)
 			err = assemble(o, tp, params);
 		if (!err)
@@ -197,6 +231,7 @@ static const char *map_type_name(enum bpf_map_type t)
 	case BPF_MAP_TYPE_PERF_EVENT_ARRAY: return "perf_event_array";
 	case BPF_MAP_TYPE_LRU_HASH: return "lru_hash";
 	case BPF_MAP_TYPE_RINGBUF: return "ringbuf";
+	case BPF_MAP_TYPE_TASK_STORAGE: return "task_storage";
 	default: return "map";
 	}
 }
@@ -210,6 +245,10 @@ void tap_obj_dump(const struct tap_obj *o, FILE *out)
 		if (d->raw_tp)
 			fprintf(out, "; program %s: bare tracepoint %s (raw, offsets from %s), "
 				"%d instructions\n", d->name, d->raw_tp, o->ko ? o->ko->source : "?",
+				tp->code.len);
+		else if (d->btf_tp)
+			fprintf(out, "; program %s: BTF-typed tracepoint %s (tp_btf, BTF id %u), "
+				"%d instructions\n", d->name, d->btf_tp, tp->attach_btf_id,
 				tp->code.len);
 		else
 			fprintf(out, "; program %s: tracepoint %s:%s (id %d), %d instructions\n",
@@ -225,12 +264,34 @@ void tap_obj_dump(const struct tap_obj *o, FILE *out)
 	}
 }
 
+/* Task storage: the kernel wants the key and value typed in BTF of our
+ * own, which the map keeps a reference to. */
+static int create_storage(const struct tap_map_def *m)
+{
+	uint8_t blob[STORAGE_BTF_MAX];
+	int len = storage_btf(blob, sizeof(blob), m->value_size);
+	int btf, fd;
+
+	if (len < 0)
+		return len;
+	btf = bpf_btf_load(blob, (uint32_t)len);
+	if (btf < 0)
+		return btf;
+	fd = bpf_map_create_btf(m->type, m->name, m->key_size, m->value_size,
+				m->flags | BPF_F_NO_PREALLOC, btf, STORAGE_BTF_KEY,
+				STORAGE_BTF_VALUE);
+	close(btf);
+	return fd;
+}
+
 static int create_maps(struct tap_obj *o)
 {
 	for (int i = 0; i < o->nmaps; i++) {
 		const struct tap_map_def *m = o->maps[i].def;
-		int fd = bpf_map_create(m->type, m->name, m->key_size, m->value_size,
-					m->max_entries, m->flags);
+		int fd = m->type == BPF_MAP_TYPE_TASK_STORAGE
+				 ? create_storage(m)
+				 : bpf_map_create(m->type, m->name, m->key_size, m->value_size,
+						  m->max_entries, m->flags);
 
 		if (fd < 0)
 			return msg_errno(fd, "creating BPF map '%s' (%s)", m->name,
@@ -283,35 +344,50 @@ static int load_with_log(struct bpf_load_req *req, struct asm_prog *code)
 	}
 }
 
-int tap_prog_load(const char *name, struct asm_prog *code, enum bpf_prog_type type)
+static int load_req(struct bpf_load_req *req, struct asm_prog *code)
 {
-	struct bpf_load_req req = {
-		.type = type,
-		.insns = code->insns,
-		.len = (uint32_t)code->len,
-		.license = "GPL",
-		.name = name,
-	};
 	int fd;
 
+	req->insns = code->insns;
+	req->len = (uint32_t)code->len;
+	req->license = "GPL";
 	/* First without a log: the common case needs no 64 KiB buffer. */
-	fd = bpf_prog_load(&req);
+	fd = bpf_prog_load(req);
 	if (fd >= 0 || fd == -EPERM)
 		return fd;
-	return load_with_log(&req, code);
+	return load_with_log(req, code);
+}
+
+int tap_prog_load(const char *name, struct asm_prog *code, enum bpf_prog_type type)
+{
+	struct bpf_load_req req = { .type = type, .name = name };
+
+	return load_req(&req, code);
+}
+
+static enum bpf_prog_type prog_type(const struct tap_prog_def *d)
+{
+	if (d->btf_tp)
+		return BPF_PROG_TYPE_TRACING;
+	return d->raw_tp ? BPF_PROG_TYPE_RAW_TRACEPOINT : BPF_PROG_TYPE_TRACEPOINT;
 }
 
 static int load_prog(struct tap_obj *o, struct tap_prog *tp)
 {
 	const char *name = tp->def->name;
+	struct bpf_load_req req;
 	int fd;
 
 	if (asm_bind_maps(&tp->code, fd_of_map, o)) {
 		msg_err("%s: %s", name, tp->code.errmsg);
 		return -EINVAL;
 	}
-	fd = tap_prog_load(name, &tp->code, tp->def->raw_tp ? BPF_PROG_TYPE_RAW_TRACEPOINT
-							    : BPF_PROG_TYPE_TRACEPOINT);
+	req = (struct bpf_load_req){ .type = prog_type(tp->def), .name = name };
+	if (tp->def->btf_tp) {
+		req.expected_attach_type = BPF_TRACE_RAW_TP;
+		req.attach_btf_id = tp->attach_btf_id;
+	}
+	fd = load_req(&req, &tp->code);
 	if (fd < 0)
 		return fd == -EPERM ? msg_errno(fd, "loading BPF program %s", name) : fd;
 	tp->prog_fd = fd;
@@ -322,11 +398,13 @@ static int load_prog(struct tap_obj *o, struct tap_prog *tp)
  * grace period (0.7-4.8 ms for four links here, ~180 ms as perf events). */
 static int attach_raw(struct tap_prog *tp)
 {
+	/* tp_btf: the program names its tracepoint (attach_btf_id). */
 	int fd = bpf_raw_tracepoint_open(tp->def->raw_tp, tp->prog_fd);
 
 	if (fd < 0)
-		return msg_errno(fd, "attaching %s to the bare tracepoint %s (BPF_RAW_TRACEPOINT_OPEN)",
-				 tp->def->name, tp->def->raw_tp);
+		return msg_errno(fd, "attaching %s to the %s tracepoint %s (BPF_RAW_TRACEPOINT_OPEN)",
+				 tp->def->name, tp->def->raw_tp ? "bare" : "BTF-typed",
+				 tp->def->raw_tp ? tp->def->raw_tp : tp->def->btf_tp);
 	tp->link_fd = fd;
 	return 0;
 }
@@ -335,7 +413,7 @@ static int attach_prog(struct tap_obj *o, struct tap_prog *tp)
 {
 	int fd;
 
-	if (tp->def->raw_tp)
+	if (tp->def->raw_tp || tp->def->btf_tp)
 		return attach_raw(tp);
 	fd = perf_tracepoint_open(tp->fmt.id);
 

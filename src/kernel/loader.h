@@ -20,6 +20,7 @@ struct tap_prog {
 	const struct tap_prog_def *def;
 	struct tp_format fmt;
 	struct asm_prog code;
+	uint32_t attach_btf_id;		/* tp_btf: btf_trace_<name>'s id */
 	int prog_fd, perf_fd, link_fd;
 };
 

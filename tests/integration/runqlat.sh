@@ -29,7 +29,7 @@ check_layout() {	# file: one or more histograms, each checked on its own
 }
 
 t_vs_libbpf_tools() {
-	[ -x $LIBBPF_RUNQLAT ] || { fail vs_libbpf_tools "$LIBBPF_RUNQLAT missing (toolchain/deps.sh installs libbpf-tools)"; return; }
+	[ -x $LIBBPF_RUNQLAT ] || { fail vs_libbpf_tools$SFX "$LIBBPF_RUNQLAT missing (toolchain/deps.sh installs libbpf-tools)"; return; }
 	$LIBBPF_RUNQLAT 4 1 > "$TMP/theirs" 2>&1 &
 	tp=$!
 	$ST runqlat 4 1 > "$TMP/ours" 2> "$TMP/ours.err" &
@@ -37,9 +37,9 @@ t_vs_libbpf_tools() {
 	sleep 1
 	perf bench sched messaging -g 4 -l 2000 > /dev/null 2>&1
 	wait $tp; wait $sp; rc=$?
-	[ $rc -eq 0 ] || { fail vs_libbpf_tools "exit $rc: $(cat "$TMP/ours.err")"; return; }
-	check_layout "$TMP/ours" > "$TMP/layout" && pass bcc_layout ||
-		fail bcc_layout "$(cat "$TMP/layout") in: $(cat "$TMP/ours")"
+	[ $rc -eq 0 ] || { fail vs_libbpf_tools$SFX "exit $rc: $(cat "$TMP/ours.err")"; return; }
+	check_layout "$TMP/ours" > "$TMP/layout" && pass bcc_layout$SFX ||
+		fail bcc_layout$SFX "$(cat "$TMP/layout") in: $(cat "$TMP/ours")"
 	# count, mean (bucket midpoints, the same estimate for both), overlap
 	awk '
 	FNR == 1 { f++ }
@@ -54,32 +54,48 @@ t_vs_libbpf_tools() {
 	}' "$TMP/ours" "$TMP/theirs" > "$TMP/cmp"
 	read -r n1 n2 m1 m2 ov < "$TMP/cmp"
 	echo "    schedtap: $n1 events, mean $m1 us; libbpf-tools: $n2 events, mean $m2 us; mass in same or adjacent bucket $ov"
-	within_pct "$n1" "$n2" 10 || { fail vs_libbpf_tools "counts $n1 vs $n2"; return; }
+	within_pct "$n1" "$n2" 10 || { fail vs_libbpf_tools$SFX "counts $n1 vs $n2"; return; }
 	awk -v a="$m1" -v b="$m2" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= 0.1 * b) }' ||
-		{ fail vs_libbpf_tools "means $m1 vs $m2"; return; }
-	awk -v o="$ov" 'BEGIN { exit !(o >= 0.9) }' || { fail vs_libbpf_tools "overlap $ov"; return; }
-	pass vs_libbpf_tools
+		{ fail vs_libbpf_tools$SFX "means $m1 vs $m2"; return; }
+	awk -v o="$ov" 'BEGIN { exit !(o >= 0.9) }' || { fail vs_libbpf_tools$SFX "overlap $ov"; return; }
+	pass vs_libbpf_tools$SFX
 }
 
 t_sections_and_json() {
-	$ST runqlat -C 0.5 1 > "$TMP/c" 2>&1 || { fail per_cpu "$(cat "$TMP/c")"; return; }
-	grep -q '^cpu = 0$' "$TMP/c" && check_layout "$TMP/c" > /dev/null && pass per_cpu ||
-		fail per_cpu "$(head -5 "$TMP/c")"
+	$ST runqlat -C 0.5 1 > "$TMP/c" 2>&1 || { fail per_cpu$SFX "$(cat "$TMP/c")"; return; }
+	grep -q '^cpu = 0$' "$TMP/c" && check_layout "$TMP/c" > /dev/null && pass per_cpu$SFX ||
+		fail per_cpu$SFX "$(head -5 "$TMP/c")"
 	( while :; do sleep 0.001; done ) & w=$!
 	$ST runqlat -L -p $w 0.5 1 > "$TMP/l" 2>&1
 	$ST runqlat -P --json -m 0.5 1 > "$TMP/p" 2>&1
 	kill $w
-	grep -q "^tid = $w\$" "$TMP/l" && [ "$(grep -c '^tid = ' "$TMP/l")" -eq 1 ] && pass pid_filter_per_thread ||
-		fail pid_filter_per_thread "$(head -5 "$TMP/l")"
+	grep -q "^tid = $w\$" "$TMP/l" && [ "$(grep -c '^tid = ' "$TMP/l")" -eq 1 ] && pass pid_filter_per_thread$SFX ||
+		fail pid_filter_per_thread$SFX "$(head -5 "$TMP/l")"
 	jq -e -s 'length > 1 and all(.[]; .unit == "msecs" and (.pid | type) == "number"
-		and .count == ([.buckets[].count] | add))' "$TMP/p" > /dev/null && pass per_process_json ||
-		fail per_process_json "$(head -3 "$TMP/p")"
+		and .count == ([.buckets[].count] | add))' "$TMP/p" > /dev/null && pass per_process_json$SFX ||
+		fail per_process_json$SFX "$(head -3 "$TMP/p")"
 	$ST runqlat -T 0.3 2 > "$TMP/t" 2>&1
-	[ "$(grep -cE '^[0-9]{2}:[0-9]{2}:[0-9]{2} *$' "$TMP/t")" -eq 2 ] && pass timestamps ||
-		fail timestamps "$(head -5 "$TMP/t")"
-	$ST runqlat --csv 1 1 > /dev/null 2>&1; [ $? -eq 2 ] && pass csv_refused || fail csv_refused "exit not 2"
+	[ "$(grep -cE '^[0-9]{2}:[0-9]{2}:[0-9]{2} *$' "$TMP/t")" -eq 2 ] && pass timestamps$SFX ||
+		fail timestamps$SFX "$(head -5 "$TMP/t")"
+	$ST runqlat --csv 1 1 > /dev/null 2>&1; [ $? -eq 2 ] && pass csv_refused$SFX || fail csv_refused$SFX "exit not 2"
 }
 
-t_vs_libbpf_tools
-t_sections_and_json
+# Where the kernel has BTF, tp_btf programs with task storage; the
+# tracepoint programs remain the path without it. Each is checked here,
+# the one in use read from --dump so that a silent fallback fails.
+t_attach_path() {
+	want=$1
+	$ST runqlat --dump > "$TMP/dump" 2>&1
+	n=$(grep -c "^; program tap_runq_.*: $want" "$TMP/dump")
+	[ "$n" -eq 3 ] && pass attach_path$SFX || fail attach_path$SFX "$n of 3 programs on $want: $(grep '^; program' "$TMP/dump")"
+}
+
+SFX= t_attach_path "BTF-typed tracepoint"
+SFX= t_vs_libbpf_tools
+SFX= t_sections_and_json
+export SCHEDTAP_FORCE_TRACEPOINT=1
+SFX=_tracepoint t_attach_path "tracepoint sched:"
+SFX=_tracepoint t_vs_libbpf_tools
+SFX=_tracepoint t_sections_and_json
+unset SCHEDTAP_FORCE_TRACEPOINT
 [ "$(our_progs)" -eq 0 ] && pass nothing_left_attached || fail nothing_left_attached "$(bpftool prog show | grep -E "name tap_")"

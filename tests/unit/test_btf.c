@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "btf/btf.h"
+#include "btf/storage_btf.h"
 #include "unit.h"
 
 /* A BTF file being built: types and strings, then btf_parse'd. */
@@ -342,7 +343,32 @@ static void split_btf(void)
 	btf_free(&tb);
 }
 
+/* The blob task storage maps are created with reads back as an int key
+ * and a value of the size asked for; too small a buffer is refused. */
+static void storage_blob(void)
+{
+	uint8_t buf[STORAGE_BTF_MAX];
+	struct btf b;
+	int n = storage_btf(buf, sizeof(buf), 24);
+	uint8_t *d = malloc(STORAGE_BTF_MAX);
+
+	CHECK(n > 0 && d);
+	if (n <= 0 || !d) {
+		free(d);
+		return;
+	}
+	memcpy(d, buf, (size_t)n);
+	CHECK(btf_parse(&b, d, (size_t)n, NULL) == 0);
+	CHECK(btf_find(&b, BTF_KIND_INT, "int") == STORAGE_BTF_KEY);
+	CHECK(btf_type_size(&b, STORAGE_BTF_KEY) == 4);
+	CHECK(btf_type_size(&b, STORAGE_BTF_VALUE) == 24);
+	btf_free(&b);
+	CHECK(storage_btf(buf, (size_t)n - 1, 8) == -ENOSPC);
+	CHECK(storage_btf(buf, sizeof(buf), 0) == -EINVAL);
+}
+
 UNIT_SUITE(btf_tests) = {
+	UNIT(storage_blob),
 	UNIT(paths_to_offsets),
 	UNIT(duplicate_names),
 	UNIT(loops_and_overflow),
