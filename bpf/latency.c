@@ -8,7 +8,7 @@
  * drops it after it has been reported once. */
 #include "bpf/latency.h"
 #include "bpf/program.h"
-#include "tracefs/sched_state.h"
+#include "bpf/event_fields.h"
 #include "bpf/task_slot.h"
 
 #define KEY_OFF (-4)
@@ -34,7 +34,7 @@ static void woken_task(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	asm_mov64_reg(p, R6, R1);
 	asm_call(p, BPF_FUNC_ktime_get_ns);
 	asm_mov64_reg(p, R7, R0);
-	tp_ld_field(p, ctx->fmt, R1, R6, "pid");
+	ev_ld(p, ctx, R1, R6, "pid");
 	asm_jeq_imm(p, R1, 0, "out");
 	task_slot(p, "lat_tasks", "lat_full", KEY_OFF, VAL_OFF, sizeof(struct lat_task), "out");
 }
@@ -48,7 +48,7 @@ static int build_wakeup(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	asm_jeq_imm(p, R1, LAT_RUNNING, "out");
 	start_wait(p);
 	asm_comment(p, "its name, for tasks not yet switched out");
-	tp_copy_field(p, ctx->fmt, R9, LAT_OFF(comm), R6, "comm", R1, LAT_COMM_LEN);
+	ev_copy(p, ctx, R9, LAT_OFF(comm), R6, "comm", R1, LAT_COMM_LEN);
 	asm_label(p, "out");
 	asm_return(p, 1);
 	return 0;
@@ -67,7 +67,7 @@ static int build_wakeup_new(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	asm_stx(p, BPF_DW, R9, R1, LAT_OFF(max_end_ns));
 	asm_stx(p, BPF_W, R9, R1, LAT_OFF(tgid));
 	asm_stx(p, BPF_W, R9, R1, LAT_OFF(flags));
-	tp_copy_field(p, ctx->fmt, R9, LAT_OFF(comm), R6, "comm", R1, LAT_COMM_LEN);
+	ev_copy(p, ctx, R9, LAT_OFF(comm), R6, "comm", R1, LAT_COMM_LEN);
 	start_wait(p);
 	asm_label(p, "out");
 	asm_return(p, 1);
@@ -76,11 +76,6 @@ static int build_wakeup_new(struct asm_prog *p, const struct tap_build_ctx *ctx)
 
 static int build_switch(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
-	struct sched_state st;
-
-	if (sched_state_decode(ctx->fmt, &st))
-		asm_comment(p, "prev_state print fmt not understood: "
-			    "any state bit but the preemption marker means asleep");
 	asm_mov64_reg(p, R6, R1);
 	asm_call(p, BPF_FUNC_ktime_get_ns);
 	asm_mov64_reg(p, R7, R0);
@@ -88,13 +83,12 @@ static int build_switch(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	asm_mov64_reg(p, R8, R0);
 
 	asm_comment(p, "--- prev: switched out ---");
-	tp_ld_field(p, ctx->fmt, R1, R6, "prev_pid");
+	ev_ld(p, ctx, R1, R6, "prev_pid");
 	asm_jeq_imm(p, R1, 0, "oncpu");
 	task_slot(p, "lat_tasks", "lat_full", KEY_OFF, VAL_OFF, sizeof(struct lat_task), "oncpu");
-	task_take_cpu_slot(p, ctx->fmt, CPU_SLOT_SINCE, LAT_OFF(runtime_ns));
-	asm_comment(p, "still runnable (R, R+: no sleep bit, bits from the print fmt) "
-		    "waits from now; else it sleeps");
-	prev_sleep_bits(p, ctx->fmt, &st);
+	task_take_cpu_slot(p, ctx, CPU_SLOT_SINCE, LAT_OFF(runtime_ns));
+	asm_comment(p, "still runnable (R, R+) waits from now; else it sleeps");
+	ev_prev_asleep(p, ctx);
 	asm_jeq_imm(p, R1, 0, "preempted");
 	asm_st(p, BPF_W, R9, LAT_OFF(state), LAT_SLEEPING);
 	asm_ja(p, "tgid");
@@ -102,10 +96,10 @@ static int build_switch(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	start_wait(p);
 	asm_label(p, "tgid");
 	task_learn_tgid(p, LAT_OFF(tgid));
-	tp_copy_field(p, ctx->fmt, R9, LAT_OFF(comm), R6, "prev_comm", R1, LAT_COMM_LEN);
+	ev_copy(p, ctx, R9, LAT_OFF(comm), R6, "prev_comm", R1, LAT_COMM_LEN);
 
 	asm_label(p, "oncpu");
-	task_mark_cpu_slot(p, ctx->fmt, CPU_SLOT_SINCE);
+	task_mark_cpu_slot(p, ctx, CPU_SLOT_SINCE);
 	asm_jeq_imm(p, R1, 0, "out");
 	asm_stx(p, BPF_W, FP, R1, KEY_OFF);
 	asm_map_lookup(p, "lat_tasks", KEY_OFF);
@@ -138,7 +132,7 @@ static int build_switch(struct asm_prog *p, const struct tap_build_ctx *ctx)
 
 static int build_free(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
-	tp_ld_field(p, ctx->fmt, R2, R1, "pid");
+	ev_ld(p, ctx, R2, R1, "pid");
 	asm_stx(p, BPF_W, FP, R2, KEY_OFF);
 	asm_map_lookup(p, "lat_tasks", KEY_OFF);
 	asm_jeq_imm(p, R0, 0, "out");
@@ -159,3 +153,11 @@ TAP_PROGRAM(prog_lat_switch, "tap_lat_switch", "sched", "sched_switch", maps, bu
 	    "per-task runtime, delays and their maximum");
 TAP_PROGRAM(prog_lat_free, "tap_lat_free", "sched", "sched_process_free", maps, build_free,
 	    "mark freed tasks exited");
+/* Where the kernel has BTF: the same programs on tp_btf (no perf record
+ * built); sched_process_free, once per task, stays a tracepoint. */
+TAP_BTF_PROGRAM(prog_lat_wakeup_btf, "tap_lat_wake", "sched_wakeup", maps, build_wakeup,
+		"a woken sleeper starts waiting (tp_btf)");
+TAP_BTF_PROGRAM(prog_lat_wakeup_new_btf, "tap_lat_wnew", "sched_wakeup_new", maps,
+		build_wakeup_new, "a new task starts waiting (tp_btf)");
+TAP_BTF_PROGRAM(prog_lat_switch_btf, "tap_lat_switch", "sched_switch", maps, build_switch,
+		"per-task runtime, delays and their maximum (tp_btf)");

@@ -9,6 +9,7 @@
  * starts from zero (sched_process_fork forgets the old one). */
 #include "bpf/lottery.h"
 #include "bpf/program.h"
+#include "bpf/event_fields.h"
 #include "bpf/task_slot.h"
 
 #define KEY_OFF (-4)
@@ -33,7 +34,7 @@ static const struct tap_map_def runtime_maps[] = {
  * task's prio is -1). */
 static void set_prio_tickets(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
-	tp_ld_field(p, ctx->fmt, R1, R6, "prev_prio");
+	ev_ld(p, ctx, R1, R6, "prev_prio");
 	asm_stx(p, BPF_W, R9, R1, LOT_OFF(prio));
 	asm_mov64_imm(p, R2, 0);
 	asm_stx(p, BPF_W, R9, R2, LOT_OFF(tickets));
@@ -64,7 +65,7 @@ static int build_switch(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
 	asm_mov64_reg(p, R6, R1);
 	asm_comment(p, "prev, switched out (the idle task holds no tickets)");
-	tp_ld_field(p, ctx->fmt, R1, R6, "prev_pid");
+	ev_ld(p, ctx, R1, R6, "prev_pid");
 	asm_jeq_imm(p, R1, 0, "out");
 	task_slot(p, "lottery_tasks", "lottery_full", KEY_OFF, VAL_OFF,
 		  sizeof(struct lottery_task), "out");
@@ -72,7 +73,7 @@ static int build_switch(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	set_prio_tickets(p, ctx);
 	mark_cpu(p);
 	asm_label(p, "comm");
-	tp_copy_field(p, ctx->fmt, R9, LOT_OFF(comm), R6, "prev_comm", R1, LOTTERY_COMM_LEN);
+	ev_copy(p, ctx, R9, LOT_OFF(comm), R6, "prev_comm", R1, LOTTERY_COMM_LEN);
 	asm_label(p, "out");
 	asm_return(p, 1);
 	return 0;
@@ -81,7 +82,7 @@ static int build_switch(struct asm_prog *p, const struct tap_build_ctx *ctx)
 /* The task ran `runtime` ns more (the scheduler's own accounting). */
 static int build_runtime(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
-	task_stat_runtime(p, ctx->fmt, "lottery_tasks", "lottery_full", NULL, KEY_OFF,
+	task_stat_runtime(p, ctx, "lottery_tasks", "lottery_full", NULL, KEY_OFF,
 			  VAL_OFF, sizeof(struct lottery_task), LOT_OFF(runtime_ns));
 	return 0;
 }
@@ -91,7 +92,7 @@ static int build_runtime(struct asm_prog *p, const struct tap_build_ctx *ctx)
  * task that exits before it was ever switched out gets its slot here. */
 static int build_exit(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
-	tp_ld_field(p, ctx->fmt, R2, R1, "pid");
+	ev_ld(p, ctx, R2, R1, "pid");
 	asm_stx(p, BPF_W, FP, R2, KEY_OFF);
 	asm_map_lookup_or_init(p, "lottery_tasks", KEY_OFF, VAL_OFF,
 			       sizeof(struct lottery_task), "out");
@@ -104,7 +105,7 @@ static int build_exit(struct asm_prog *p, const struct tap_build_ctx *ctx)
 /* A new task may reuse the PID of one we still keep: start it afresh. */
 static int build_fork(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
-	tp_ld_field(p, ctx->fmt, R2, R1, "child_pid");
+	ev_ld(p, ctx, R2, R1, "child_pid");
 	asm_stx(p, BPF_W, FP, R2, KEY_OFF);
 	asm_map_delete(p, "lottery_tasks", KEY_OFF);
 	asm_return(p, 1);

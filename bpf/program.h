@@ -25,6 +25,8 @@ struct tap_build_ctx {
 	 * offsets file), and the helper that reads kernel memory. */
 	const struct koffsets *ko;
 	int probe_read;			/* BPF_FUNC_probe_read_kernel, or probe_read */
+	/* tp_btf programs: the tracepoint (fields through its arguments). */
+	const char *btf_tp;
 };
 
 /* The fields a program reads are named where it reads them (tp_ld_field
@@ -91,9 +93,12 @@ extern const struct tap_prog_def prog_trace_exit;
 extern const struct tap_prog_def prog_runq_wakeup;
 extern const struct tap_prog_def prog_runq_wakeup_new;
 extern const struct tap_prog_def prog_runq_switch;
-/* Where the kernel has BTF (tp_btf, task storage): not in tap_programs. */
+/* Where the kernel has BTF (tp_btf; runqlat's with task storage): not in
+ * tap_programs. */
 extern const struct tap_prog_def prog_runq_wakeup_btf, prog_runq_wakeup_new_btf,
 	prog_runq_switch_btf;
+extern const struct tap_prog_def prog_top_switch_btf, prog_top_runtime_btf;
+extern const struct tap_prog_def prog_lat_wakeup_btf, prog_lat_wakeup_new_btf, prog_lat_switch_btf;
 extern const struct tap_prog_def prog_lat_wakeup;
 extern const struct tap_prog_def prog_lat_wakeup_new;
 extern const struct tap_prog_def prog_lat_switch;

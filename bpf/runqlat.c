@@ -3,8 +3,8 @@
  * minus the stamp goes into a log2 histogram in the kernel. */
 #include <errno.h>
 #include "bpf/program.h"
+#include "bpf/event_fields.h"
 #include "bpf/runqlat.h"
-#include "tracefs/sched_state.h"
 #include "bpf/task_slot.h"
 #include "bpf/kfields.h"
 
@@ -42,7 +42,7 @@ static int build_wakeup(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	asm_call(p, BPF_FUNC_ktime_get_ns);
 	asm_mov64_reg(p, R7, R0);
 	asm_comment(p, "runnable from now: stamp the woken task");
-	tp_ld_field(p, ctx->fmt, R1, R6, "pid");
+	ev_ld(p, ctx, R1, R6, "pid");
 	stamp(p, params(ctx), "out");
 	asm_label(p, "out");
 	asm_return(p, 1);
@@ -72,21 +72,17 @@ static void count_latency(struct asm_prog *p, const struct runq_params *rp);
 static int build_switch(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
 	const struct runq_params *rp = params(ctx);
-	struct sched_state st;
-
-	if (sched_state_decode(ctx->fmt, &st))
-		asm_comment(p, "prev_state print fmt not understood: only state 0 is runnable");
 	asm_mov64_reg(p, R6, R1);
 	asm_call(p, BPF_FUNC_ktime_get_ns);
 	asm_mov64_reg(p, R7, R0);
 	asm_comment(p, "prev preempted (R or R+: no sleep bit) waits from now");
-	prev_sleep_bits(p, ctx->fmt, &st);
+	ev_prev_asleep(p, ctx);
 	asm_jne_imm(p, R1, 0, "next");
-	tp_ld_field(p, ctx->fmt, R1, R6, "prev_pid");
+	ev_ld(p, ctx, R1, R6, "prev_pid");
 	stamp(p, rp, "next");
 	asm_label(p, "next");
 	asm_comment(p, "next: latency = now - its stamp, if it has one");
-	tp_ld_field(p, ctx->fmt, R9, R6, "next_pid");
+	ev_ld(p, ctx, R9, R6, "next_pid");
 	asm_jeq_imm(p, R9, 0, "out");
 	asm_stx(p, BPF_W, FP, R9, KEY_OFF);
 	asm_map_lookup(p, "runq_start", KEY_OFF);
@@ -182,30 +178,6 @@ static int build_wakeup_btf(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	return 0;
 }
 
-/* r1 = 0 when prev is still runnable: preempted, or switched out in
- * state 0 (TASK_RUNNING, what the tracepoint prints as R). prev_state is
- * an argument from 5.18; before, prev's own __state (state before 5.14). */
-static void prev_runnable(struct asm_prog *p, const struct tap_build_ctx *ctx)
-{
-	int preempt = k_tp_arg(ctx, "sched_switch", "_Bool");
-	int state = k_tp_arg(ctx, "sched_switch", "unsigned int");
-
-	if (preempt < 0)
-		preempt = switch_arg(p, ctx, "bool");
-	asm_comment(p, "r1 = preempt (argument %d), then prev_state (%s)", preempt,
-		    state >= 0 ? "an argument" : "prev's own");
-	asm_ldx(p, BPF_DW, R1, R6, (int16_t)(8 * (preempt < 0 ? 0 : preempt)));
-	asm_jne_imm(p, R1, 0, "stamp");
-	if (state >= 0)
-		asm_ldx(p, BPF_DW, R1, R6, (int16_t)(8 * state));
-	else
-		k_ld_direct(p, ctx, R1, R8,
-			    k_has(ctx, "task_struct.__state") ? "task_struct.__state"
-							      : "task_struct.state");
-	asm_jne_imm(p, R1, 0, "next");
-	asm_label(p, "stamp");
-}
-
 static int build_switch_btf(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
 	int prev = switch_arg(p, ctx, "struct task_struct *");
@@ -218,7 +190,8 @@ static int build_switch_btf(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	asm_comment(p, "r8 = prev (argument %d); prev preempted or still runnable waits "
 		    "from now", prev);
 	asm_ldx(p, BPF_DW, R8, R6, (int16_t)(8 * prev));
-	prev_runnable(p, ctx);
+	ev_prev_asleep(p, ctx);
+	asm_jne_imm(p, R1, 0, "next");
 	stamp_task(p, ctx, R8, "next");
 	asm_label(p, "next");
 	asm_comment(p, "r8 = next (argument %d): latency = now - its stamp, if it has one",

@@ -1,5 +1,5 @@
 #include "asm/macros.h"
-#include "bpf/fields.h"
+#include "bpf/event_fields.h"
 #include "bpf/task_slot.h"
 
 void task_slot(struct asm_prog *p, const char *map, const char *full_map,
@@ -18,15 +18,6 @@ void task_slot(struct asm_prog *p, const char *map, const char *full_map,
 	asm_inc_u64(p, R0, 0, R1, 0);
 	asm_ja(p, skip);
 	asm_label(p, ok);
-}
-
-void prev_sleep_bits(struct asm_prog *p, const struct tp_format *fmt,
-		     const struct sched_state *st)
-{
-	asm_comment(p, "prev asleep unless no sleep bit is set (R, R+); bits from the print fmt");
-	tp_ld_field(p, fmt, R1, R6, "prev_state");
-	asm_ld_imm64(p, R2, st->sleep_mask & ~st->preempt_bit);
-	asm_alu_reg(p, BPF_ALU64, BPF_AND, R1, R2);
 }
 
 void task_learn_tgid(struct asm_prog *p, int16_t tgid_off)
@@ -67,7 +58,7 @@ void task_note_cpu(struct asm_prog *p, int16_t last_off, int16_t cpus_off, int16
 /* A task's runtime is only updated under its run-queue's lock (it is that
  * queue's current task), so plain adds do not race with themselves; the
  * pending slot is this CPU's, written only under its run-queue's lock. */
-void task_stat_runtime(struct asm_prog *p, const struct tp_format *fmt, const char *map,
+void task_stat_runtime(struct asm_prog *p, const struct tap_build_ctx *ctx, const char *map,
 		       const char *full_map, const char *cpu_map, int16_t key_off,
 		       int16_t val_off, int val_size, int16_t runtime_off)
 {
@@ -75,7 +66,7 @@ void task_stat_runtime(struct asm_prog *p, const struct tp_format *fmt, const ch
 	const char *slot = asm_new_label(p, "hash_slot");
 
 	asm_mov64_reg(p, R6, R1);
-	tp_ld_field(p, fmt, R1, R6, "pid");
+	ev_ld(p, ctx, R1, R6, "pid");
 	asm_jeq_imm(p, R1, 0, out);
 	if (cpu_map) {
 		asm_comment(p, "the task this CPU switched in last: add to its CPU slot");
@@ -83,7 +74,7 @@ void task_stat_runtime(struct asm_prog *p, const struct tp_format *fmt, const ch
 		asm_map_lookup_slot0(p, cpu_map, key_off, slot);
 		asm_ldx(p, BPF_W, R2, R0, CPU_SLOT_OFF(pid));
 		asm_jmp_reg(p, BPF_JMP, BPF_JNE, R2, R7, slot);
-		tp_ld_field(p, fmt, R1, R6, "runtime");
+		ev_ld(p, ctx, R1, R6, "runtime");
 		asm_ldx(p, BPF_DW, R2, R0, CPU_SLOT_OFF(value));
 		asm_add64_reg(p, R2, R1);
 		asm_stx(p, BPF_DW, R0, R2, CPU_SLOT_OFF(value));
@@ -93,7 +84,7 @@ void task_stat_runtime(struct asm_prog *p, const struct tp_format *fmt, const ch
 		asm_mov64_reg(p, R1, R7);
 	}
 	task_slot(p, map, full_map, key_off, val_off, val_size, out);
-	tp_ld_field(p, fmt, R1, R6, "runtime");
+	ev_ld(p, ctx, R1, R6, "runtime");
 	asm_ldx(p, BPF_DW, R2, R9, runtime_off);
 	asm_add64_reg(p, R2, R1);
 	asm_stx(p, BPF_DW, R9, R2, runtime_off);
@@ -101,14 +92,14 @@ void task_stat_runtime(struct asm_prog *p, const struct tp_format *fmt, const ch
 	asm_return(p, 1);
 }
 
-void task_take_cpu_slot(struct asm_prog *p, const struct tp_format *fmt,
+void task_take_cpu_slot(struct asm_prog *p, const struct tap_build_ctx *ctx,
 			enum cpu_slot_kind kind, int16_t runtime_off)
 {
 	const char *done = asm_new_label(p, "taken");
 
 	asm_comment(p, kind == CPU_SLOT_SINCE ? "runtime += now - switch-in, if this CPU saw prev go in"
 					      : "runtime += what sched_stat_runtime left here, if prev's");
-	tp_ld_field(p, fmt, R1, R6, "prev_pid");
+	ev_ld(p, ctx, R1, R6, "prev_pid");
 	asm_ldx(p, BPF_W, R2, R8, CPU_SLOT_OFF(pid));
 	asm_jmp_reg(p, BPF_JMP, BPF_JNE, R1, R2, done);
 	asm_ldx(p, BPF_DW, R2, R8, CPU_SLOT_OFF(value));
@@ -124,12 +115,12 @@ void task_take_cpu_slot(struct asm_prog *p, const struct tp_format *fmt,
 	asm_label(p, done);
 }
 
-void task_mark_cpu_slot(struct asm_prog *p, const struct tp_format *fmt,
+void task_mark_cpu_slot(struct asm_prog *p, const struct tap_build_ctx *ctx,
 			enum cpu_slot_kind kind)
 {
 	asm_comment(p, kind == CPU_SLOT_SINCE ? "--- next: remember who went in on this CPU, and when ---"
 					      : "--- next: its CPU time gathers here until it goes out ---");
-	tp_ld_field(p, fmt, R1, R6, "next_pid");
+	ev_ld(p, ctx, R1, R6, "next_pid");
 	asm_stx(p, BPF_W, R8, R1, CPU_SLOT_OFF(pid));
 	if (kind == CPU_SLOT_SINCE)
 		asm_stx(p, BPF_DW, R8, R7, CPU_SLOT_OFF(value));

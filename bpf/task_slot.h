@@ -8,8 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "asm/asm.h"
-#include "tracefs/sched_state.h"
-#include "tracefs/tracefs.h"
+#include "bpf/program.h"
 
 /* Per CPU: the task switched in last, and what its CPU time so far is
  * measured from. Timing a slice from here to the task's switch-out, or
@@ -29,11 +28,6 @@ enum cpu_slot_kind { CPU_SLOT_SINCE, CPU_SLOT_PENDING };
  * the miss in full_map (a one-slot per-CPU u64) and jump to skip. */
 void task_slot(struct asm_prog *p, const char *map, const char *full_map,
 	       int16_t key_off, int16_t val_off, int val_size, const char *skip);
-/* sched_switch, ctx in r6: r1 = prev_state's sleep bits, as decoded from
- * the print fmt; 0 when prev is still runnable (R, or R+ when preempted).
- * Clobbers r2. */
-void prev_sleep_bits(struct asm_prog *p, const struct tp_format *fmt,
-		     const struct sched_state *st);
 /* sched_switch: the u32 at r9+tgid_off = prev's tgid, the first time only
  * (prev is still current, so the helper answers for it). Clobbers r0, r1. */
 void task_learn_tgid(struct asm_prog *p, int16_t tgid_off);
@@ -45,17 +39,18 @@ void task_note_cpu(struct asm_prog *p, int16_t last_off, int16_t cpus_off, int16
 /* A whole sched_stat_runtime program: the u64 at runtime_off in the
  * task's slot (task_slot's arguments) += the event's runtime; with a
  * cpu_map (one CPU_SLOT_PENDING cpu_slot per CPU), the time of the task
- * switched in last on this CPU goes there instead. */
-void task_stat_runtime(struct asm_prog *p, const struct tp_format *fmt, const char *map,
+ * switched in last on this CPU goes there instead. Fields by ev_ld: the
+ * tracepoint or tp_btf. */
+void task_stat_runtime(struct asm_prog *p, const struct tap_build_ctx *ctx, const char *map,
 		       const char *full_map, const char *cpu_map, int16_t key_off,
 		       int16_t val_off, int val_size, int16_t runtime_off);
 /* sched_switch, this CPU's cpu_slot in r8, ctx in r6 (and, for SINCE, now
  * in r7): if the slot is prev's, the u64 at r9+runtime_off (task_slot's)
  * += now - value (SINCE) or value (PENDING). Clobbers r1, r2. */
-void task_take_cpu_slot(struct asm_prog *p, const struct tp_format *fmt,
+void task_take_cpu_slot(struct asm_prog *p, const struct tap_build_ctx *ctx,
 			enum cpu_slot_kind kind, int16_t runtime_off);
 /* The slot (r8) starts over for next_pid: value = now (r7) or 0. Leaves
  * next_pid in r1. */
-void task_mark_cpu_slot(struct asm_prog *p, const struct tp_format *fmt,
+void task_mark_cpu_slot(struct asm_prog *p, const struct tap_build_ctx *ctx,
 			enum cpu_slot_kind kind);
 #endif

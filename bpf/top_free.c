@@ -2,10 +2,11 @@
  * it, so the map holds live tasks only. (sched_process_exit is too early:
  * the exiting task is switched out once more after it.) */
 #include "bpf/top_prog.h"
+#include "bpf/event_fields.h"
 
 static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
-	tp_ld_field(p, ctx->fmt, R2, R1, "pid");
+	ev_ld(p, ctx, R2, R1, "pid");
 	asm_stx(p, BPF_W, FP, R2, TOP_KEY_OFF);
 	asm_map_delete(p, "tasks", TOP_KEY_OFF);
 	asm_return(p, 1);

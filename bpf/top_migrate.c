@@ -1,14 +1,15 @@
 /* schedtap top, sched_migrate_task: count moves to another CPU, as the
  * kernel's se.nr_migrations does (same CPU is not a migration). */
 #include "bpf/top_prog.h"
+#include "bpf/event_fields.h"
 
 static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
 	asm_mov64_reg(p, R6, R1);
-	tp_ld_field(p, ctx->fmt, R2, R6, "orig_cpu");
-	tp_ld_field(p, ctx->fmt, R3, R6, "dest_cpu");
+	ev_ld(p, ctx, R2, R6, "orig_cpu");
+	ev_ld(p, ctx, R3, R6, "dest_cpu");
 	asm_jmp_reg(p, BPF_JMP, BPF_JEQ, R2, R3, "out");
-	tp_ld_field(p, ctx->fmt, R1, R6, "pid");
+	ev_ld(p, ctx, R1, R6, "pid");
 	asm_jeq_imm(p, R1, 0, "out");
 	asm_stx(p, BPF_W, FP, R1, TOP_KEY_OFF);
 	asm_map_lookup_or_init(p, "tasks", TOP_KEY_OFF, TOP_VAL_OFF, sizeof(struct top_task), "out");

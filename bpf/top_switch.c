@@ -2,7 +2,7 @@
  * prev_state), CPUs used, priority and name; CPU time too where
  * sched_stat_runtime cannot give it (top_params.slice_timing). */
 #include "bpf/top_prog.h"
-#include "tracefs/sched_state.h"
+#include "bpf/event_fields.h"
 
 const struct tap_map_def top_maps[TOP_NMAPS] = {
 	{ "tasks", BPF_MAP_TYPE_HASH, 4, sizeof(struct top_task), TOP_MAX_TASKS, 0 },
@@ -23,36 +23,30 @@ static enum cpu_slot_kind slot_kind(const struct tap_build_ctx *ctx)
 }
 
 /* r6 ctx, r8 this CPU's top_oncpu, r9 the task; with slice timing r7 now. */
-static void switch_out(struct asm_prog *p, const struct tap_build_ctx *ctx,
-		       const struct sched_state *st)
+static void switch_out(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
 	asm_comment(p, "--- prev: switched out ---");
-	tp_ld_field(p, ctx->fmt, R1, R6, "prev_pid");
+	ev_ld(p, ctx, R1, R6, "prev_pid");
 	asm_jeq_imm(p, R1, 0, "next");
 	task_slot(p, "tasks", "top_full", TOP_KEY_OFF, TOP_VAL_OFF, sizeof(struct top_task), "next");
-	task_take_cpu_slot(p, ctx->fmt, slot_kind(ctx), TOP_OFF(runtime_ns));
+	task_take_cpu_slot(p, ctx, slot_kind(ctx), TOP_OFF(runtime_ns));
 	asm_inc_u64(p, R9, TOP_OFF(switches), R1, 0);
-	prev_sleep_bits(p, ctx->fmt, st);
+	ev_prev_asleep(p, ctx);
 	asm_jeq_imm(p, R1, 0, "preempted");
 	asm_inc_u64(p, R9, TOP_OFF(voluntary), R1, 0);
 	asm_ja(p, "where");
 	asm_label(p, "preempted");
 	asm_inc_u64(p, R9, TOP_OFF(involuntary), R1, 0);
 	asm_label(p, "where");
-	tp_ld_field(p, ctx->fmt, R1, R6, "prev_prio");
+	ev_ld(p, ctx, R1, R6, "prev_prio");
 	asm_stx(p, BPF_W, R9, R1, TOP_OFF(prio));
 	task_note_cpu(p, TOP_OFF(last_cpu), TOP_OFF(cpus), TOP_OFF(flags), TOP_CPU_BEYOND_64);
 	task_learn_tgid(p, TOP_OFF(tgid));
-	tp_copy_field(p, ctx->fmt, R9, TOP_OFF(comm), R6, "prev_comm", R1, TOP_COMM_LEN);
+	ev_copy(p, ctx, R9, TOP_OFF(comm), R6, "prev_comm", R1, TOP_COMM_LEN);
 }
 
 static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
-	struct sched_state st;
-
-	if (sched_state_decode(ctx->fmt, &st))
-		asm_comment(p, "prev_state print fmt not understood: "
-			    "any state bit but the preemption marker means asleep");
 	asm_mov64_reg(p, R6, R1);
 	if (params(ctx)->slice_timing) {
 		asm_comment(p, "slice timing: sched_stat_runtime counts CFS tasks only");
@@ -61,9 +55,9 @@ static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	}
 	asm_map_lookup_slot0(p, "top_oncpu", TOP_KEY_OFF, "out");
 	asm_mov64_reg(p, R8, R0);
-	switch_out(p, ctx, &st);
+	switch_out(p, ctx);
 	asm_label(p, "next");
-	task_mark_cpu_slot(p, ctx->fmt, slot_kind(ctx));
+	task_mark_cpu_slot(p, ctx, slot_kind(ctx));
 	asm_label(p, "out");
 	asm_return(p, 1);
 	return 0;
@@ -71,3 +65,6 @@ static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 
 TAP_PROGRAM(prog_top_switch, "tap_top_switch", "sched", "sched_switch", top_maps, build,
 	    "per-task switches, CPUs, priority; CPU time added at switch-out");
+/* The same program where the kernel has BTF: no perf record built. */
+TAP_BTF_PROGRAM(prog_top_switch_btf, "tap_top_switch", "sched_switch", top_maps, build,
+		"per-task switches, CPUs, priority; CPU time added at switch-out (tp_btf)");

@@ -277,8 +277,10 @@ static int parse(struct lat_opts *o, int argc, char **argv)
 
 int cmd_latency(int argc, char **argv)
 {
-	const struct tap_prog_def *progs[] = { &prog_lat_wakeup, &prog_lat_wakeup_new,
-					       &prog_lat_switch, &prog_lat_free };
+	const struct tap_prog_def *tp_progs[] = { &prog_lat_wakeup, &prog_lat_wakeup_new,
+						  &prog_lat_switch, &prog_lat_free };
+	const struct tap_prog_def *btf_progs[] = { &prog_lat_wakeup_btf, &prog_lat_wakeup_new_btf,
+						   &prog_lat_switch_btf, &prog_lat_free };
 	static struct lat_opts o;
 	static struct session s;
 	struct lat_run r;
@@ -289,7 +291,8 @@ int cmd_latency(int argc, char **argv)
 	if ((p = parse(&o, argc, argv)) >= 0)
 		return p;
 	r.opt = &o;
-	err = session_open(&s, &o.cli, progs, TAP_ARRAY_SIZE(progs), NULL);
+	err = session_open(&s, &o.cli, session_btf_typed(&s) ? btf_progs : tp_progs,
+			   TAP_ARRAY_SIZE(tp_progs), NULL);
 	if (!err) {
 		r.obj = &s.obj;
 		r.f = s.out;

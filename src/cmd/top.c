@@ -349,10 +349,12 @@ static int parse(struct top_opts *o, int argc, char **argv)
 }
 
 /* CPU time from sched_stat_runtime where it covers every class; else
- * timed slices (and no runtime program). */
-static int choose_programs(struct top_run *t, const struct tap_prog_def **progs)
+ * timed slices (and no runtime program). The hot two on tp_btf where the
+ * kernel has BTF; migrations and frees, rare, on their tracepoints. */
+static int choose_programs(struct top_run *t, struct session *s,
+			   const struct tap_prog_def **progs)
 {
-	int n = 0;
+	int btf = session_btf_typed(s), n = 0;
 
 	t->prog.slice_timing = !feat_runtime_all_classes();
 	if (t->prog.slice_timing)
@@ -360,9 +362,9 @@ static int choose_programs(struct top_run *t, const struct tap_prog_def **progs)
 			       feat_forced("FORCE_SLICE_TIMING")
 				       ? "forced by SCHEDTAP_FORCE_SLICE_TIMING"
 				       : "sched_stat_runtime counts CFS tasks only (kernel < 6.8)");
-	progs[n++] = &prog_top_switch;
+	progs[n++] = btf ? &prog_top_switch_btf : &prog_top_switch;
 	if (!t->prog.slice_timing)
-		progs[n++] = &prog_top_runtime;
+		progs[n++] = btf ? &prog_top_runtime_btf : &prog_top_runtime;
 	progs[n++] = &prog_top_migrate;
 	progs[n++] = &prog_top_free;
 	return n;
@@ -382,7 +384,7 @@ int cmd_top(int argc, char **argv)
 	memset(&t, 0, sizeof(t));
 	t.opt = &o;
 	task_table_init(&t.table);
-	err = session_open(&s, &o.cli, progs, choose_programs(&t, progs), &t.prog);
+	err = session_open(&s, &o.cli, progs, choose_programs(&t, &s, progs), &t.prog);
 	if (!err)
 		err = tap_obj_attach(&s.obj);
 	if (!err) {

@@ -96,7 +96,7 @@ static int read_format(struct tap_obj *o, struct tap_prog *tp)
 
 static int assemble(struct tap_obj *o, struct tap_prog *tp, const void *params)
 {
-	struct tap_build_ctx ctx = { &tp->fmt, params, o->ko, o->probe_read };
+	struct tap_build_ctx ctx = { &tp->fmt, params, o->ko, o->probe_read, tp->def->btf_tp };
 	int err;
 
 	asm_init(&tp->code);

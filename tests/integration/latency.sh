@@ -45,10 +45,10 @@ replay() {
 }
 
 t_vs_perf() {
-	command -v perf > /dev/null || { fail vs_perf "perf missing (toolchain/deps.sh installs linux-perf)"; return; }
+	command -v perf > /dev/null || { fail vs_perf$SFX "perf missing (toolchain/deps.sh installs linux-perf)"; return; }
 	perf sched record -a -o "$TMP/perf.data" > "$TMP/perf.out" 2>&1 &
 	pp=$!
-	$ST latency --json > "$TMP/lat.json" 2> "$TMP/lat.err" &
+	env ${PATH_ENV:-SCHEDTAP_NONE=} $ST latency --json > "$TMP/lat.json" 2> "$TMP/lat.err" &
 	sp=$!
 	sleep 1.5
 	( while :; do :; done ) & b1=$!
@@ -60,32 +60,32 @@ t_vs_perf() {
 	kill -INT $sp; wait $sp; rc=$?
 	kill -INT $pp; wait $pp
 	kill -9 $b1 $b2 $s1 2>/dev/null
-	[ $rc -eq 0 ] || { fail vs_perf "schedtap exit $rc: $(cat "$TMP/lat.err")"; return; }
+	[ $rc -eq 0 ] || { fail vs_perf$SFX "schedtap exit $rc: $(cat "$TMP/lat.err")"; return; }
 	perf sched latency -p -i "$TMP/perf.data" > "$TMP/perf.lat" 2> "$TMP/perf.lat.err" ||
-		{ fail vs_perf "perf sched latency: $(tail -3 "$TMP/perf.lat.err")"; return; }
+		{ fail vs_perf$SFX "perf sched latency: $(tail -3 "$TMP/perf.lat.err")"; return; }
 	perf script -i "$TMP/perf.data" -F time,event,trace 2> /dev/null |
 		grep -E "sched_(switch|waking|wakeup|wakeup_new):" > "$TMP/perf.script"
 	for p in $b1 $b2 $s1; do
 		theirs=$(awk -v p="$p" -F'|' '$1 ~ ":" p " *$" { gsub(/ms/, "", $2); print $2 + 0, $3 + 0 }' "$TMP/perf.lat")
 		replay=$(replay "$p" < "$TMP/perf.script")
 		ours=$(jq -r --argjson p "$p" 'select(.pid == $p) | "\(.runtime_ms) \(.switches)"' "$TMP/lat.json")
-		[ -n "$theirs" ] || { fail vs_perf "task $p not in perf's table"; return; }
-		[ -n "$ours" ] || { fail vs_perf "task $p not reported"; return; }
+		[ -n "$theirs" ] || { fail vs_perf$SFX "task $p not in perf's table"; return; }
+		[ -n "$ours" ] || { fail vs_perf$SFX "task $p not reported"; return; }
 		set -- $ours $theirs $replay
 		echo "    task $p: runtime $1 ms vs perf sched latency $3 ms (replay $5 ms)," \
 			"switches $2 vs perf sched latency $4 (replay $6)"
 		awk -v a="$1" -v b="$5" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(b > 0 && d <= 0.05 * b) }' ||
-			{ fail vs_perf_runtime "task $p: $1 ms vs perf's events $5 ms"; return; }
-		close_count "$2" "$6" || { fail vs_perf_switches "task $p: $2 vs perf's events $6"; return; }
+			{ fail vs_perf_runtime$SFX "task $p: $1 ms vs perf's events $5 ms"; return; }
+		close_count "$2" "$6" || { fail vs_perf_switches$SFX "task $p: $2 vs perf's events $6"; return; }
 		# perf sched latency itself (perf 6.1 on newer kernels loses
 		# wakeups of sleepers: "context switch bugs"): runtime always,
 		# switches for the busy loops (preempted only).
 		awk -v a="$1" -v b="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(b > 0 && d <= 0.05 * b) }' ||
-			{ fail vs_perf_sched_latency_runtime "task $p: $1 ms vs perf $3 ms"; return; }
+			{ fail vs_perf_sched_latency_runtime$SFX "task $p: $1 ms vs perf $3 ms"; return; }
 		[ "$p" = "$s1" ] || close_count "$2" "$4" ||
-			{ fail vs_perf_sched_latency_switches "task $p: $2 vs perf $4"; return; }
+			{ fail vs_perf_sched_latency_switches$SFX "task $p: $2 vs perf $4"; return; }
 	done
-	pass vs_perf
+	pass vs_perf$SFX
 }
 
 # perf's table: its header and rule lines, rows in its number formats,
@@ -134,7 +134,20 @@ t_exited() {
 		fail exited_reported_then_dropped "$n reports of exited task $x"
 }
 
-t_vs_perf
+# The BTF-typed programs (tp_btf) where the kernel has BTF, the tracepoint
+# ones when forced or without it: each checked against perf, the one in
+# use read from --dump so that a silent fallback fails.
+t_attach_path() {	# suffix want [VAR=value]
+	env ${3:-SCHEDTAP_NONE=} $ST latency --dump > "$TMP/dump" 2>&1
+	n=$(grep -cE "^; program tap_lat_(wake|wnew|switch): $2" "$TMP/dump")
+	[ "$n" -eq 3 ] && grep -q '^; program tap_lat_free: tracepoint sched:' "$TMP/dump" &&
+		pass attach_path$1 || fail attach_path$1 "$(grep '^; program' "$TMP/dump")"
+}
+
+t_attach_path "" "BTF-typed tracepoint"
+t_attach_path _tracepoint "tracepoint sched:" SCHEDTAP_FORCE_TRACEPOINT=1
+SFX= t_vs_perf
+SFX=_tracepoint PATH_ENV=SCHEDTAP_FORCE_TRACEPOINT=1 t_vs_perf
 t_table_and_filter
 t_csv
 t_exited

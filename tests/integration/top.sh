@@ -78,7 +78,7 @@ t_share_of_real_time() {	# test-name [VAR=value]
 t_clock_choice() {
 	$ST top --dump > "$TMP/d" 2> "$TMP/d.err"
 	SCHEDTAP_FORCE_SLICE_TIMING=1 $ST top --dump > "$TMP/ds" 2> "$TMP/ds.err"
-	grep -q '^; program tap_top_runtime: tracepoint sched:sched_stat_runtime' "$TMP/d" &&
+	grep -qE '^; program tap_top_runtime: .*tracepoint (sched:)?sched_stat_runtime' "$TMP/d" &&
 		! grep -q 'ktime_get_ns' "$TMP/d" && [ ! -s "$TMP/d.err" ] ||
 		{ fail clock_choice "default: $(grep '^; program' "$TMP/d") $(cat "$TMP/d.err")"; return; }
 	! grep -q 'tap_top_runtime' "$TMP/ds" && grep -q 'call bpf_ktime_get_ns' "$TMP/ds" &&
@@ -163,6 +163,18 @@ t_vs_proc vs_proc_slice_timing $slice_tol SCHEDTAP_FORCE_SLICE_TIMING=1
 t_share_of_real_time share_of_real_time
 t_share_of_real_time share_of_real_time_slice_timing SCHEDTAP_FORCE_SLICE_TIMING=1
 t_clock_choice
+# switch and runtime on tp_btf where the kernel has BTF (migrate and free,
+# rare, stay tracepoints), all four on tracepoints when forced; a silent
+# fallback fails here.
+t_attach_path() {	# suffix want [VAR=value]
+	env ${3:-SCHEDTAP_NONE=} $ST top --dump > "$TMP/dump" 2>&1
+	n=$(grep -cE "^; program tap_top_(switch|runtime): $2" "$TMP/dump")
+	[ "$n" -eq 2 ] && [ "$(grep -c '^; program tap_top_\(migrate\|free\): tracepoint sched:' "$TMP/dump")" -eq 2 ] &&
+		pass attach_path$1 || fail attach_path$1 "$(grep '^; program' "$TMP/dump")"
+}
+t_attach_path "" "BTF-typed tracepoint"
+t_attach_path _tracepoint "tracepoint sched:" SCHEDTAP_FORCE_TRACEPOINT=1
+t_vs_proc vs_proc_tracepoint 0.1 SCHEDTAP_FORCE_TRACEPOINT=1
 t_table_and_filters
 t_process
 t_exited_tasks_dropped
