@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
+#include "btf/btf.h"
 #include "kernel/bpf_sys.h"
 #include "core/cli.h"
 #include "cmd/commands.h"
@@ -125,6 +126,24 @@ static void path_item(struct probe *p, const char *name, int ok, const char *env
 		item(p, name, ok, ok ? NULL : action, "%s%s", what, ok ? "" : missing);
 }
 
+/* The vmlinux BTF id tp_btf programs on sched_switch attach by, then
+ * whether one that calls bpf_task_storage_get loads. */
+static int tp_btf_storage(void)
+{
+	struct btf b;
+	int btf = feat_btf(), id;
+
+	if (btf <= 0 || feat_forced("FORCE_TRACEPOINT"))
+		return btf;
+	if (btf_load(&b, "/sys/kernel/btf/vmlinux", NULL)) {
+		btf_free(&b);
+		return 0;
+	}
+	id = btf_find(&b, BTF_KIND_TYPEDEF, "btf_trace_sched_switch");
+	btf_free(&b);
+	return feat_tp_btf_storage(id > 0 ? (uint32_t)id : 0);
+}
+
 static void probe_paths(struct probe *p)
 {
 	path_item(p, "ringbuf", feat_ringbuf(), "FORCE_PERF_BUFFER", "BPF_MAP_TYPE_RINGBUF",
@@ -141,6 +160,9 @@ static void probe_paths(struct probe *p)
 	path_item(p, "stat_runtime", feat_runtime_all_classes(), "FORCE_SLICE_TIMING",
 		  "sched_stat_runtime counts every scheduling class",
 		  ": CFS tasks only (kernel < 6.8)", "top times slices at each switch");
+	path_item(p, "tp_btf", tp_btf_storage(), "FORCE_TRACEPOINT",
+		  "tp_btf programs with task storage", " unavailable (no BTF, or kernel < 5.12)",
+		  "runqlat, top and latency attach to the tracepoints");
 }
 
 static void probe_helpers(struct probe *p)

@@ -330,6 +330,18 @@ sub_runqlat() {
 	st "$n" runqlat --json 0.5 1 || { fail_run "$n" "exit $rc"; return; }
 	grep -qE '^\{"timestamp_s":.*"unit":"usecs","count":[1-9][0-9]*,.*"buckets":\[\{"low":0,"high":1,' \
 		"$T/$n.out" && pass "$n" || fail_run "$n" "no histogram object"
+	# tp_btf with task storage where the guest has BTF (5.12+ all of
+	# them), the tracepoints without it (armhf) or when forced.
+	n=runqlat_attach_path
+	st "$n" runqlat --dump || { fail_run "$n" "exit $rc"; return; }
+	want="tracepoint sched:"
+	[ -r /sys/kernel/btf/vmlinux ] && want="BTF-typed tracepoint"
+	[ "$(grep -c "^; program tap_runq_.*: $want" "$T/$n.out")" -eq 3 ] && pass "$n" ||
+		fail_run "$n" "not 3 programs on $want: $(grep '^; program' "$T/$n.out")"
+	n=runqlat_tracepoint
+	SCHEDTAP_FORCE_TRACEPOINT=1 st "$n" runqlat 0.5 1 || { fail_run "$n" "exit $rc"; return; }
+	grep -qE '^ +0 -> 1 +: [0-9]+ +\|[* ]{40}\|$' "$T/$n.out" && pass "$n" ||
+		fail_run "$n" "not BCC's layout"
 }
 
 # schedtap workload: each mode prints its TIDs (and counts) and ends on time.

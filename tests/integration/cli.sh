@@ -100,6 +100,11 @@ for args in "top -p 1 -c bash -C 0 -s vol -n 5 --csv --csv 1 1" "trace -p 1 -c x
 done
 [ -z "$ok" ] && pass accepted || fail accepted "$ok"
 
-# --dump's comment of a field load names the register it fills.
-$ST top --dump 2>/dev/null | grep -qE '; r1 = prev_pid: ctx\+[0-9]+, 4 bytes \(format\)' &&
-	pass dump_names_register || fail dump_names_register "$($ST top --dump 2>&1 | grep -m1 prev_pid)"
+# --dump's comment of a field load names the register it fills, on both
+# attach paths: a format's field, or a task_struct member through BTF.
+SCHEDTAP_FORCE_TRACEPOINT=1 $ST top --dump > "$TMP/d" 2>&1
+grep -qE '; r1 = prev_pid: ctx\+[0-9]+, 4 bytes \(format\)' "$TMP/d" &&
+	pass dump_names_register || fail dump_names_register "$(grep -m1 prev_pid "$TMP/d")"
+$ST top --dump > "$TMP/d" 2>&1
+grep -qE '; r1 = task_struct\.pid: \+[0-9]+, 4 bytes \(BTF\)' "$TMP/d" &&
+	pass dump_names_register_btf || fail dump_names_register_btf "$(grep -m1 task_struct "$TMP/d")"
