@@ -43,6 +43,27 @@ static int task_arg(const struct tap_build_ctx *ctx, int nth)
 	return -1;
 }
 
+/* dst = the argument `after` places past the nth task argument; what
+ * says what it is, for --dump. 0, or -ENOENT after an assembler error. */
+static int ld_task_arg(struct asm_prog *p, const struct tap_build_ctx *ctx, int dst,
+		       int ctx_reg, int nth, int after, const char *what)
+{
+	int arg = task_arg(ctx, nth);
+
+	if (arg < 0)
+		return asm_error(p, -ENOENT, "%s: no task argument %d in the BTF", ctx->btf_tp,
+				 nth);
+	arg += after;
+	asm_comment(p, "r%d = %s's argument %d (%s)", dst, ctx->btf_tp, arg, what);
+	asm_ldx(p, BPF_DW, dst, ctx_reg, (int16_t)(8 * arg));
+	return 0;
+}
+
+int ev_task(struct asm_prog *p, const struct tap_build_ctx *ctx, int dst, int ctx_reg, int nth)
+{
+	return ld_task_arg(p, ctx, dst, ctx_reg, nth, 0, "a task");
+}
+
 /* dst = the argument holding the field (a task, or the scalar itself);
  * the field's entry, or NULL after an assembler error. */
 static const struct btf_ev_field *ld_arg(struct asm_prog *p, const struct tap_build_ctx *ctx,
@@ -50,19 +71,11 @@ static const struct btf_ev_field *ld_arg(struct asm_prog *p, const struct tap_bu
 {
 	for (size_t i = 0; i < sizeof(btf_fields) / sizeof(btf_fields[0]); i++) {
 		const struct btf_ev_field *f = &btf_fields[i];
-		int arg;
 
 		if (strcmp(f->tp, ctx->btf_tp) || strcmp(f->name, name))
 			continue;
-		arg = task_arg(ctx, f->task);
-		if (arg < 0)
-			return asm_error(p, -ENOENT, "%s: no task argument %d in the BTF",
-					 ctx->btf_tp, f->task), NULL;
-		arg += f->after;
-		asm_comment(p, "r%d = %s's argument %d (%s)", dst, ctx->btf_tp, arg,
-			    f->member ? "a task" : name);
-		asm_ldx(p, BPF_DW, dst, ctx_reg, (int16_t)(8 * arg));
-		return f;
+		return ld_task_arg(p, ctx, dst, ctx_reg, f->task, f->after,
+				   f->member ? "a task" : name) ? NULL : f;
 	}
 	return asm_error(p, -ENOENT, "%s: field %s not known on tp_btf", ctx->btf_tp, name), NULL;
 }
@@ -128,10 +141,8 @@ static void prev_asleep_btf(struct asm_prog *p, const struct tap_build_ctx *ctx)
 		asm_comment(p, "r1 = prev_state (argument %d)", state);
 		asm_ldx(p, BPF_DW, R1, R6, (int16_t)(8 * state));
 	} else {
-		int prev = task_arg(ctx, 0);
-
 		asm_comment(p, "r1 = prev's own state (no prev_state argument before 5.18)");
-		asm_ldx(p, BPF_DW, R1, R6, (int16_t)(8 * (prev < 0 ? 0 : prev)));
+		ev_task(p, ctx, R1, R6, 0);
 		k_ld_direct(p, ctx, R1, R1,
 			    k_has(ctx, "task_struct.__state") ? "task_struct.__state"
 							      : "task_struct.state");

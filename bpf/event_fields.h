@@ -17,6 +17,10 @@ void ev_ld(struct asm_prog *p, const struct tap_build_ctx *ctx, int dst, int ctx
  * clobbered, and r0 too on tp_btf. */
 void ev_copy(struct asm_prog *p, const struct tap_build_ctx *ctx, int base, int16_t off,
 	     int ctx_reg, const char *name, int tmp, unsigned max);
+/* tp_btf: dst = the tracepoint's nth struct task_struct * argument
+ * (sched_switch: 0 prev, 1 next). 0, or -ENOENT after an assembler
+ * error. */
+int ev_task(struct asm_prog *p, const struct tap_build_ctx *ctx, int dst, int ctx_reg, int nth);
 /* sched_switch, context in r6: r1 = 0 when prev is still runnable (R,
  * or preempted: R+), else non-zero. Tracepoint: prev_state's sleep bits
  * as decoded from the print fmt; tp_btf: the preempt argument, then

@@ -1,7 +1,6 @@
 /* schedtap runqlat: a task is stamped when it becomes runnable (woken,
  * woken new, or preempted while runnable); when it is switched in, now
  * minus the stamp goes into a log2 histogram in the kernel. */
-#include <errno.h>
 #include "bpf/program.h"
 #include "bpf/event_fields.h"
 #include "bpf/runqlat.h"
@@ -155,20 +154,10 @@ static void stamp_task(struct asm_prog *p, const struct tap_build_ctx *ctx, int 
 	asm_stx(p, BPF_DW, R0, R7, 0);
 }
 
-/* The index of sched_switch's argument of this type, or an error. */
-static int switch_arg(struct asm_prog *p, const struct tap_build_ctx *ctx, const char *type)
-{
-	int i = k_tp_arg(ctx, "sched_switch", type);
-
-	if (i < 0)
-		asm_error(p, -ENOENT, "sched_switch: no %s argument in the BTF", type);
-	return i;
-}
-
 /* Raw tracepoints ignore the return value; 0 as the kernel's own do. */
 static int build_wakeup_btf(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
-	asm_ldx(p, BPF_DW, R6, R1, 0);
+	ev_task(p, ctx, R6, R1, 0);
 	asm_call(p, BPF_FUNC_ktime_get_ns);
 	asm_mov64_reg(p, R7, R0);
 	asm_comment(p, "runnable from now: stamp the woken task");
@@ -180,23 +169,17 @@ static int build_wakeup_btf(struct asm_prog *p, const struct tap_build_ctx *ctx)
 
 static int build_switch_btf(struct asm_prog *p, const struct tap_build_ctx *ctx)
 {
-	int prev = switch_arg(p, ctx, "struct task_struct *");
-
-	if (prev < 0)
-		return 0;
 	asm_mov64_reg(p, R6, R1);
 	asm_call(p, BPF_FUNC_ktime_get_ns);
 	asm_mov64_reg(p, R7, R0);
-	asm_comment(p, "r8 = prev (argument %d); prev preempted or still runnable waits "
-		    "from now", prev);
-	asm_ldx(p, BPF_DW, R8, R6, (int16_t)(8 * prev));
+	asm_comment(p, "prev preempted or still runnable waits from now");
+	ev_task(p, ctx, R8, R6, 0);
 	ev_prev_asleep(p, ctx);
 	asm_jne_imm(p, R1, 0, "next");
 	stamp_task(p, ctx, R8, "next");
 	asm_label(p, "next");
-	asm_comment(p, "r8 = next (argument %d): latency = now - its stamp, if it has one",
-		    prev + 1);
-	asm_ldx(p, BPF_DW, R8, R6, (int16_t)(8 * (prev + 1)));
+	asm_comment(p, "next: latency = now - its stamp, if it has one");
+	ev_task(p, ctx, R8, R6, 1);
 	k_ld_direct(p, ctx, R9, R8, "task_struct.pid");
 	asm_jeq_imm(p, R9, 0, "out");
 	task_stamp(p, R8, 0, "out");

@@ -530,16 +530,21 @@ int btf_member(const struct btf *b, const char *path, struct btf_field *f, char 
 	return 0;
 }
 
-int btf_tracepoint_args(const struct btf *b, const char *tp, uint32_t *args, int max)
+int btf_tracepoint_id(const struct btf *b, const char *tp)
 {
 	char name[128];
-	const struct btf_type *t;
-	const struct btf_param *p;
-	int id;
 
 	if (snprintf(name, sizeof(name), "btf_trace_%s", tp) >= (int)sizeof(name))
 		return -ENAMETOOLONG;
-	id = btf_find(b, BTF_KIND_TYPEDEF, name);
+	return btf_find(b, BTF_KIND_TYPEDEF, name);
+}
+
+int btf_tracepoint_args(const struct btf *b, const char *tp, uint32_t *args, int max)
+{
+	const struct btf_type *t;
+	const struct btf_param *p;
+	int id = btf_tracepoint_id(b, tp);
+
 	if (id < 0)
 		return id;
 	/* typedef void (*btf_trace_x)(void *__data, args...) */

@@ -71,6 +71,9 @@ struct btf_field {
 int btf_member(const struct btf *b, const char *path, struct btf_field *f, char *err,
 	       size_t len);
 
+/* The id of tracepoint tp's btf_trace_<tp> typedef (what a tp_btf
+ * program attaches by), or negative errno (-ENOENT). */
+int btf_tracepoint_id(const struct btf *b, const char *tp);
 /* A bare tracepoint's arguments, from its btf_trace_<name> typedef (a
  * pointer to a function taking void *__data first): up to max type ids
  * (modifiers skipped) into args; the count, or negative errno. */

@@ -1,7 +1,9 @@
 #include <errno.h>
 #include <stddef.h>
 #include <string.h>
+#include <unistd.h>
 #include <linux/btf.h>
+#include "kernel/bpf_sys.h"
 #include "btf/storage_btf.h"
 
 /* "\0int\0unsigned char\0": the names at offsets 1 and 5. */
@@ -44,4 +46,20 @@ int storage_btf(uint8_t *buf, size_t room, uint32_t value_size)
 	/* The string section ends the blob: no tail padding. */
 	memcpy(buf, &b, len);
 	return (int)len;
+}
+
+int task_storage_create(const char *name, uint32_t value_size)
+{
+	uint8_t blob[STORAGE_BTF_MAX];
+	int len = storage_btf(blob, sizeof(blob), value_size), btf, fd;
+
+	if (len < 0)
+		return len;
+	btf = bpf_btf_load(blob, (uint32_t)len);
+	if (btf < 0)
+		return btf;
+	fd = bpf_map_create_btf(BPF_MAP_TYPE_TASK_STORAGE, name, 4, value_size,
+				BPF_F_NO_PREALLOC, btf, STORAGE_BTF_KEY, STORAGE_BTF_VALUE);
+	close(btf);
+	return fd;
 }

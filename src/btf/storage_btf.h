@@ -13,4 +13,8 @@
 
 /* The raw BTF into buf[0..room): its length, or -ENOSPC / -EINVAL. */
 int storage_btf(uint8_t *buf, size_t room, uint32_t value_size);
+/* A BPF_MAP_TYPE_TASK_STORAGE map (int key, value_size bytes) typed by
+ * that blob, which the map keeps a reference to: its fd, or negative
+ * errno. */
+int task_storage_create(const char *name, uint32_t value_size);
 #endif

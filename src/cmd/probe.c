@@ -126,22 +126,19 @@ static void path_item(struct probe *p, const char *name, int ok, const char *env
 		item(p, name, ok, ok ? NULL : action, "%s%s", what, ok ? "" : missing);
 }
 
-/* The vmlinux BTF id tp_btf programs on sched_switch attach by, then
- * whether one that calls bpf_task_storage_get loads. */
+/* The kernel's BTF parsed, then whether a tp_btf program that calls
+ * bpf_task_storage_get loads. */
 static int tp_btf_storage(void)
 {
 	struct btf b;
-	int btf = feat_btf(), id;
+	int btf = feat_btf(), ok = 0;
 
 	if (btf <= 0 || feat_forced("FORCE_TRACEPOINT"))
 		return btf;
-	if (btf_load(&b, "/sys/kernel/btf/vmlinux", NULL)) {
-		btf_free(&b);
-		return 0;
-	}
-	id = btf_find(&b, BTF_KIND_TYPEDEF, "btf_trace_sched_switch");
+	if (!btf_load(&b, "/sys/kernel/btf/vmlinux", NULL))
+		ok = feat_tp_btf_storage(&b);
 	btf_free(&b);
-	return feat_tp_btf_storage(id > 0 ? (uint32_t)id : 0);
+	return ok;
 }
 
 static void probe_paths(struct probe *p)

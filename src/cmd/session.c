@@ -10,7 +10,6 @@
 int session_btf_typed(struct session *s)
 {
 	char err[160];
-	int id;
 
 	s->own_ko_loaded = 0;
 	if (feat_forced("FORCE_TRACEPOINT") || feat_btf() <= 0)
@@ -18,8 +17,7 @@ int session_btf_typed(struct session *s)
 	if (koff_from_btf(&s->own_ko, NULL, err, sizeof(err)))
 		return 0;
 	s->own_ko_loaded = 1;
-	id = btf_find(&s->own_ko.btf, BTF_KIND_TYPEDEF, "btf_trace_sched_switch");
-	if (feat_tp_btf_storage(id > 0 ? (uint32_t)id : 0) <= 0)
+	if (feat_tp_btf_storage(&s->own_ko.btf) <= 0)
 		return 0;
 	s->ko = &s->own_ko;
 	return 1;

@@ -21,20 +21,26 @@ int sys_bpf(int cmd, union bpf_attr *attr, unsigned size)
 #define ATTR_SIZE(field) \
 	(offsetof(union bpf_attr, field) + sizeof(((union bpf_attr *)0)->field))
 
+static void map_attr(union bpf_attr *a, enum bpf_map_type type, const char *name,
+		     uint32_t key_size, uint32_t value_size, uint32_t max_entries, uint32_t flags)
+{
+	memset(a, 0, sizeof(*a));
+	a->map_type = type;
+	a->key_size = key_size;
+	a->value_size = value_size;
+	a->max_entries = max_entries;
+	a->map_flags = flags;
+	if (name)
+		strncpy(a->map_name, name, sizeof(a->map_name) - 1);
+}
+
 int bpf_map_create(enum bpf_map_type type, const char *name, uint32_t key_size,
 		   uint32_t value_size, uint32_t max_entries, uint32_t flags)
 {
 	union bpf_attr a;
 	int fd;
 
-	memset(&a, 0, sizeof(a));
-	a.map_type = type;
-	a.key_size = key_size;
-	a.value_size = value_size;
-	a.max_entries = max_entries;
-	a.map_flags = flags;
-	if (name)
-		strncpy(a.map_name, name, sizeof(a.map_name) - 1);
+	map_attr(&a, type, name, key_size, value_size, max_entries, flags);
 	fd = sys_bpf(BPF_MAP_CREATE, &a, ATTR_SIZE(map_name));
 	/* Kernels before 4.15 know no map names. */
 	if (fd == -EINVAL && name) {
@@ -50,16 +56,10 @@ int bpf_map_create_btf(enum bpf_map_type type, const char *name, uint32_t key_si
 {
 	union bpf_attr a;
 
-	memset(&a, 0, sizeof(a));
-	a.map_type = type;
-	a.key_size = key_size;
-	a.value_size = value_size;
-	a.map_flags = flags;
+	map_attr(&a, type, name, key_size, value_size, 0, flags);
 	a.btf_fd = (uint32_t)btf_fd;
 	a.btf_key_type_id = key_type;
 	a.btf_value_type_id = value_type;
-	if (name)
-		strncpy(a.map_name, name, sizeof(a.map_name) - 1);
 	return sys_bpf(BPF_MAP_CREATE, &a, ATTR_SIZE(btf_value_type_id));
 }
 

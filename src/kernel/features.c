@@ -7,6 +7,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 #include "asm/asm.h"
+#include "btf/btf.h"
 #include "btf/storage_btf.h"
 #include "kernel/bpf_sys.h"
 #include "kernel/features.h"
@@ -204,8 +205,7 @@ int feat_ringbuf(void)
  * programs exist; its map is the smallest task storage. */
 static int storage_from_tp_btf(uint32_t switch_btf_id)
 {
-	uint8_t blob[STORAGE_BTF_MAX];
-	int len = storage_btf(blob, sizeof(blob), 8), btf, map, prog;
+	int map = task_storage_create(NULL, 8), prog;
 	struct bpf_insn insns[] = {
 		{ .code = BPF_LD | BPF_DW | BPF_IMM, .dst_reg = R1, .src_reg = BPF_PSEUDO_MAP_FD },
 		{ 0 },
@@ -224,13 +224,6 @@ static int storage_from_tp_btf(uint32_t switch_btf_id)
 		.expected_attach_type = BPF_TRACE_RAW_TP, .attach_btf_id = switch_btf_id,
 	};
 
-	if (len < 0)
-		return len;
-	if ((btf = bpf_btf_load(blob, (uint32_t)len)) < 0)
-		return btf;
-	map = bpf_map_create_btf(BPF_MAP_TYPE_TASK_STORAGE, NULL, 4, 8, BPF_F_NO_PREALLOC, btf,
-				 STORAGE_BTF_KEY, STORAGE_BTF_VALUE);
-	close(btf);
 	if (map < 0)
 		return map;
 	insns[0].imm = map;
@@ -242,14 +235,17 @@ static int storage_from_tp_btf(uint32_t switch_btf_id)
 	return prog;
 }
 
-int feat_tp_btf_storage(uint32_t switch_btf_id)
+int feat_tp_btf_storage(const struct btf *vmlinux)
 {
 	static int cached = UNKNOWN;
+	int id;
 
-	if (feat_forced("FORCE_TRACEPOINT") || !switch_btf_id)
+	if (feat_forced("FORCE_TRACEPOINT"))
 		return 0;
-	if (cached == UNKNOWN)
-		cached = answer(storage_from_tp_btf(switch_btf_id));
+	if (cached == UNKNOWN) {
+		id = btf_tracepoint_id(vmlinux, "sched_switch");
+		cached = id > 0 ? answer(storage_from_tp_btf((uint32_t)id)) : 0;
+	}
 	return cached;
 }
 

@@ -7,7 +7,6 @@
 #define SCHEDTAP_KERNEL_FEATURES_H
 
 #include <linux/bpf.h>
-#include <stdint.h>
 
 /* Answers are 1 (the kernel has it), 0 (it lacks it) or -EPERM: this
  * process may not ask (no privileges), which says nothing about the kernel
@@ -42,11 +41,12 @@ int feat_batch_ops(void);
 /* /sys/kernel/btf/vmlinux is readable; forced off by SCHEDTAP_FORCE_NO_BTF.
  * Tracepoint offsets come from tracefs; only pelt reads kernel structs. */
 int feat_btf(void);
-/* A tp_btf program on sched_switch (its btf_trace_sched_switch typedef's
- * id in vmlinux BTF) may call bpf_task_storage_get (5.12+): the BTF-typed
- * attach of runqlat, top and latency. Forced off (the tracepoints) by
- * SCHEDTAP_FORCE_TRACEPOINT. */
-int feat_tp_btf_storage(uint32_t switch_btf_id);
+struct btf;
+/* A tp_btf program on sched_switch (attached by its typedef in vmlinux,
+ * the kernel's BTF parsed) may call bpf_task_storage_get (5.12+): the
+ * BTF-typed attach of runqlat, top and latency. Forced off (the
+ * tracepoints) by SCHEDTAP_FORCE_TRACEPOINT. */
+int feat_tp_btf_storage(const struct btf *vmlinux);
 /* tracefs has the event SYSTEM/EVENT (a module's, say): 1, 0, or -errno
  * (-EPERM when tracefs is closed to us). */
 int feat_tracepoint(const char *system, const char *event);

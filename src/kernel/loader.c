@@ -158,17 +158,16 @@ static int check_raw_tp(struct tap_obj *o, struct tap_prog *tp)
 static int check_btf_tp(struct tap_obj *o, struct tap_prog *tp)
 {
 	const char *name = tp->def->btf_tp;
-	char tdef[80];
 	int id;
 
 	if (!o->ko || !o->ko->have_btf) {
 		msg_err("internal error: %s needs the kernel's BTF", tp->def->name);
 		return -EINVAL;
 	}
-	snprintf(tdef, sizeof(tdef), "btf_trace_%s", name);
-	id = btf_find(&o->ko->btf, BTF_KIND_TYPEDEF, tdef);
+	id = btf_tracepoint_id(&o->ko->btf, name);
 	if (id < 0) {
-		msg_err("tracepoint %s: no typedef %s in the %s", name, tdef, o->ko->source);
+		msg_err("tracepoint %s: no typedef btf_trace_%s in the %s", name, name,
+			o->ko->source);
 		return -ENOENT;
 	}
 	tp->attach_btf_id = (uint32_t)id;
@@ -264,32 +263,12 @@ void tap_obj_dump(const struct tap_obj *o, FILE *out)
 	}
 }
 
-/* Task storage: the kernel wants the key and value typed in BTF of our
- * own, which the map keeps a reference to. */
-static int create_storage(const struct tap_map_def *m)
-{
-	uint8_t blob[STORAGE_BTF_MAX];
-	int len = storage_btf(blob, sizeof(blob), m->value_size);
-	int btf, fd;
-
-	if (len < 0)
-		return len;
-	btf = bpf_btf_load(blob, (uint32_t)len);
-	if (btf < 0)
-		return btf;
-	fd = bpf_map_create_btf(m->type, m->name, m->key_size, m->value_size,
-				m->flags | BPF_F_NO_PREALLOC, btf, STORAGE_BTF_KEY,
-				STORAGE_BTF_VALUE);
-	close(btf);
-	return fd;
-}
-
 static int create_maps(struct tap_obj *o)
 {
 	for (int i = 0; i < o->nmaps; i++) {
 		const struct tap_map_def *m = o->maps[i].def;
 		int fd = m->type == BPF_MAP_TYPE_TASK_STORAGE
-				 ? create_storage(m)
+				 ? task_storage_create(m->name, m->value_size)
 				 : bpf_map_create(m->type, m->name, m->key_size, m->value_size,
 						  m->max_entries, m->flags);
 
