@@ -426,18 +426,15 @@ static int fixed_fits(double v, int prec)
 	return prec >= 0 && prec <= 6 && fabs(v) * fixed_scale[prec] < 9007199254740992.0;
 }
 
-static int fmt_fixed(double v, int prec, char *buf, size_t size)
+/* v at `at` in fixed point (fixed_fits must hold); returns the end. The
+ * digits go straight to their place: the trace consumer writes two such
+ * numbers a row. */
+static char *put_fixed(char *at, double v, int prec)
 {
-	const double *scale = fixed_scale;
-	double a = v < 0 ? -v : v, s, x, frac;
-	uint64_t n, ip, fp;
-	char *at = buf;
+	double a = v < 0 ? -v : v, s = fixed_scale[prec], x = a * s, frac;
+	uint64_t n = (uint64_t)x, ip, fp;
+	char tmp[24], *q, *end = tmp + sizeof(tmp);
 
-	if (!fixed_fits(v, prec))
-		return 0;
-	s = scale[prec];
-	x = a * s;
-	n = (uint64_t)x;
 	frac = x - (double)n;
 	/* Round half to even, as printf does for exact ties (0.25 -> 0.2). */
 	if (frac > 0.5 || (frac == 0.5 && (n & 1)))
@@ -446,19 +443,22 @@ static int fmt_fixed(double v, int prec, char *buf, size_t size)
 	fp = n % (uint64_t)s;
 	if (v < 0 && n)
 		*at++ = '-';
-	fmt_u64(ip, 0, at);
-	at += strlen(at);
+	for (q = u64_digits(ip, end); q < end;)
+		*at++ = *q++;
 	if (prec) {
-		char digits[8];
-
 		*at++ = '.';
 		for (int i = prec - 1; i >= 0; i--, fp /= 10)
-			digits[i] = (char)('0' + fp % 10);
-		memcpy(at, digits, (size_t)prec);
+			at[i] = (char)('0' + fp % 10);
 		at += prec;
 	}
-	*at = 0;
-	(void)size;
+	return at;
+}
+
+static int fmt_fixed(double v, int prec, char *buf)
+{
+	if (!fixed_fits(v, prec))
+		return 0;
+	*put_fixed(buf, v, prec) = 0;
 	return 1;
 }
 
@@ -479,7 +479,7 @@ static int fmt_number(const struct out_col *c, const struct out_val *v, char *bu
 	case OUT_F64:
 		if (!isfinite(v->f))
 			return 0;
-		if (!fmt_fixed(v->f, clamp(c->prec, 0, OUT_PREC_MAX), buf, size))
+		if (!fmt_fixed(v->f, clamp(c->prec, 0, OUT_PREC_MAX), buf))
 			snprintf(buf, size, "%.*f", clamp(c->prec, 0, OUT_PREC_MAX), v->f);
 		return 1;
 	case OUT_BOOL:
@@ -628,6 +628,9 @@ static char *put_number(char *p, const struct out_col *c, const struct out_val *
 	if ((c->type == OUT_U64 || c->type == OUT_S64) && v->len != OUT_NULL)
 		return put_int(p, c->type == OUT_S64 && v->s < 0,
 			       c->type == OUT_S64 && v->s < 0 ? 0 - (uint64_t)v->s : v->u);
+	if (c->type == OUT_F64 && v->len != OUT_NULL && isfinite(v->f) &&
+	    fixed_fits(v->f, clamp(c->prec, 0, OUT_PREC_MAX)))
+		return put_fixed(p, v->f, clamp(c->prec, 0, OUT_PREC_MAX));
 	if (!fmt_number(c, v, num, sizeof(num)))
 		return NULL;
 	n = strlen(num);
