@@ -196,3 +196,76 @@ for tool in trace_csv trace_json trace_binary; do
 	row "$tool: user CPU per event, on the pipe's CPU" "$(awk '{ print $1 }' "$TMP/$tool.cpu" | median) ns" \
 		"sys $(awk '{ print $2 }' "$TMP/$tool.cpu" | median) ns; lost $(awk '{ s += $1 } END { print s + 0 }' "$TMP/$tool.lost")"
 done
+
+# ---- runqlat, top and latency against libbpf-tools' runqlat -------------
+# The pinned pipe under no tracer, libbpf-tools' runqlat, and schedtap's
+# run-queue, top and latency programs on their default path (tp_btf where
+# the kernel has BTF) and on the tracepoints, interleaved; each tracer free
+# to run on the other CPU (they read their maps only to report). Issue 14:
+# schedtap's added time at most half of libbpf-tools' on tp_btf, no worse
+# on the tracepoints. bpf_stats is off while the pipe is timed (it puts two
+# clock reads around every program run) and on for a second pipe run in
+# the same attachment: ns per run of each program.
+RUNQLAT=${RUNQLAT:-/usr/sbin/runqlat}
+RQ_TOOLS="libbpf runqlat runqlat_tp top top_tp latency latency_tp"
+rq_start() {	# tool: start it; sets prefix, the names of its programs
+	case $1 in
+	libbpf) prefix=sched_; "$RUNQLAT" > /dev/null 2>&1 & ;;
+	runqlat*) prefix=tap_runq ;;
+	top*) prefix=tap_top ;;
+	latency*) prefix=tap_lat ;;
+	esac
+	case $1 in
+	libbpf) ;;
+	*_tp) env SCHEDTAP_FORCE_TRACEPOINT=1 $ST ${1%_tp} 100 > /dev/null 2>&1 & ;;
+	*) $ST $1 100 > /dev/null 2>&1 & ;;
+	esac
+}
+stats=$(sysctl -n kernel.bpf_stats_enabled)
+for i in $(seq "$RUNS"); do
+	sysctl -qw kernel.bpf_stats_enabled=0
+	pipe_us >> "$TMP/rq.none"
+	for tool in $RQ_TOOLS; do
+		rq_start $tool
+		pid=$!
+		sleep 1
+		pipe_us >> "$TMP/rq.$tool"
+		sysctl -qw kernel.bpf_stats_enabled=1
+		pipe_us > /dev/null
+		prog_cost "$prefix" | sed "s/\$/ $i/" >> "$TMP/cost.rq_$tool"
+		sysctl -qw kernel.bpf_stats_enabled=0
+		kill -INT $pid 2>/dev/null; pkill -INT -x schedtap 2>/dev/null; wait $pid
+		sleep 0.5
+	done
+done
+sysctl -qw kernel.bpf_stats_enabled="$stats"
+base=$(median < "$TMP/rq.none")
+lbt=$(median < "$TMP/rq.libbpf")
+row "pipe, tracer free: none" "$base us/op"
+for tool in $RQ_TOOLS; do
+	m=$(median < "$TMP/rq.$tool")
+	case $tool in
+	libbpf) row "pipe, tracer free: libbpf-tools runqlat" "$m us/op" \
+			"$(awk -v a="$m" -v b="$base" 'BEGIN { printf "%.3fx of none", a / b }')"
+		continue ;;
+	*_tp) target="target <= 1.0 (no worse than libbpf-tools)" ;;
+	*) target="target <= 0.5 where BTF exists (issue 14)" ;;
+	esac
+	row "pipe, tracer free: $tool" "$m us/op" \
+		"$(awk -v a="$m" -v b="$base" -v l="$lbt" 'BEGIN { printf "%.3fx of none; ", a / b
+			if (l > b) printf "%.2f", (a - b) / (l - b); else printf "?" }') of libbpf-tools' added time; $target"
+done
+for tool in $RQ_TOOLS; do
+	for name in $(awk '{ print $1 }' "$TMP/cost.rq_$tool" 2>/dev/null | sort -u); do
+		row "$tool: $name" "$(printf %.0f "$(med_ns "rq_$tool" "$name")") ns/run" \
+			"(median of $(awk -v n="$name" '$1 == n' "$TMP/cost.rq_$tool" | wc -l) runs of the tool)"
+	done
+done
+# tp_btf's programs need the kernel's BTF parsed (5.5 MB here): the
+# default path's RSS holds it, the tracepoints' does not.
+perf bench sched pipe -l $((LOOPS * 3)) > /dev/null 2>&1 &
+row "runqlat: peak RSS (under load)" "$(rss $ST runqlat 0.5 2) KiB" "holds the parsed vmlinux BTF"
+row "runqlat, tracepoint: peak RSS (under load)" \
+	"$(rss env SCHEDTAP_FORCE_TRACEPOINT=1 $ST runqlat 0.5 2) KiB" "target < 4096 KiB"
+row "libbpf-tools runqlat: peak RSS (under load)" "$(rss "$RUNQLAT" 0.5 2) KiB"
+wait
