@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include "core/cpus.h"
 #include "kernel/features.h"
@@ -43,6 +44,11 @@ int session_open(struct session *s, const struct cli_common *cli,
 		tap_obj_dump(&s->obj, stdout);
 		return 1;
 	}
+	/* On the heap: a static session per command, each with this array
+	 * in .bss, was 0.4 MiB of aarch64's 1 MiB tiny code model. */
+	s->cpu_ids = calloc(SESSION_MAX_CPUS, sizeof(*s->cpu_ids));
+	if (!s->cpu_ids)
+		return msg_errno(-ENOMEM, "the possible CPUs");
 	s->ncpus = cpus_possible(s->cpu_ids, SESSION_MAX_CPUS);
 	if (s->ncpus <= 0)
 		return msg_errno(s->ncpus ? s->ncpus : -EINVAL,
@@ -58,6 +64,8 @@ int session_close(struct session *s, int err)
 	int werr;
 
 	tap_obj_close(&s->obj);
+	free(s->cpu_ids);
+	s->cpu_ids = NULL;
 	if (s->own_ko_loaded)
 		koff_free(&s->own_ko);
 	s->own_ko_loaded = 0;

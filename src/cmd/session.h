@@ -17,7 +17,7 @@
 struct session {
 	struct tap_obj obj;
 	FILE *out;			/* -o FILE, or stdout */
-	int cpu_ids[SESSION_MAX_CPUS];	/* the possible CPUs, ascending */
+	int *cpu_ids;			/* the possible CPUs, ascending */
 	int ncpus;
 	const struct cli_common *cli;
 	/* Set before session_open by commands with programs on bare
