@@ -16,7 +16,8 @@
 #include "workload/workload.h"
 
 static const char cpu_help[] =
-	"usage: schedtap workload cpu [--nice N] [--duration S] [--threads T] [--cpu C]\n\n"
+	"usage: schedtap workload cpu [--nice N] [--duration S] [--threads T] [--cpu C]\n"
+	"                             [--loops N]\n\n"
 	"T busy-loop threads (default 1), each at nice N, optionally all pinned to\n"
 	"CPU C. The loop is pure CPU work. With one thread the process is\n"
 	"single-threaded: the busy loop runs in the main thread, so its PID is\n"
@@ -31,6 +32,9 @@ static const char cpu_help[] =
 	"      --duration S        seconds to run (default 0: until Ctrl-C)\n"
 	"      --threads T         busy threads (default 1, at most 256)\n"
 	"      --cpu C             pin every thread to CPU C (default: not pinned)\n"
+	"      --loops N           end after N spins of the main thread's loop (a\n"
+	"                          fixed 10,000 iterations each: a known amount of\n"
+	"                          work, for counting instructions per spin)\n"
 	"  -h, --help              this help\n";
 
 /* How often the main thread looks at the clock's deadline and for a
@@ -39,6 +43,7 @@ static const char cpu_help[] =
 
 struct cpu_run {
 	long nice;
+	long loops;	/* 0: until the deadline */
 	int set_nice;
 	int err;	/* first error of a thread (already reported) */
 };
@@ -85,15 +90,18 @@ static void *cpu_thread(void *arg)
 	return NULL;
 }
 
-/* The main thread's share of the work: spin until the deadline or a stop,
- * looking at both every CPU_CHECK_NS (the clock is a vDSO read). */
-static void cpu_main_loop(unsigned long long deadline)
+/* The main thread's share of the work: spin until the deadline, a stop
+ * or the last of loops (0: no limit), looking at the first two every
+ * CPU_CHECK_NS (the clock is a vDSO read). */
+static void cpu_main_loop(unsigned long long deadline, long loops)
 {
 	unsigned long long next_check = 0;
 
-	for (;;) {
+	for (long n = 0;; n++) {
 		unsigned long long now;
 
+		if (loops && n == loops)
+			return;
 		wl_spin();
 		now = sig_now_ns();
 		if (now < next_check)
@@ -113,6 +121,7 @@ static int cpu_parse(int argc, char **argv, struct cli_common *cli, struct wl_co
 		{ "duration", required_argument, 0, WL_OPT_DURATION },
 		{ "threads", required_argument, 0, WL_OPT_THREADS },
 		{ "cpu", required_argument, 0, WL_OPT_CPU },
+		{ "loops", required_argument, 0, WL_OPT_LOOPS },
 		{ 0, 0, 0, 0 },
 	};
 	int opt, h, bad = 0;
@@ -122,6 +131,8 @@ static int cpu_parse(int argc, char **argv, struct cli_common *cli, struct wl_co
 			bad = h < 0;
 		} else if (opt == WL_OPT_THREADS) {
 			bad = wl_threads_opt(cli, optarg, threads);
+		} else if (opt == WL_OPT_LOOPS) {
+			bad = cli_long(cli, optarg, 1, 1000000000L, &r->loops);
 		} else {
 			bad = cli_long(cli, optarg, -20, 19, &r->nice);
 			r->set_nice = 1;
@@ -161,7 +172,7 @@ int workload_cpu(int argc, char **argv)
 		}
 	}
 	if (!err)
-		cpu_main_loop(deadline);
+		cpu_main_loop(deadline, r.loops);
 	wl_stop();
 	for (long i = 1; i < started; i++)
 		pthread_join(tids[i], NULL);

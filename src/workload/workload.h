@@ -31,6 +31,7 @@ enum {
 	WL_OPT_ON,
 	WL_OPT_OFF,
 	WL_OPT_RATE,
+	WL_OPT_LOOPS,
 };
 
 #define WL_MAX_THREADS 256
