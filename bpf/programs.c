@@ -24,5 +24,6 @@ const struct tap_prog_def *const tap_programs[] = {
 	&prog_lat_free,
 	&prog_inv_switch, &prog_inv_wakeup, &prog_inv_futex, &prog_inv_futex32, &prog_inv_futex_raw, &prog_inv_pi,
 	&prog_lot_switch, &prog_lot_runtime, &prog_lot_exit, &prog_lot_fork,
+	&prog_micro_switch, &prog_micro_free,
 	NULL,
 };

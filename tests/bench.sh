@@ -97,9 +97,12 @@ for r in $(seq "${COST_ROUNDS:-5}"); do
 	measure_cost pelt tap_pelt $ST pelt --tasks 100
 	# The same tracepoints as sched_tp's event stream, to a file.
 	measure_cost pelt_events tap_pev $ST pelt --events --csv -o "$TMP/cost-pev.csv"
+	# Counters read per switch: the host's two software ones, and one.
+	measure_cost micro tap_micro_sw $ST micro -e cpu-clock,page-faults 100
+	measure_cost micro_1 tap_micro_sw $ST micro -e page-faults 100
 done
 med_ns() { awk -v n="$2" '$1 == n { print $2 }' "$TMP/cost.$1" | median; }
-for label in floor cpu top top_slices trace pelt pelt_events; do
+for label in floor cpu top top_slices trace pelt pelt_events micro micro_1; do
 	for name in $(awk '{ print $1 }' "$TMP/cost.$label" | sort -u); do
 		row "$label: $name" "$(printf %.0f "$(med_ns "$label" "$name")") ns/run" \
 			"(median of $(awk -v n="$name" '$1 == n' "$TMP/cost.$label" | wc -l) runs of the tool)"

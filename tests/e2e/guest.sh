@@ -585,6 +585,68 @@ sub_pelt_sched_tp() {
 	rmmod sched_tp_fixture 2> "$T/$n.err" && pass "$n" || fail "$n" "rmmod: $(cat "$T/$n.err")"
 }
 
+# schedtap micro: perf counters per task, charged at every switch. Where
+# the guest's PMU counts (QEMU's cortex-a57 counts cycles), twice the work
+# has twice the cycles, and instructions per spin of a fixed loop are the
+# same in two runs; where it has none (x86 under TCG), micro says so once
+# and shows no ratio computed from time.
+# micro_run NAME LOOPS EVENTS: micro around `workload cpu --loops LOOPS`;
+# the workload's JSON row in $T/NAME.row.
+micro_run() {
+	timeout -k 5 "$TO" "$ST" micro --json -e "$3" 3 1 > "$T/$1.out" 2> "$T/$1.err" &
+	mp=$!
+	sleep 1
+	"$ST" workload cpu --loops "$2" > "$T/$1.wl" 2>&1
+	wait $mp
+	rc=$?
+	tid=$(awk '$1 == "cpu" { print $2 }' "$T/$1.wl")
+	grep "\"tid\":$tid," "$T/$1.out" > "$T/$1.row"
+}
+# json_num FILE KEY: the number KEY has in the JSON object in FILE.
+json_num() { sed -n "s/.*\"$2\":\([0-9.]*\).*/\1/p" "$1" | head -1; }
+
+sub_micro() {
+	n=micro_table
+	st "$n" micro -n 5 1 1 || { fail_run "$n" "exit $rc"; return; }
+	grep -q '^ *TID  COMM  *CPU_MS  *SW ' "$T/$n.out" &&
+		grep -qE '^ *[0-9]+  [^ ].* +[0-9]+\.[0-9] +[0-9]+ ' "$T/$n.out" && pass "$n" ||
+		fail_run "$n" "no header or no task rows"
+
+	n=micro_pmu
+	if grep -q 'no PMU' "$T/micro_table.err"; then
+		grep -q 'CLOCK_NS' "$T/micro_table.out" && ! grep -qE 'IPC|CYC/MS' "$T/micro_table.out" &&
+			pass "$n" || fail_run micro_table "no PMU, yet not the software counters alone"
+		return
+	fi
+	grep -q 'CYCLES' "$T/micro_table.out" && grep -q 'CYC/MS' "$T/micro_table.out" &&
+		pass "$n" || { fail_run micro_table "a PMU, yet no cycles column"; return; }
+
+	n=micro_cycles
+	micro_run micro_c1 200 cycles
+	micro_run micro_c2 400 cycles
+	c1=$(json_num "$T/micro_c1.row" cycles)
+	c2=$(json_num "$T/micro_c2.row" cycles)
+	m1=$(json_num "$T/micro_c1.row" cycles_per_ms)
+	awk -v a="${c1:-0}" -v b="${c2:-0}" -v m="${m1:-0}" \
+		'BEGIN { exit !(a > 0 && m > 0 && b / a > 1.6 && b / a < 2.5) }' && pass "$n" ||
+		{ fail "$n" "cycles for 200 and 400 spins: ${c1:-none}, ${c2:-none} (per ms ${m1:-none})"
+		  detail "$T/micro_c1.err" "$T/micro_c1.out" "$T/micro_c2.out"; }
+
+	n=micro_instructions
+	if ! "$ST" micro -e instructions 0.1 1 > /dev/null 2> "$T/$n.err"; then
+		grep -q 'no PMU here counts it' "$T/$n.err" &&
+			skip "$n" "this PMU counts no instructions (QEMU counts them only with -icount)" ||
+			fail_run "$n" "micro -e instructions failed"
+		return
+	fi
+	micro_run micro_i1 200 instructions
+	micro_run micro_i2 200 instructions
+	i1=$(json_num "$T/micro_i1.row" instructions)
+	i2=$(json_num "$T/micro_i2.row" instructions)
+	awk -v a="${i1:-0}" -v b="${i2:-0}" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a > 0 && d <= 0.05 * a) }' &&
+		pass "$n" || fail "$n" "instructions for 200 spins, twice: ${i1:-none}, ${i2:-none}"
+}
+
 # Each listed subcommand answers --help.
 t_sub_help() {
 	st "$1_help" "$1" --help && [ -s "$T/$1_help.out" ] && pass "$1_help" ||

@@ -21,11 +21,11 @@ usage() {
 	fi
 }
 
-for c in cpu top latency probe "lottery dump" "trace" "inversion"; do
+for c in cpu top latency probe "lottery dump" "trace" "inversion" micro; do
 	usage "choose one of --csv and --json" $c --csv --json
 	usage "choose one of --csv and --json" $c --json --csv
 done
-for c in top trace latency runqlat "lottery dump" "lottery simulate"; do
+for c in top trace latency runqlat micro "lottery dump" "lottery simulate"; do
 	usage "bad -p '0' \(a PID|bad -p '0' \(PIDs 1 to" $c -p 0
 	usage "bad -p '-5'" $c -p -5
 	usage "bad -p 'abc'" $c -p abc
@@ -37,7 +37,7 @@ for c in top trace "lottery dump" "lottery simulate"; do
 	usage "bad -c: a task name is 1 to 15 bytes .*not 16" $c -c 0123456789abcdef
 done
 usage "choose one of --from \(a dump's CSV\) and -d" lottery simulate --from /dev/null -d 1
-for c in cpu top latency runqlat; do
+for c in cpu top latency runqlat micro; do
 	usage "bad interval or count '-1' \(a positive number\)" $c -1
 	usage "bad interval or count '-3' \(a positive number\)" $c 1 -3
 	usage "bad interval '0' \(seconds, 0.001 to 86400\)" $c 0
@@ -94,7 +94,8 @@ echo "    $n refused command lines checked"
 # And what is right passes the parsers (--dump stops before loading).
 ok=
 for args in "top -p 1 -c bash -C 0 -s vol -n 5 --csv --csv 1 1" "trace -p 1 -c x -C 0 -d 1 --json" \
-	"inversion -t 0.5 -d 1" "runqlat -p 1 -m -T 1 2" "latency -s switch -p 1 2" "cpu -C 0 -i 1 3"; do
+	"inversion -t 0.5 -d 1" "runqlat -p 1 -m -T 1 2" "latency -s switch -p 1 2" "cpu -C 0 -i 1 3" \
+	"micro -e cycles,page-faults -p 1 -n 3 --json 1 2"; do
 	$ST $args --dump > /dev/null 2> "$TMP/e" || ok="$ok
       [$args]: $(head -1 "$TMP/e")"
 done

@@ -226,6 +226,7 @@ for sig in INT TERM KILL; do
 	run_case runqlat $sig json -- $ST runqlat --json -o "$TMP/runqlat.out" 0.3 100
 	run_case latency $sig csv -- $ST latency --csv -o "$TMP/latency.out" 0.3 100
 	run_case inversion $sig csv -- $ST inversion --csv -o "$TMP/inversion.out" -d 30
+	run_case micro $sig csv -- $ST micro --csv -o "$TMP/micro.out" 0.3 100
 done
 
 # lottery dump holds no programs: attached means its first sample is out;
