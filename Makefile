@@ -41,7 +41,7 @@ WARN    := -Wall -Wextra -Werror
 # static link is a fixed-address executable anyway (~3 KiB on aarch64).
 CFLAGS  ?= -Os -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) -fno-pie -fno-asynchronous-unwind-tables -fno-unwind-tables \
-	   -isystem $(BUILD)/uapi -I. -Isrc
+	   -isystem $(BUILD)/uapi -I. -Isrc -ffunction-sections -fdata-sections
 # aarch64: the tiny code model reaches any address in one adr, not
 # adrp+add: 8 KiB less text (329896 -> 321704 bytes stripped). It needs
 # the whole image within 1 MiB (0.9 MiB today, 0.56 of it the commands'
@@ -50,8 +50,9 @@ ifeq ($(ARCH),aarch64)
 CFLAGS  += -mcmodel=tiny
 endif
 # No RELRO: in a static binary it guards almost nothing, and its page
-# alignment pads the 64 KiB-aligned aarch64 file by ~56 KiB. musl's own
-# objects are per-function sections: drop the ones nothing calls.
+# alignment pads the 64 KiB-aligned aarch64 file by ~56 KiB. musl's
+# objects and ours (-ffunction-sections: 4 KiB) are per-function
+# sections: drop the ones nothing calls.
 LDFLAGS += -static -no-pie -Wl,-z,norelro -Wl,--gc-sections
 # The output layer formats every event trace streams: at -Os, gcc divides
 # by 10 with a div instruction per digit (a trace row's digits were 18%
@@ -81,13 +82,27 @@ $(BUILD)/obj/%.o: %.c Makefile $(BUILD)/uapi/linux $(TOOLCHAIN) $(HDRS)
 # People copy the file that make made: it is the stripped one. The debug
 # info goes beside it (schedtap.debug, found through the binary's
 # .gnu_debuglink), so gdb and valgrind still show sources and lines.
-$(BUILD)/schedtap: $(OBJS) $(TOOLCHAIN)
+# Two links: the first lays the help texts out together and they are
+# compressed from it; the second holds them as zero-filled memory that
+# the blob fills when help is asked for (src/core/help.h).
+HELP_LDS := toolchain/help-keep.ld toolchain/help-nobits.ld
+$(BUILD)/schedtap: $(OBJS) $(TOOLCHAIN) $(BUILD)/helpz $(HELP_LDS)
 	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@.full $(OBJS)
+	@$(CC) $(LDFLAGS) -Wl,-T,toolchain/help-keep.ld -o $@.texts $(OBJS)
+	@$(OBJCOPY) -O binary --only-section=schedtap_help $@.texts $(BUILD)/help.bin
+	@$(BUILD)/helpz $(BUILD)/help.bin $(BUILD)/help_blob.c
+	@$(CC) $(CFLAGS) -c -o $(BUILD)/help_blob.o $(BUILD)/help_blob.c
+	@$(CC) $(LDFLAGS) -Wl,-T,toolchain/help-nobits.ld -o $@.full $(OBJS) $(BUILD)/help_blob.o
+	@rm -f $@.texts
 	@$(OBJCOPY) --only-keep-debug $@.full $@.debug
 	@$(OBJCOPY) --strip-all --add-gnu-debuglink=$@.debug $@.full $@.tmp
 	@rm -f $@.full
 	@mv $@.tmp $@
+
+$(BUILD)/helpz: toolchain/helpz.c
+	@mkdir -p $(BUILD)
+	@echo "  HOSTCC  $@"
+	@$(HOSTCC) -std=c11 -O2 $(WARN) -o $@ $<
 
 # Unit tests run on the host compiler so that ASan and UBSan are available
 # (musl has no sanitizer runtime); they exercise the same sources.

@@ -4,6 +4,7 @@
  * section) or raw BTF; `member` prints where struct members are. */
 #include <errno.h>
 #include <stdio.h>
+#include "core/help.h"
 #include "btf/koffsets.h"
 #include "cmd/commands.h"
 #include "cmd/pelt.h"
@@ -11,7 +12,7 @@
 #include "core/msg.h"
 #include "core/output.h"
 
-static const char offsets_help[] =
+static const char offsets_help[] CLI_HELP_TEXT =
 	"usage: schedtap btf offsets [VMLINUX|BTF] [-o FILE]\n\n"
 	"Writes the kernel struct offsets schedtap pelt needs, from a vmlinux\n"
 	"(its .BTF section), a raw BTF file, or this kernel's\n"
@@ -22,7 +23,7 @@ static const char offsets_help[] =
 	"  -o, --output FILE       write to FILE\n"
 	"  -h, --help              this help\n";
 
-static const char member_help[] =
+static const char member_help[] CLI_HELP_TEXT =
 	"usage: schedtap btf member [--btf FILE] STRUCT.MEMBER[.MEMBER...]...\n\n"
 	"Prints each member's offset, size and type, as BTF gives them (nested\n"
 	"and anonymous members, bitfields), from this kernel's BTF or FILE.\n\n"

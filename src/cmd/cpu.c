@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/help.h"
 #include "core/cli.h"
 #include "cmd/commands.h"
 #include "core/cpus.h"
@@ -14,7 +15,7 @@
 
 #define MAX_CPUS SESSION_MAX_CPUS
 
-static const char help[] =
+static const char help[] CLI_HELP_TEXT =
 	"usage: schedtap cpu [options] [interval [count]]\n\n"
 	"Counts context switches (sched:sched_switch) per CPU in the kernel and\n"
 	"prints, every interval, each CPU's switches in the interval, the rate,\n"

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/help.h"
 #include "core/cli.h"
 #include "cmd/commands.h"
 #include "cmd/event_stream.h"
@@ -26,7 +27,7 @@
 #include "core/sig.h"
 #include "tracefs/tracefs.h"
 
-static const char help[] =
+static const char help[] CLI_HELP_TEXT =
 	"usage: schedtap inversion [options]\n\n"
 	"Reports priority inversions of real-time tasks, one row each:\n"
 	"  runnable  a task waited on a run queue longer than -t while tasks of\n"

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/help.h"
 #include "kernel/bpf_sys.h"
 #include "core/array.h"
 #include "core/cli.h"
@@ -21,7 +22,7 @@
 #include "core/sig.h"
 
 
-static const char help[] =
+static const char help[] CLI_HELP_TEXT =
 	"usage: schedtap latency [options] [interval [count]]\n\n"
 	"Per task (thread): runtime, switches (switch-ins after waiting for a CPU),\n"
 	"the average and the longest scheduling delay (from wakeup, new-task\n"

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/help.h"
 #include "core/cli.h"
 #include "core/output.h"
 #include "cmd/commands.h"
@@ -17,7 +18,7 @@
 #include "lottery/tickets.h"
 #include "core/msg.h"
 
-static const char help_head[] =
+static const char help_head[] CLI_HELP_TEXT =
 	"usage: schedtap lottery load|dump|unload|simulate [options]\n\n"
 	"The lottery scheduler monitor. `load` pins a sched_switch tracer under\n"
 	BPFFS_ROOT "/schedtap/lottery that keeps counting with no process left:\n"
@@ -26,7 +27,7 @@ static const char help_head[] =
 	"lottery, `unload` detaches it and removes every pin.\n\n"
 	"commands:\n";
 
-static const char load_help[] =
+static const char load_help[] CLI_HELP_TEXT =
 	"usage: schedtap lottery load [--tickets weight|linear] [--group NAME]\n\n"
 	"Loads the lottery monitor and pins its programs, links and maps under\n"
 	LOTTERY_PIN_DIR " (mounting the BPF filesystem if needed),\n"
@@ -97,7 +98,7 @@ static int run_load(int argc, char **argv)
 	return err < 0 ? EXIT_RUNTIME : EXIT_OK;
 }
 
-static const char unload_help[] =
+static const char unload_help[] CLI_HELP_TEXT =
 	"usage: schedtap lottery unload\n\n"
 	"Detaches the lottery monitor and removes every pin under\n"
 	LOTTERY_PIN_DIR " (and " LOTTERY_PARENT " when nothing else is\n"

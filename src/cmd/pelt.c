@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/help.h"
 #include "bpf/pelt.h"
 #include "bpf/program.h"
 #include "btf/koffsets.h"
@@ -23,7 +24,7 @@
 #include "kernel/features.h"
 #include "kernel/maps.h"
 
-static const char help[] =
+static const char help[] CLI_HELP_TEXT =
 	"usage: schedtap pelt [options] [interval [count]]\n\n"
 	"The scheduler's load tracking, from its bare PELT tracepoints (no module):\n"
 	"per CPU, the root CFS run queue's util_avg, load_avg, runnable_avg and\n"
@@ -393,6 +394,7 @@ static int parse(struct pelt_opts *o, int argc, char **argv)
 	struct cli_common *c = &o->cli;
 	int opt, bad = 0;
 
+	help_unpack();
 	snprintf(help_text, sizeof(help_text), help, pelt_event_names);
 	cli_init(c, "pelt");
 	o->prog.pid = o->prog.cpu = -1;

@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
+#include "core/help.h"
 #include "btf/btf.h"
 #include "kernel/bpf_sys.h"
 #include "core/cli.h"
@@ -22,7 +23,7 @@
 
 #define BPF_FS_MAGIC 0xcafe4a11
 
-static const char help[] =
+static const char help[] CLI_HELP_TEXT =
 	"usage: schedtap probe [--csv|--json] [-o FILE]\n\n"
 	"Prints what this kernel offers schedtap (bpf(), program and map types,\n"
 	"attach methods, helpers, BTF, tracefs, bpffs, scheduler tracepoints,\n"

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "core/help.h"
 #include "kernel/bpf_sys.h"
 #include "core/array.h"
 #include "core/cli.h"
@@ -20,7 +21,7 @@
 #include "bpf/runqlat.h"
 
 
-static const char help[] =
+static const char help[] CLI_HELP_TEXT =
 	"usage: schedtap runqlat [options] [interval [count]]\n\n"
 	"Summarizes run-queue latency (how long runnable tasks waited for a CPU:\n"
 	"from wakeup, or from preemption, to running) as a log2 histogram, in the\n"

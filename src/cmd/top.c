@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/help.h"
 #include "core/cli.h"
 #include "cmd/commands.h"
 #include "kernel/bpf_sys.h"
@@ -18,7 +19,7 @@
 #include "cmd/task_table.h"
 #include "bpf/top.h"
 
-static const char help[] =
+static const char help[] CLI_HELP_TEXT =
 	"usage: schedtap top [options] [interval [count]]\n\n"
 	"Per task (thread; --process: per process): CPU time, context switches,\n"
 	"voluntary (went to sleep) and involuntary (preempted, still runnable)\n"

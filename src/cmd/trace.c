@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/help.h"
 #include "core/cli.h"
 #include "cmd/commands.h"
 #include "cmd/event_stream.h"
@@ -19,7 +20,7 @@
 #include "bpf/trace.h"
 
 
-static const char help[] =
+static const char help[] CLI_HELP_TEXT =
 	"usage: schedtap trace [options]\n\n"
 	"Streams one record per context switch: time, CPU, the task switched out\n"
 	"(name, pid, priority, state, how long it ran) and the task switched in.\n"

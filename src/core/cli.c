@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "core/cli.h"
+#include "core/help.h"
 #include "core/decimal.h"
 #include "core/msg.h"
 #include "core/sig.h"
@@ -14,6 +15,7 @@ int cli_parse_only;
 
 void cli_group_help(const struct cli_group *g, FILE *f)
 {
+	help_unpack();
 	fputs(g->head, f);
 	for (const struct command *c = g->cmds; c->name; c++)
 		fprintf(f, "  %-10s %s\n", c->name, c->summary);
@@ -266,6 +268,7 @@ int cli_next_opt(struct cli_common *c, int argc, char **argv, const char *shorto
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, shorts, longopts, NULL)) != -1) {
 		if (opt == 'h') {
+			help_unpack();
 			fputs(help, stdout);
 			return CLI_HELP;
 		}

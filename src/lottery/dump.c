@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/help.h"
 #include "core/cli.h"
 #include "lottery/cmd.h"
 #include "lottery/csv.h"
@@ -18,7 +19,7 @@
 #include "core/output.h"
 #include "core/sig.h"
 
-static const char help[] =
+static const char help[] CLI_HELP_TEXT =
 	"usage: schedtap lottery dump [options]\n\n"
 	"Reads the pinned lottery map (`schedtap lottery load` first) and prints a\n"
 	"table per sample: per task (TID) its CPU time and switches since it was\n"

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/help.h"
 #include "core/cli.h"
 #include "kernel/bpf_sys.h"
 #include "lottery/cmd.h"
@@ -17,7 +18,7 @@
 #include "core/output.h"
 #include "core/sig.h"
 
-static const char help[] =
+static const char help[] CLI_HELP_TEXT =
 	"usage: schedtap lottery simulate [options]\n\n"
 	"Replays the tasks of a dump as a lottery scheduler: DRAWS draws, each won\n"
 	"by one task with probability tickets / all tickets, and compares the\n"

@@ -8,11 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "core/help.h"
 #include "core/cli.h"
 #include "core/msg.h"
 #include "workload/workload.h"
 
-static const char burst_help[] =
+static const char burst_help[] CLI_HELP_TEXT =
 	"usage: schedtap workload burst --on MS --off MS [--duration S] [--threads T]\n"
 	"                               [--cpu C]\n\n"
 	"T threads (default 1), each repeating: busy for ON ms of its own CPU time,\n"

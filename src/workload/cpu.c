@@ -10,12 +10,13 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
+#include "core/help.h"
 #include "core/cli.h"
 #include "core/msg.h"
 #include "core/sig.h"
 #include "workload/workload.h"
 
-static const char cpu_help[] =
+static const char cpu_help[] CLI_HELP_TEXT =
 	"usage: schedtap workload cpu [--nice N] [--duration S] [--threads T] [--cpu C]\n"
 	"                             [--loops N]\n\n"
 	"T busy-loop threads (default 1), each at nice N, optionally all pinned to\n"

@@ -7,13 +7,14 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/wait.h>
+#include "core/help.h"
 #include "core/cli.h"
 #include "core/output.h"
 #include "core/msg.h"
 #include "core/sig.h"
 #include "workload/workload.h"
 
-static const char fork_help[] =
+static const char fork_help[] CLI_HELP_TEXT =
 	"usage: schedtap workload fork [--duration S] [--rate N]\n\n"
 	"Forks children that exit at once (_exit), reaping each before the next:\n"
 	"N forks a second, or as many as it can. Ctrl-C or SIGTERM ends it;\n"

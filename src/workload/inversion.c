@@ -9,13 +9,14 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "core/help.h"
 #include "core/cli.h"
 #include "core/output.h"
 #include "core/msg.h"
 #include "core/sig.h"
 #include "workload/workload.h"
 
-static const char inv_help[] =
+static const char inv_help[] CLI_HELP_TEXT =
 	"usage: schedtap workload inversion [--pi] [--spin-ms N] [--cpu C]\n\n"
 	"Three SCHED_FIFO threads pinned to one CPU: L (FIFO 10) takes a pthread\n"
 	"mutex, H (FIFO 30) blocks on it, M (FIFO 20) spins while L holds it and\n"

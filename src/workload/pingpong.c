@@ -10,12 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "core/help.h"
 #include "core/cli.h"
 #include "core/output.h"
 #include "core/msg.h"
 #include "workload/workload.h"
 
-static const char pingpong_help[] =
+static const char pingpong_help[] CLI_HELP_TEXT =
 	"usage: schedtap workload pingpong [--duration S] [--cpu C] [--count N]\n\n"
 	"Two threads wake each other through pipes: ping writes a byte and sleeps\n"
 	"in read() until pong, woken by it, writes one back; one round trip\n"

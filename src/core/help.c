@@ -1,0 +1,48 @@
+#include "core/help.h"
+
+/* The section's bounds (the linker's), and the blob the second link adds:
+ * weak, so that a build without it sees a null address. */
+extern char __start_schedtap_help[], __stop_schedtap_help[];
+extern const uint8_t help_blob[] __attribute__((weak));
+extern const uint32_t help_blob_size __attribute__((weak));
+
+long help_lz_unpack(const uint8_t *in, size_t n, char *out, size_t cap)
+{
+	size_t i = 0, o = 0;
+
+	while (i < n) {
+		unsigned t = in[i++];
+
+		if (t < 0x80) {
+			size_t len = t + 1;
+
+			if (len > n - i || len > cap - o)
+				return -1;
+			for (size_t k = 0; k < len; k++)
+				out[o++] = (char)in[i++];
+		} else {
+			size_t len = (t & 0x7f) + 4, dist;
+
+			if (n - i < 2)
+				return -1;
+			dist = in[i] | (size_t)in[i + 1] << 8;
+			i += 2;
+			if (!dist || dist > o || len > cap - o)
+				return -1;
+			for (size_t k = 0; k < len; k++, o++)
+				out[o] = out[o - dist];
+		}
+	}
+	return (long)o;
+}
+
+void help_unpack(void)
+{
+	static int done;
+
+	if (done || !&help_blob_size || !help_blob_size)
+		return;
+	done = 1;
+	help_lz_unpack(help_blob, help_blob_size, __start_schedtap_help,
+		       (size_t)(__stop_schedtap_help - __start_schedtap_help));
+}
