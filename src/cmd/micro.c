@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sched.h>
+#include "core/help.h"
 #include "bpf/micro.h"
 #include "cmd/commands.h"
 #include "cmd/session.h"
@@ -21,7 +22,7 @@
 #include "kernel/fd_close.h"
 #include "cmd/proc_task.h"
 
-static const char help[] =
+static const char help[] CLI_HELP_TEXT =
 	"usage: schedtap micro [options] [interval [count]]\n\n"
 	"Per task, over each interval: CPU time, context switches and the perf\n"
 	"counters of the CPUs it ran on, charged to it at every switch (one\n"
@@ -463,27 +464,18 @@ static int baseline(void *ctx)
 
 static int parse_events(struct micro_opts *o, const char *arg)
 {
-	char buf[256], *save = NULL;
+	const char *names[16];
+	int idx[MICRO_MAX_COUNTERS], n = 0;
 
-	if (strlen(arg) >= sizeof(buf))
-		return cli_usage_error(&o->cli, "-e: list too long");
-	strcpy(buf, arg);
-	o->nev = 0;
-	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		const struct perf_counter_def *d = perf_counter_find(t);
-
-		if (!d)
-			return cli_usage_error(&o->cli, "-e: unknown counter '%s' (known: cycles, "
-					       "instructions, cache-references, cache-misses, "
-					       "branches, branch-misses, cpu-clock, page-faults)", t);
-		for (int i = 0; i < o->nev; i++)
-			if (o->ev[i] == d)
-				return cli_usage_error(&o->cli, "-e: %s twice", t);
-		if (o->nev == MICRO_MAX_COUNTERS)
-			return cli_usage_error(&o->cli, "-e: at most %d counters", MICRO_MAX_COUNTERS);
-		o->ev[o->nev++] = d;
+	while (n < 16 && perf_counter_defs[n].name) {
+		names[n] = perf_counter_defs[n].name;
+		n++;
 	}
-	return o->nev ? 0 : cli_usage_error(&o->cli, "-e: no counter named");
+	if ((o->nev = cli_choice_list(&o->cli, arg, names, n, idx, MICRO_MAX_COUNTERS)) < 0)
+		return -1;
+	for (int i = 0; i < o->nev; i++)
+		o->ev[i] = &perf_counter_defs[idx[i]];
+	return 0;
 }
 
 static int parse(struct micro_opts *o, int argc, char **argv)

@@ -68,7 +68,7 @@ static int bad(const struct cli_common *c, const char *arg, const char *fmt, ...
 /* "bad -p 'x' (a PID, 1 to 4194304)" */
 static int bad(const struct cli_common *c, const char *arg, const char *fmt, ...)
 {
-	char what[160];
+	char what[320];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -140,7 +140,7 @@ int cli_comm(const struct cli_common *c, const char *arg, const char **out)
 int cli_choice(const struct cli_common *c, const char *arg, const char *const *names,
 	       int n, int *out)
 {
-	char list[256];
+	char list[300];
 	size_t at = 0;
 
 	for (int i = 0; i < n; i++)
@@ -153,6 +153,35 @@ int cli_choice(const struct cli_common *c, const char *arg, const char *const *n
 		at += (size_t)snprintf(list + at, sizeof(list) - at, "%s%s", i ? ", " : "",
 				       names[i]);
 	return bad(c, arg, "one of %s", list);
+}
+
+int cli_choice_list(const struct cli_common *c, const char *arg, const char *const *names,
+		    int n, int *idx, int max)
+{
+	const char *p = arg;
+	int count = 0;
+
+	do {
+		size_t len = strcspn(p, ",");
+		int k = 0;
+
+		while (k < n && (strlen(names[k]) != len || strncmp(p, names[k], len)))
+			k++;
+		if (k == n) {
+			char one[64];
+
+			snprintf(one, sizeof(one), "%.*s", (int)(len < 60 ? len : 60), p);
+			return cli_choice(c, one, names, n, &k);
+		}
+		for (int i = 0; i < count; i++)
+			if (idx[i] == k)
+				return bad(c, arg, "%s twice", names[k]);
+		if (count == max)
+			return bad(c, arg, "at most %d", max);
+		idx[count++] = k;
+		p += len;
+	} while (*p++ == ',');
+	return count;
 }
 
 int cli_pid_list(const struct cli_common *c, const char *arg, uint32_t *pids, int max)

@@ -148,6 +148,11 @@ int cli_comm(const struct cli_common *c, const char *arg, const char **out);
 /* One of names[0..n): its index in *out. */
 int cli_choice(const struct cli_common *c, const char *arg, const char *const *names,
 	       int n, int *out);
+/* A comma-separated list of names, each one of names[0..n) and each
+ * once, at most max: their count (indexes in idx), or -1 after the
+ * usage error. */
+int cli_choice_list(const struct cli_common *c, const char *arg, const char *const *names,
+		    int n, int *idx, int max);
 /* A comma-separated list of PIDs, at most max: their count, or -1. */
 int cli_pid_list(const struct cli_common *c, const char *arg, uint32_t *pids, int max);
 
