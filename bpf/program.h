@@ -106,6 +106,9 @@ extern const struct tap_prog_def prog_lat_free;
 extern const struct tap_prog_def prog_inv_switch, prog_inv_wakeup, prog_inv_futex, prog_inv_futex32, prog_inv_futex_raw, prog_inv_pi;
 extern const struct tap_prog_def prog_lot_switch, prog_lot_runtime, prog_lot_exit, prog_lot_fork;
 extern const struct tap_prog_def prog_micro_switch, prog_micro_switch_btf, prog_micro_free;
+/* loadtrack: built for one task (its TID in the code), so not in
+ * tap_programs; the PELT one is on a bare tracepoint. */
+extern const struct tap_prog_def prog_lt_switch, prog_lt_switch_btf, prog_lt_pelt, prog_lt_est;
 /* Bare tracepoints (they need kernel struct offsets: not in tap_programs). */
 extern const struct tap_prog_def prog_pelt_cfs, prog_pelt_rt, prog_pelt_dl, prog_pelt_irq,
 	prog_pelt_cap, prog_pelt_nr, prog_pelt_ovu, prog_pelt_se, prog_pelt_est_se;

@@ -27,5 +27,5 @@ within_pct() {
 # Programs of the subcommands still loaded in the kernel (tap_cpu_*,
 # tap_top_*, tap_trace_*; test-only programs have other names).
 our_progs() {
-	bpftool prog show 2>/dev/null | grep -cE " name tap_(cpu|top|trace|runq|lat|inv|lot|pelt|micro)" || true
+	bpftool prog show 2>/dev/null | grep -cE " name tap_(cpu|top|trace|runq|lat|inv|lot|pelt|micro|lt_)" || true
 }

@@ -12,6 +12,7 @@ const struct command commands[] = {
 	{ "lottery", "lottery scheduler monitor: pinned load/dump/unload, shares, simulate", cmd_lottery },
 	{ "pelt", "load tracking (PELT) per CPU and per task, from the bare tracepoints", cmd_pelt },
 	{ "micro", "perf counters per task at every switch: IPC, misses, cycles per ms", cmd_micro },
+	{ "loadtrack", "PELT against the truth: scenarios, PELT's model, the seed's claims", cmd_loadtrack },
 	{ "btf", "kernel struct offsets from BTF: offsets files for boards without it", cmd_btf },
 	{ "workload", "test workloads: cpu, pingpong, burst, fork, inversion", cmd_workload },
 	{ NULL, NULL, NULL },

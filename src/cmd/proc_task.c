@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cmd/proc_task.h"
+#include "core/file.h"
 
 /* A small /proc file's first line starting with tag, or the first line,
  * without the tag and the newline. Bounded: status has ~60 lines. */
@@ -49,5 +50,86 @@ int proc_task_tgid(const char *proc, uint32_t tid, uint32_t *tgid)
 
 	if (!err)
 		*tgid = (uint32_t)strtoul(buf, NULL, 10);
+	return err;
+}
+
+/* "key   :   value": the key alone before spaces and the colon, then a
+ * decimal integer, maybe negative, then nothing but spaces. */
+int proc_sched_value(const char *text, const char *key, long long *val)
+{
+	size_t klen = strlen(key);
+
+	for (const char *line = text, *nl; *line; line = nl ? nl + 1 : line + strlen(line)) {
+		const char *p;
+		char *end;
+		long long v;
+
+		nl = strchr(line, '\n');
+		if (strncmp(line, key, klen))
+			continue;
+		p = line + klen;
+		if (*p != ' ' && *p != ':')
+			continue;
+		p += strspn(p, " ");
+		if (*p++ != ':')
+			continue;
+		p += strspn(p, " ");
+		errno = 0;
+		v = strtoll(p, &end, 10);
+		if (end == p || errno)
+			return -EINVAL;
+		end += strspn(end, " ");
+		if (*end && *end != '\n')
+			return -EINVAL;
+		*val = v;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int proc_schedstat_runtime(const char *text, unsigned long long *ns)
+{
+	char *end;
+	unsigned long long v;
+
+	if (*text < '0' || *text > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(text, &end, 10);
+	if (errno || (*end != ' ' && *end != '\n' && *end))
+		return -EINVAL;
+	*ns = v;
+	return 0;
+}
+
+/* /proc/TID/FILE whole: sched is ~50 lines of ~60 bytes. */
+static int read_proc(const char *proc, uint32_t tid, const char *file, char **text)
+{
+	char path[96];
+	size_t len;
+
+	snprintf(path, sizeof(path), "%s/%u/%s", proc, tid, file);
+	return file_read_bounded(path, 64 << 10, text, &len);
+}
+
+int proc_task_sched(const char *proc, uint32_t tid, const char *key, long long *val)
+{
+	char *text = NULL;
+	int err = read_proc(proc, tid, "sched", &text);
+
+	if (!err)
+		err = proc_sched_value(text, key, val);
+	free(text);
+	return err;
+}
+
+int proc_task_runtime(const char *proc, uint32_t tid, unsigned long long *ns)
+{
+	char *text = NULL;
+	int err = read_proc(proc, tid, "schedstat", &text);
+
+	if (!err)
+		err = proc_schedstat_runtime(text, ns);
+	free(text);
 	return err;
 }

@@ -13,4 +13,12 @@
 int proc_task_comm(const char *proc, uint32_t tid, char *buf, size_t len);
 /* The Tgid: line of PROC/TID/status. */
 int proc_task_tgid(const char *proc, uint32_t tid, uint32_t *tgid);
+/* The value of key ("se.avg.util_avg") in PROC/TID/sched, and the CPU
+ * time (ns) PROC/TID/schedstat starts with. */
+int proc_task_sched(const char *proc, uint32_t tid, const char *key, long long *val);
+int proc_task_runtime(const char *proc, uint32_t tid, unsigned long long *ns);
+/* The parsers of those files' text (for the tests and the fuzzer): 0,
+ * -ENOENT (no such key), or -EINVAL (a value that is not a number). */
+int proc_sched_value(const char *text, const char *key, long long *val);
+int proc_schedstat_runtime(const char *text, unsigned long long *ns);
 #endif

@@ -275,7 +275,46 @@ static void proc_task_names_and_groups(void)
 	CHECK(system(p) == 0);
 }
 
+/* /proc/PID/sched and schedstat, as loadtrack reads them: each way a
+ * value can be wrong is refused, never read as a number. */
+static void proc_sched_values(void)
+{
+	static const char text[] =
+		"sh (42, #threads: 1)\n"
+		"-------------------------------------------------------------------\n"
+		"se.exec_start                                :       1234567.890123\n"
+		"se.avg.util_avg                              :                  393\n"
+		"se.avg.util_avg_x                            :                    7\n"
+		"se.avg.util_est                              :                  -12\n"
+		"se.avg.load_avg                              :                 12x\n"
+		"nr_switches                                  : 99999999999999999999\n"
+		"policy                                       :                    0";
+	unsigned long long ns = 5;
+	long long v = 5;
+
+	CHECK(proc_sched_value(text, "se.avg.util_avg", &v) == 0 && v == 393);
+	CHECK(proc_sched_value(text, "se.avg.util_est", &v) == 0 && v == -12);
+	CHECK(proc_sched_value(text, "policy", &v) == 0 && v == 0);
+	v = 5;
+	CHECK(proc_sched_value(text, "se.avg", &v) == -ENOENT && v == 5);
+	CHECK(proc_sched_value(text, "se.avg.runnable_avg", &v) == -ENOENT);
+	CHECK(proc_sched_value(text, "se.exec_start", &v) == -EINVAL);
+	CHECK(proc_sched_value(text, "se.avg.load_avg", &v) == -EINVAL);
+	CHECK(proc_sched_value(text, "nr_switches", &v) == -EINVAL && v == 5);
+	CHECK(proc_sched_value("", "x", &v) == -ENOENT);
+	CHECK(proc_sched_value("x :", "x", &v) == -EINVAL);
+
+	CHECK(proc_schedstat_runtime("600164212 1093 163\n", &ns) == 0 && ns == 600164212);
+	CHECK(proc_schedstat_runtime("-1 2 3\n", &ns) == -EINVAL && ns == 600164212);
+	CHECK(proc_schedstat_runtime("", &ns) == -EINVAL);
+	CHECK(proc_schedstat_runtime("12a 1 1", &ns) == -EINVAL);
+	CHECK(proc_schedstat_runtime("99999999999999999999999 1 1", &ns) == -EINVAL);
+	CHECK(proc_task_runtime("/proc", (uint32_t)getpid(), &ns) == 0 && ns > 0);
+	CHECK(proc_task_sched("/proc", (uint32_t)getpid(), "se.avg.util_avg", &v) == 0);
+}
+
 UNIT_SUITE(top_tests) = {
+	UNIT(proc_sched_values),
 	UNIT(deltas_between_snapshots),
 	UNIT(reused_tid_counts_from_zero),
 	UNIT(runtime_capped_at_window_and_carried),
