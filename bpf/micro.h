@@ -38,9 +38,22 @@ struct micro_cpu {
 	uint64_t read_failed;	/* counter reads the kernel refused */
 };
 
+/* micro --events: one record per slice that ended (prev's). */
+struct micro_rec {
+	uint64_t ts_ns;		/* CLOCK_MONOTONIC, at the switch */
+	uint64_t runtime_ns;	/* the slice */
+	uint64_t ctr[MICRO_MAX_COUNTERS];	/* the counters over it */
+	uint32_t cpu, pid;
+	uint32_t util_avg, util_est;	/* as it left, or MICRO_NO_UTIL */
+	char comm[MICRO_COMM_LEN];
+};
+
 struct micro_params {
 	int ncounters;		/* 0..MICRO_MAX_COUNTERS, in the map's order */
 	int util;		/* read prev's se.avg (tp_btf only) */
+	int events;		/* stream a micro_rec per slice, keep no task map */
+	int perfbuf;		/* ... to perf buffers, not the ring buffer */
+	long pid;		/* --events -p: a TID or TGID; -1 any */
 };
 
 #define MICRO_TASK_OFF(f) ((int16_t)offsetof(struct micro_task, f))

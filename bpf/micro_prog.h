@@ -12,4 +12,7 @@
 /* micro_tasks, micro_full, micro_oncpu, micro_ctrs */
 #define MICRO_NMAPS 4
 extern const struct tap_map_def micro_maps[MICRO_NMAPS];
+/* --events: micro_oncpu, micro_ctrs and trace's stream maps. */
+#define MICRO_EVENT_NMAPS 6
+extern const struct tap_map_def micro_event_maps[MICRO_EVENT_NMAPS];
 #endif

@@ -7,12 +7,17 @@
 #include "bpf/kfields.h"
 #include "bpf/micro_prog.h"
 #include "bpf/task_slot.h"
+#include "bpf/trace.h"
 
 #define KEY_OFF MICRO_KEY_OFF
 #define VAL_OFF MICRO_VAL_OFF
 /* struct bpf_perf_event_value (counter, enabled, running) per counter. */
 #define BUF_OFF(i) ((int16_t)(VAL_OFF - 24 * ((i) + 1)))
 #define CPU_OFF (BUF_OFF(MICRO_MAX_COUNTERS) - 8)
+/* --events: set once the record below holds prev's slice. */
+#define FLAG_OFF (CPU_OFF - 4)
+#define REC_OFF ((int16_t)(FLAG_OFF - 4 - (int)sizeof(struct micro_rec)))
+#define REC(f) ((int16_t)(REC_OFF + offsetof(struct micro_rec, f)))
 
 const struct tap_map_def micro_maps[MICRO_NMAPS] = {
 	{ "micro_tasks", BPF_MAP_TYPE_HASH, 4, sizeof(struct micro_task), MICRO_MAX_TASKS, 0 },
@@ -22,7 +27,14 @@ const struct tap_map_def micro_maps[MICRO_NMAPS] = {
 	  MICRO_MAX_COUNTERS * MICRO_MAX_CPUS, 0 },
 };
 
-static const struct micro_params defaults = { .ncounters = 2 };
+const struct tap_map_def micro_event_maps[MICRO_EVENT_NMAPS] = {
+	{ "micro_oncpu", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct micro_cpu), 1, 0 },
+	{ "micro_ctrs", BPF_MAP_TYPE_PERF_EVENT_ARRAY, 4, 4,
+	  MICRO_MAX_COUNTERS * MICRO_MAX_CPUS, 0 },
+	TRACE_MAP_DEFS,
+};
+
+static const struct micro_params defaults = { .ncounters = 2, .pid = -1 };
 
 static const struct micro_params *params(const struct tap_build_ctx *ctx)
 {
@@ -52,18 +64,20 @@ static void read_counter(struct asm_prog *p, int i)
 	asm_label(p, ok);
 }
 
-/* prev (in r1) as it leaves: its se.avg, read from the BTF-typed task. */
-static void note_util(struct asm_prog *p, const struct tap_build_ctx *ctx)
+/* prev as it leaves: its se.avg, read from the BTF-typed task, to the
+ * u32s at base + util_off and base + est_off. */
+static void note_util(struct asm_prog *p, const struct tap_build_ctx *ctx, int base,
+		      int16_t util_off, int16_t est_off)
 {
 	if (!params(ctx)->util) {
-		asm_st(p, BPF_W, R9, MICRO_TASK_OFF(util_avg), (int32_t)MICRO_NO_UTIL);
-		asm_st(p, BPF_W, R9, MICRO_TASK_OFF(util_est), (int32_t)MICRO_NO_UTIL);
+		asm_st(p, BPF_W, base, util_off, (int32_t)MICRO_NO_UTIL);
+		asm_st(p, BPF_W, base, est_off, (int32_t)MICRO_NO_UTIL);
 		return;
 	}
 	if (ev_task(p, ctx, R3, R6, 0))
 		return;
 	k_ld_direct(p, ctx, R1, R3, "task_struct.se.avg.util_avg");
-	asm_stx(p, BPF_W, R9, R1, MICRO_TASK_OFF(util_avg));
+	asm_stx(p, BPF_W, base, R1, util_off);
 	if (k_has(ctx, "sched_avg.util_est.enqueued")) {
 		asm_comment(p, "util_est is struct util_est (before 6.8): its enqueued value");
 		k_ld_direct(p, ctx, R1, R3, "task_struct.se.avg.util_est.enqueued");
@@ -73,7 +87,45 @@ static void note_util(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	/* UTIL_AVG_UNCHANGED, a #define BTF cannot tell (5.13 on). */
 	asm_comment(p, "util_est: the top bit is the UTIL_AVG_UNCHANGED flag");
 	asm_alu_imm(p, BPF_ALU64, BPF_AND, R1, 0x7fffffff);
-	asm_stx(p, BPF_W, R9, R1, MICRO_TASK_OFF(util_est));
+	asm_stx(p, BPF_W, base, R1, est_off);
+}
+
+/* --events: prev's slice into the record (r6 ctx, r7 now, r8 this CPU's
+ * micro_oncpu), sent once next's slice is set up. -p: prev's TID or,
+ * prev still being current, its TGID. */
+static void slice_record(struct asm_prog *p, const struct tap_build_ctx *ctx, int n)
+{
+	long pid = params(ctx)->pid;
+
+	if (pid > 0) {
+		asm_comment(p, "-p %ld: the TID, or the TGID of current (prev)", pid);
+		asm_jeq_imm(p, R1, (int32_t)pid, "wanted");
+		asm_call(p, BPF_FUNC_get_current_pid_tgid);
+		asm_alu_imm(p, BPF_ALU64, BPF_RSH, R0, 32);
+		asm_jne_imm(p, R0, (int32_t)pid, "next");
+		asm_label(p, "wanted");
+	}
+	asm_comment(p, "the record on the stack, zeroed");
+	for (int off = REC_OFF; off < REC_OFF + (int)sizeof(struct micro_rec); off += 8)
+		asm_st(p, BPF_DW, FP, (int16_t)off, 0);
+	asm_stx(p, BPF_DW, FP, R7, REC(ts_ns));
+	asm_ldx(p, BPF_DW, R1, R8, MICRO_CPU_OFF(since));
+	asm_mov64_reg(p, R2, R7);
+	asm_sub64_reg(p, R2, R1);
+	asm_stx(p, BPF_DW, FP, R2, REC(runtime_ns));
+	for (int i = 0; i < n; i++) {
+		asm_ldx(p, BPF_DW, R1, FP, BUF_OFF(i));
+		asm_ldx(p, BPF_DW, R2, R8, (int16_t)(MICRO_CPU_OFF(start) + 8 * i));
+		asm_sub64_reg(p, R1, R2);
+		asm_stx(p, BPF_DW, FP, R1, (int16_t)(REC(ctr) + 8 * i));
+	}
+	asm_ldx(p, BPF_W, R1, FP, CPU_OFF);
+	asm_stx(p, BPF_W, FP, R1, REC(cpu));
+	ev_ld(p, ctx, R1, R6, "prev_pid");
+	asm_stx(p, BPF_W, FP, R1, REC(pid));
+	note_util(p, ctx, FP, REC(util_avg), REC(util_est));
+	ev_copy(p, ctx, FP, REC(comm), R6, "prev_comm", R1, MICRO_COMM_LEN);
+	asm_st(p, BPF_W, FP, FLAG_OFF, 1);
 }
 
 /* r6 ctx, r7 now, r8 this CPU's micro_oncpu, r9 prev's entry. */
@@ -86,6 +138,10 @@ static void switch_out(struct asm_prog *p, const struct tap_build_ctx *ctx, int 
 	asm_jmp_reg(p, BPF_JMP, BPF_JNE, R1, R2, "next");
 	asm_ldx(p, BPF_W, R2, R8, MICRO_CPU_OFF(valid));
 	asm_jeq_imm(p, R2, 0, "next");
+	if (params(ctx)->events) {
+		slice_record(p, ctx, n);
+		return;
+	}
 	task_slot(p, "micro_tasks", "micro_full", KEY_OFF, VAL_OFF, sizeof(struct micro_task),
 		  "next");
 	asm_ldx(p, BPF_DW, R1, R8, MICRO_CPU_OFF(since));
@@ -106,7 +162,7 @@ static void switch_out(struct asm_prog *p, const struct tap_build_ctx *ctx, int 
 	}
 	asm_ldx(p, BPF_W, R1, FP, CPU_OFF);
 	asm_stx(p, BPF_W, R9, R1, MICRO_TASK_OFF(last_cpu));
-	note_util(p, ctx);
+	note_util(p, ctx, R9, MICRO_TASK_OFF(util_avg), MICRO_TASK_OFF(util_est));
 	task_learn_tgid(p, MICRO_TASK_OFF(tgid));
 	ev_copy(p, ctx, R9, MICRO_TASK_OFF(comm), R6, "prev_comm", R1, MICRO_COMM_LEN);
 }
@@ -138,11 +194,19 @@ static int build(struct asm_prog *p, const struct tap_build_ctx *ctx)
 	asm_call(p, BPF_FUNC_get_smp_processor_id);
 	asm_jmp_imm(p, BPF_JMP, BPF_JGE, R0, MICRO_MAX_CPUS, "out");
 	asm_stx(p, BPF_W, FP, R0, CPU_OFF);
+	if (params(ctx)->events)
+		asm_st(p, BPF_W, FP, FLAG_OFF, 0);
 	for (int i = 0; i < n; i++)
 		read_counter(p, i);
 	switch_out(p, ctx, n);
 	asm_label(p, "next");
 	switch_in(p, ctx, n);
+	if (params(ctx)->events) {
+		asm_comment(p, "--- prev's slice out, if it was one to send ---");
+		asm_ldx(p, BPF_W, R1, FP, FLAG_OFF);
+		asm_jeq_imm(p, R1, 0, "out");
+		trace_output(p, params(ctx)->perfbuf, R6, REC_OFF, sizeof(struct micro_rec));
+	}
 	asm_label(p, "out");
 	asm_return(p, 1);
 	return 0;
@@ -152,3 +216,7 @@ TAP_PROGRAM(prog_micro_switch, "tap_micro_sw", "sched", "sched_switch", micro_ma
 	    "per task: perf counter deltas and run time over each slice");
 TAP_BTF_PROGRAM(prog_micro_switch_btf, "tap_micro_sw", "sched_switch", micro_maps, build,
 		"per task: perf counter deltas, run time and util at each switch-out (tp_btf)");
+TAP_PROGRAM(prog_micro_events, "tap_micro_ev", "sched", "sched_switch", micro_event_maps, build,
+	    "a record per slice: perf counter deltas and run time");
+TAP_BTF_PROGRAM(prog_micro_events_btf, "tap_micro_ev", "sched_switch", micro_event_maps, build,
+		"a record per slice: perf counter deltas, run time, util (tp_btf)");

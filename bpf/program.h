@@ -106,6 +106,8 @@ extern const struct tap_prog_def prog_lat_free;
 extern const struct tap_prog_def prog_inv_switch, prog_inv_wakeup, prog_inv_futex, prog_inv_futex32, prog_inv_futex_raw, prog_inv_pi;
 extern const struct tap_prog_def prog_lot_switch, prog_lot_runtime, prog_lot_exit, prog_lot_fork;
 extern const struct tap_prog_def prog_micro_switch, prog_micro_switch_btf, prog_micro_free;
+/* micro --events (built with micro_params.events; not in tap_programs). */
+extern const struct tap_prog_def prog_micro_events, prog_micro_events_btf;
 /* loadtrack: built for one task (its TID in the code), so not in
  * tap_programs; the PELT one is on a bare tracepoint. */
 extern const struct tap_prog_def prog_lt_switch, prog_lt_switch_btf, prog_lt_pelt, prog_lt_est;

@@ -50,6 +50,8 @@ static const char help[] CLI_HELP_TEXT =
 	"options:\n"
 	"  -s, --scenario LIST     scenarios, comma-separated (default: all)\n"
 	"  -C, --cpu CPU           the CPU the scenarios run on (default: the last)\n"
+	"      --nice N            the scenarios' child at nice N (default 0): below\n"
+	"                          the others', tasks sharing its CPU delay it less\n"
 	"  -p, --pid TID           watch this task instead, for -d seconds (default 5)\n"
 	"      --timeline          one row per ms (truth, windows, signals, model)\n"
 	"                          instead of the summary: for plotting\n"
@@ -60,13 +62,14 @@ struct lt_opts {
 	struct cli_common cli;
 	const struct lt_scenario *sc[32];
 	int nsc;
-	long cpu, pid;
+	long cpu, pid, nice;
 	int timeline;
 	const char *offsets;
 };
 
 enum {
-	S_NAME, S_DUTY, S_TRUTH, S_UTIL, S_EST, S_MERR, S_MERR_MEAN, S_UPDATES,
+	S_NAME, S_DUTY, S_TRUTH, S_UTIL, S_EST, S_MERR, S_DRIFT, S_MERR_MEAN, S_DEPART,
+	S_DEPART_MS, S_UPDATES,
 	S_W8, S_W8_OVER, S_W8_UNDER, S_W32, S_W32_OVER, S_W32_UNDER, S_W100, S_W100_OVER,
 	S_W100_UNDER, S_E8, S_E32, S_E32_OVER, S_E32_UNDER, S_E100, S_SETTLE, S_SETTLE_DOWN,
 	S_AT32, S_AT32_M, S_AT32_C, S_AT64, S_AT64_M, S_AT64_C, S_AT106, S_AT106_M, S_AT106_C,
@@ -83,7 +86,10 @@ static const struct out_col sum_cols[NSCOLS] = {
 	[S_UTIL] = F("util_avg", "UTIL", 6, 0, 0),
 	[S_EST] = F("util_est", "EST", 6, 0, 0),
 	[S_MERR] = F("model_err_max", "MODEL_ERR", 9, 1, 0),
+	[S_DRIFT] = F("drift_max", "DRIFT", 6, 1, 0),
 	[S_MERR_MEAN] = F("model_err_mean", NULL, 0, 2, M),
+	[S_DEPART] = { "departures", NULL, OUT_U64, 0, 0, 0, M },
+	[S_DEPART_MS] = F("first_departure_ms", NULL, 0, 1, M),
 	[S_UPDATES] = { "updates", NULL, OUT_U64, 0, 0, 0, M },
 	[S_W8] = F("err_8ms_mean", NULL, 0, 1, M),
 	[S_W8_OVER] = F("err_8ms_over", NULL, 0, 1, M),
@@ -259,7 +265,11 @@ static void put_summary(struct lt_run *r, const char *name, const struct lt_summ
 	v[S_EST] = num(s->est_mean);
 	if (s->model_n) {
 		v[S_MERR] = num(s->model_err_max);
+		v[S_DRIFT] = num(s->drift_max);
 		v[S_MERR_MEAN] = num(s->model_err_mean);
+		v[S_DEPART] = (struct out_val){ .u = (uint64_t)s->departures };
+		if (s->departures)
+			v[S_DEPART_MS] = num(s->first_departure_ms);
 	}
 	v[S_UPDATES] = (struct out_val){ .u = (uint64_t)s->updates };
 	for (int i = 0; i < LT_NWINDOWS; i++) {
@@ -380,7 +390,7 @@ static int run_one(struct lt_run *r, const struct lt_scenario *sc)
 	uint64_t t0 = 0;
 
 	if (sc->shape != LT_WATCH &&
-	    (child = lt_scenario_spawn(sc, (int)o->cpu, &start_fd)) < 0)
+	    (child = lt_scenario_spawn(sc, (int)o->cpu, (int)o->nice, &start_fd)) < 0)
 		return msg_errno(child, "starting scenario %s", sc->name);
 	err = record(r, sc->shape == LT_WATCH ? o->pid : child, start_fd, ms / 1000.0 + 0.05,
 		     &t0);
@@ -403,6 +413,11 @@ static int run_one(struct lt_run *r, const struct lt_scenario *sc)
 		return msg_errno(err, "analyzing %s", sc->name);
 	if (!s.updates)
 		msg_err("warning: %s: no PELT update of the task came (pelt_se_tp)", sc->name);
+	if (s.departures)
+		msg_err("finding: %s: at %d of %d updates (the first at %.0f ms) the kernel's "
+			"util_avg was more than 5%% of 1024 from PELT's arithmetic over the "
+			"interval before (by up to %.0f)", sc->name, s.departures, s.model_n,
+			s.first_departure_ms, s.model_err_max);
 	from_recording(r, pts, ms, &pr);
 	if (o->timeline)
 		put_timeline(r, sc->name, pts, ms);
@@ -478,7 +493,7 @@ static int parse_scenarios(struct lt_opts *o, const char *arg)
 
 static int parse(struct lt_opts *o, int argc, char **argv)
 {
-	enum { OPT_TIMELINE = OPT_OWN, OPT_OFFSETS };
+	enum { OPT_TIMELINE = OPT_OWN, OPT_OFFSETS, OPT_NICE };
 	static const struct option longopts[] = {
 		CLI_STREAM_LONG,
 		{ "scenario", required_argument, 0, 's' },
@@ -486,6 +501,7 @@ static int parse(struct lt_opts *o, int argc, char **argv)
 		{ "pid", required_argument, 0, 'p' },
 		{ "timeline", no_argument, 0, OPT_TIMELINE },
 		{ "offsets", required_argument, 0, OPT_OFFSETS },
+		{ "nice", required_argument, 0, OPT_NICE },
 		{ 0, 0, 0, 0 },
 	};
 	struct cli_common *c = &o->cli;
@@ -501,6 +517,7 @@ static int parse(struct lt_opts *o, int argc, char **argv)
 		case 'p': bad = cli_pid(c, optarg, &o->pid); break;
 		case OPT_TIMELINE: o->timeline = 1; break;
 		case OPT_OFFSETS: o->offsets = optarg; break;
+		case OPT_NICE: bad = cli_long(c, optarg, -20, 19, &o->nice); break;
 		}
 	}
 	r = cli_opts_done(c, bad ? CLI_BAD : opt, argc, argv, CLI_NO_ARGS);

@@ -10,6 +10,7 @@
 #include "core/help.h"
 #include "bpf/micro.h"
 #include "cmd/commands.h"
+#include "cmd/event_stream.h"
 #include "cmd/session.h"
 #include "core/cli.h"
 #include "core/msg.h"
@@ -23,7 +24,8 @@
 #include "cmd/proc_task.h"
 
 static const char help[] CLI_HELP_TEXT =
-	"usage: schedtap micro [options] [interval [count]]\n\n"
+	"usage: schedtap micro [options] [interval [count]]\n"
+	"       schedtap micro --events [-e LIST] [-p PID] [-d SECONDS] [options]\n\n"
 	"Per task, over each interval: CPU time, context switches and the perf\n"
 	"counters of the CPUs it ran on, charged to it at every switch (one\n"
 	"counting event per CPU, read by the sched_switch program when a task\n"
@@ -32,8 +34,10 @@ static const char help[] CLI_HELP_TEXT =
 	"util_avg and util_est as it last left a CPU. Without a PMU (most VMs)\n"
 	"it says so and counts only what is real: CPU time, switches and the\n"
 	"software counters.\n\n"
+	"With --events, a row per slice instead, as it ends: its CPU, task, run\n"
+	"time, counts and ratios (-p filters in the kernel), until -d or Ctrl-C.\n\n"
 	"options:\n"
-	"  -e, --events LIST       counters, comma-separated, at most 6 (default:\n"
+	"  -e, --counters LIST     counters, comma-separated, at most 6 (default:\n"
 	"                          cycles,instructions,cache-references,\n"
 	"                          cache-misses,branch-misses; without a PMU\n"
 	"                          cpu-clock,page-faults); known: cycles,\n"
@@ -41,6 +45,9 @@ static const char help[] CLI_HELP_TEXT =
 	"                          branches, branch-misses, cpu-clock, page-faults\n"
 	"  -p, --pid PID           only this task or process\n"
 	"  -n, --top N             show N tasks (default 20 in the table, all in CSV/JSON)\n"
+	"      --events            stream a row per slice\n"
+	"  -d, --duration SECONDS  --events: stop after this long (default: Ctrl-C)\n"
+	"      --perf-buffer       --events: a perf buffer even where a ring buffer exists\n"
 	CLI_COMMON_HELP
 	"\nCSV/JSON rows carry the raw counts; a ratio whose divisor is 0 is null.\n";
 
@@ -51,6 +58,7 @@ static const char *const no_pmu_events[] = { "cpu-clock", "page-faults" };
 struct micro_opts {
 	struct cli_common cli;
 	long pid, top;
+	int events;		/* --events: a record per slice */
 	const struct perf_counter_def *ev[MICRO_MAX_COUNTERS];
 	int nev;		/* 0: the defaults for this machine */
 };
@@ -65,10 +73,15 @@ struct snap {
 struct row {
 	const struct snap *s;
 	uint64_t runtime_ns, switches, ctr[MICRO_MAX_COUNTERS];
+	double t_ms;		/* --events: since the start */
+	uint32_t cpu;
 };
 
 /* What fills each output column. */
-enum kind { K_TS, K_IV, K_TID, K_PID, K_COMM, K_CPU_MS, K_SW, K_CTR, K_RATIO, K_UTIL, K_UTIL_EST, K_RT_NS };
+enum kind {
+	K_TS, K_IV, K_TID, K_PID, K_COMM, K_CPU_MS, K_SW, K_CTR, K_RATIO, K_UTIL, K_UTIL_EST,
+	K_RT_NS, K_TIME_MS, K_CPU, K_RUN_US
+};
 #define MAX_COLS 24
 
 struct mcol {
@@ -88,6 +101,15 @@ static const struct mcol head_cols[] = {
 	{ K_COMM, 0, 0, 0, { "comm", "COMM", OUT_STR, 16, 0, 1, 0 } },
 	{ K_CPU_MS, 0, 0, 0, { "cpu_ms", "CPU_MS", OUT_F64, 9, 1, 0, 0 } },
 	{ K_SW, 0, 0, 0, { "switches", "SW", OUT_U64, 6, 0, 0, 0 } },
+};
+
+/* --events: a row per slice. */
+static const struct mcol event_head_cols[] = {
+	{ K_TIME_MS, 0, 0, 0, { "time_ms", "TIME(ms)", OUT_F64, 12, 3, 0, 0 } },
+	{ K_CPU, 0, 0, 0, { "cpu", "CPU", OUT_U64, 4, 0, 0, 0 } },
+	{ K_TID, 0, 0, 0, { "tid", "TID", OUT_U64, 7, 0, 0, 0 } },
+	{ K_COMM, 0, 0, 0, { "comm", "COMM", OUT_STR, 16, 0, 1, 0 } },
+	{ K_RUN_US, 0, 0, 0, { "run_us", "RUN(us)", OUT_F64, 10, 1, 0, 0 } },
 };
 
 static const struct mcol tail_cols[] = {
@@ -151,12 +173,16 @@ static void build_cols(struct micro_run *m)
 {
 	static struct mcol ctr_cols[MICRO_MAX_COUNTERS];
 
-	add_cols(m, head_cols, TAP_ARRAY_SIZE(head_cols));
+	if (m->opt->events)
+		add_cols(m, event_head_cols, TAP_ARRAY_SIZE(event_head_cols));
+	else
+		add_cols(m, head_cols, TAP_ARRAY_SIZE(head_cols));
 	for (int i = 0; i < m->nev; i++)
 		ctr_cols[i] = (struct mcol){ K_CTR, m->ev[i]->name, NULL, 0,
 					     { m->ev[i]->col, m->ev[i]->title, OUT_U64, 12, 0, 0, 0 } };
 	add_cols(m, ctr_cols, m->nev);
-	add_cols(m, tail_cols, TAP_ARRAY_SIZE(tail_cols));
+	/* A slice's own time is its run_us: no cpu_ns column. */
+	add_cols(m, tail_cols, TAP_ARRAY_SIZE(tail_cols) - (m->opt->events ? 1 : 0));
 }
 
 static struct out_val util_val(uint32_t u)
@@ -191,6 +217,9 @@ static void print_row(struct micro_run *m, const struct row *r, double ts, doubl
 		case K_UTIL: v[c] = util_val(s->util_avg); break;
 		case K_UTIL_EST: v[c] = util_val(s->util_est); break;
 		case K_RT_NS: v[c].u = r->runtime_ns; break;
+		case K_TIME_MS: v[c].f = r->t_ms; break;
+		case K_CPU: v[c].u = r->cpu; break;
+		case K_RUN_US: v[c].f = (double)r->runtime_ns / 1e3; break;
 		}
 	}
 	out_row(&m->out, v);
@@ -480,11 +509,15 @@ static int parse_events(struct micro_opts *o, const char *arg)
 
 static int parse(struct micro_opts *o, int argc, char **argv)
 {
+	enum { OPT_EVENTS = OPT_OWN };
 	static const struct option longopts[] = {
 		CLI_COMMON_LONG,
-		{ "events", required_argument, 0, 'e' },
+		{ "counters", required_argument, 0, 'e' },
 		{ "pid", required_argument, 0, 'p' },
 		{ "top", required_argument, 0, 'n' },
+		{ "events", no_argument, 0, OPT_EVENTS },
+		{ "duration", required_argument, 0, 'd' },
+		{ "perf-buffer", no_argument, 0, OPT_PERF_BUFFER },
 		{ 0, 0, 0, 0 },
 	};
 	struct cli_common *c = &o->cli;
@@ -492,15 +525,22 @@ static int parse(struct micro_opts *o, int argc, char **argv)
 
 	cli_init(c, "micro");
 	o->pid = -1;
-	while (!bad && (opt = cli_next_opt(c, argc, argv, CLI_COMMON_SHORT "e:p:n:", longopts,
+	while (!bad && (opt = cli_next_opt(c, argc, argv, CLI_COMMON_SHORT "d:e:p:n:", longopts,
 					   help)) >= 0) {
 		switch (opt) {
+		case OPT_EVENTS: o->events = 1; break;
 		case 'e': bad = parse_events(o, optarg); break;
 		case 'p': bad = cli_pid(c, optarg, &o->pid); break;
 		case 'n': bad = cli_long(c, optarg, 1, 1000000, &o->top); break;
 		}
 	}
-	return cli_opts_done(c, bad ? CLI_BAD : opt, argc, argv, CLI_INTERVAL_COUNT);
+	opt = cli_opts_done(c, bad ? CLI_BAD : opt, argc, argv,
+			    o->events ? CLI_NO_ARGS : CLI_INTERVAL_COUNT);
+	if (opt < 0 && !o->events && (c->duration > 0 || c->perf_buffer))
+		return cli_usage_error(c, "-d and --perf-buffer are for --events"), EXIT_USAGE;
+	if (opt < 0 && o->events && (c->interval_given || o->top))
+		return cli_usage_error(c, "--events streams every slice: no -i or -n"), EXIT_USAGE;
+	return opt;
 }
 
 /* Which counters this machine counts, tried on the CPU we run on: the
@@ -615,6 +655,63 @@ static void close_counters(struct micro_run *m)
 	free(m->gone);
 }
 
+struct slice_stream {
+	struct micro_run *m;
+	uint64_t t0, written, bad;
+};
+
+static int take_slice(void *ctx, const void *data, uint32_t size)
+{
+	struct slice_stream *st = ctx;
+	const struct micro_rec *rec = data;
+	struct snap s = { 0 };
+	struct row r = { 0 };
+
+	if (size < sizeof(*rec)) {
+		st->bad++;
+		return 0;
+	}
+	s.tid = rec->pid;
+	s.util_avg = rec->util_avg;
+	s.util_est = rec->util_est;
+	memcpy(s.comm, rec->comm, sizeof(s.comm));
+	r.s = &s;
+	r.runtime_ns = rec->runtime_ns;
+	memcpy(r.ctr, rec->ctr, sizeof(r.ctr));
+	r.t_ms = rec->ts_ns > st->t0 ? (double)(rec->ts_ns - st->t0) / 1e6 : 0;
+	r.cpu = rec->cpu;
+	print_row(st->m, &r, 0, 0);
+	st->written++;
+	return 0;
+}
+
+/* --events: the stream is mapped before the program runs. */
+static int stream_slices(struct micro_run *m, struct session *s)
+{
+	struct slice_stream st = { .m = m };
+	struct event_reader *rd = NULL;
+	int err = stream_open(&rd, m->prog.perfbuf, &s->obj, s->cpu_ids, s->ncpus);
+
+	if (!err)
+		err = open_counters(m);
+	if (!err)
+		err = tap_obj_attach(&s->obj);
+	if (!err) {
+		build_cols(m);
+		out_init(&m->out, s->out, m->opt->cli.fmt, m->cols, m->ncols);
+		st.t0 = sig_now_ns();
+		err = stream_run(rd, st.t0, m->opt->cli.duration, take_slice, &st, &m->out);
+	}
+	if (!err) {
+		stream_summary(&m->out, &s->obj, rd, s->ncpus, s->cpu_ids, st.written, st.bad);
+		if (out_flush(&m->out))
+			err = msg_errno(m->out.err ? m->out.err : -EIO, "writing the output");
+	}
+	if (rd)
+		event_reader_free(rd);
+	return err;
+}
+
 int cmd_micro(int argc, char **argv)
 {
 	const struct tap_prog_def *progs[2];
@@ -638,10 +735,21 @@ int cmd_micro(int argc, char **argv)
 	btf = session_btf_typed(&s);
 	m.prog.ncounters = m.nev;
 	m.prog.util = btf;
-	progs[0] = btf ? &prog_micro_switch_btf : &prog_micro_switch;
+	m.prog.events = o.events;
+	m.prog.pid = o.events ? o.pid : -1;
+	m.prog.perfbuf = o.cli.perf_buffer;
+	if (o.events)
+		stream_choose_buffer(&m.prog.perfbuf);
+	progs[0] = o.events ? (btf ? &prog_micro_events_btf : &prog_micro_events)
+			    : (btf ? &prog_micro_switch_btf : &prog_micro_switch);
 	progs[1] = &prog_micro_free;
 	m.s = &s;
-	err = session_open(&s, &o.cli, progs, 2, &m.prog);
+	err = session_open(&s, &o.cli, progs, o.events ? 1 : 2, &m.prog);
+	if (!err && o.events) {
+		err = stream_slices(&m, &s);
+		close_counters(&m);
+		return session_close(&s, err);
+	}
 	if (!err)
 		err = open_counters(&m);
 	if (!err)

@@ -55,6 +55,7 @@ struct replay {
 	const struct lt_rec **upd;	/* the PELT updates, in time order */
 	size_t nupd, j;
 	uint64_t edge_after;		/* the last switch: an edge's update comes after */
+	uint64_t t0;
 };
 
 static double lag_of(const struct lt_rec *r)
@@ -85,6 +86,11 @@ static uint64_t pelt_time(struct replay *rp, uint64_t t)
 	return (uint64_t)((double)t - lag);
 }
 
+static double fabs_(double v)
+{
+	return v < 0 ? -v : v;
+}
+
 static void on_update(struct replay *rp, const struct lt_rec *r)
 {
 	struct lt_summary *s = rp->sum;
@@ -92,21 +98,31 @@ static void on_update(struct replay *rp, const struct lt_rec *r)
 	s->updates++;
 	rp->last = r;
 	rp->est = r->util_est;
-	pelt_model_init(&rp->now, r->last_update_time, (double)r->util_sum, r->period_contrib,
-			(double)r->util_avg, rp->scale);
 	if (!rp->model_on) {
 		pelt_model_init(&rp->m, r->last_update_time, (double)r->util_sum,
+				r->period_contrib, (double)r->util_avg, rp->scale);
+		pelt_model_init(&rp->now, r->last_update_time, (double)r->util_sum,
 				r->period_contrib, (double)r->util_avg, rp->scale);
 		rp->model_on = 1;
 		return;
 	}
-	pelt_model_advance(&rp->m, r->last_update_time, rp->running);
-	double d = (double)r->util_avg - rp->m.util_avg;
+	/* From the previous update's state to this one: the kernel's
+	 * arithmetic over one interval. */
+	pelt_model_advance(&rp->now, r->last_update_time, rp->running);
+	double d = fabs_(r->util_avg - rp->now.util_avg);
 
-	d = d < 0 ? -d : d;
 	s->model_err_max = d > s->model_err_max ? d : s->model_err_max;
 	s->model_err_mean += d;
 	s->model_n++;
+	if (d > LT_DEPARTURE && !s->departures++)
+		s->first_departure_ms = (double)(r->ts_ns - rp->t0) / 1e6;
+	/* From the first update on: what the errors of all intervals add
+	 * up to. */
+	pelt_model_advance(&rp->m, r->last_update_time, rp->running);
+	d = fabs_(r->util_avg - rp->m.util_avg);
+	s->drift_max = d > s->drift_max ? d : s->drift_max;
+	pelt_model_init(&rp->now, r->last_update_time, (double)r->util_sum, r->period_contrib,
+			(double)r->util_avg, rp->scale);
 	if (r->ts_ns >= rp->steady_from && r->ts_ns < rp->steady_to) {
 		double u = (double)r->util_avg, mu = rp->m.util_avg;
 
@@ -283,7 +299,7 @@ int lt_analyze(struct lt_rec *recs, size_t n, uint64_t t0, uint32_t ms,
 	/* Periodic loads are judged once settled: the second half of their
 	 * phase; steps and ramps over everything after the warm-up. */
 	uint32_t steady = periodic ? last + (ms - last) / 2 : active;
-	struct replay rp = { .r = recs, .n = n, .scale = scale, .sum = s, .est = -1 };
+	struct replay rp = { .r = recs, .n = n, .scale = scale, .sum = s, .est = -1, .t0 = t0 };
 	struct lt_point *pts;
 
 	memset(s, 0, sizeof(*s));

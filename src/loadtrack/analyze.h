@@ -14,6 +14,7 @@
 #define LT_NWINDOWS 3
 extern const uint32_t lt_windows_ms[LT_NWINDOWS];	/* 8, 32, 100 */
 #define LT_MAX_MS (10 * 60 * 1000)	/* a recording's bound: 10 minutes */
+#define LT_DEPARTURE 51.2		/* 5% of 1024: a finding past it */
 
 /* One millisecond. Signals are -1 before the first update. util_avg is
  * the value the last update left; util_now is that state carried to the
@@ -40,8 +41,15 @@ struct lt_summary {
 	double duty_pct;		/* measured: running share of the active span */
 	double util_mean, truth_mean;	/* util_now and the truth over the steady span */
 	double est_mean;
-	double model_err_max, model_err_mean;	/* |kernel - model| at updates */
+	/* |kernel - model| at each update, the model started from the
+	 * previous update's state: PELT's arithmetic over one interval. */
+	double model_err_max, model_err_mean;
 	int model_n;
+	/* Updates more than LT_DEPARTURE off it, and when the first was. */
+	int departures;
+	double first_departure_ms;
+	/* |kernel - model| with the model run from the first update on. */
+	double drift_max;
 	/* How far the PELT clock fell behind ktime over the recording: IRQ
 	 * and (in a VM) steal time, which PELT does not count. */
 	double clock_lag_ms;

@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -99,7 +100,7 @@ static void play(const struct lt_scenario *sc)
 	}
 }
 
-pid_t lt_scenario_spawn(const struct lt_scenario *sc, int cpu, int *start_fd)
+pid_t lt_scenario_spawn(const struct lt_scenario *sc, int cpu, int nice, int *start_fd)
 {
 	int fds[2];
 	pid_t pid;
@@ -128,7 +129,8 @@ pid_t lt_scenario_spawn(const struct lt_scenario *sc, int cpu, int *start_fd)
 		close(fds[1]);
 		CPU_ZERO(&set);
 		CPU_SET(cpu, &set);
-		if (sched_setaffinity(0, sizeof(set), &set))
+		if (sched_setaffinity(0, sizeof(set), &set) ||
+		    (nice && setpriority(PRIO_PROCESS, 0, nice)))
 			_exit(2);
 		if (read(fds[0], &c, 1) != 1)
 			_exit(0);	/* the parent gave up */

@@ -33,8 +33,8 @@ const struct lt_scenario *lt_scenario_find(const char *name);
 uint32_t lt_scenario_ms(const struct lt_scenario *sc);
 uint32_t lt_phase_start_ms(const struct lt_scenario *sc, int i);
 
-/* A child pinned to cpu that waits for a byte on *start_fd, then plays
+/* A child pinned to cpu, at nice, that waits for a byte on *start_fd, then plays
  * sc and exits 0. Returns its pid (the parent keeps the pipe's write
  * end in *start_fd) or negative errno. */
-pid_t lt_scenario_spawn(const struct lt_scenario *sc, int cpu, int *start_fd);
+pid_t lt_scenario_spawn(const struct lt_scenario *sc, int cpu, int nice, int *start_fd);
 #endif

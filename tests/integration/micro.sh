@@ -45,8 +45,27 @@ t_attach_path() {
 		fail attach_path$SFX "$(grep '^; program' "$TMP/dump")"
 }
 
+# --events: a row per slice of a 5-on/5-off duty cycle, filtered in the
+# kernel by -p; each slice's cpu-clock count is its run time; nothing lost.
+t_events() {
+	$ST_BIN workload burst --on 5 --off 5 --cpu 1 --duration 4 > "$TMP/b.out" &
+	b=$!
+	sleep 0.3
+	tid=$(awk '{ print $2 }' "$TMP/b.out")
+	$ST micro --events -e cpu-clock -p "$tid" -d 1 --json > "$TMP/ev.json" 2> "$TMP/ev.err"; rc=$?
+	kill $b 2> /dev/null; wait $b 2> /dev/null
+	[ $rc -eq 0 ] || { fail events$SFX "exit $rc: $(cat "$TMP/ev.err")"; return; }
+	set -- $(jq -r -s --argjson t "$tid" '[.[] | select(.tid != null)] as $r |
+		"\($r | length) \([$r[] | select(.tid != $t)] | length) \([$r[].run_us] | add)" +
+		" \([$r[].cpu_clock_ns] | add / 1000) \([.[] | select(.summary)][0].lost)"' "$TMP/ev.json")
+	echo "    --events -p $tid: $1 slices, $2 of others, run $3 us, cpu-clock $4 us, lost $5"
+	[ "$1" -ge 50 ] && [ "$2" -eq 0 ] && [ "$5" = 0 ] &&
+		awk -v a="$3" -v b="$4" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a > 0 && d <= 0.02 * a) }' &&
+		pass events$SFX || fail events$SFX "$*: $(head -c 300 "$TMP/ev.json")"
+}
+
 t_usage() {
-	for a in "-e nope" "-e cycles,cycles" "-e cycles,instructions,branches,branch-misses,cache-misses,cache-references,page-faults" "-n 0"; do
+	for a in "--events -n 3" "-d 1" "--events 1 1" "-e nope" "-e cycles,cycles" "-e cycles,instructions,branches,branch-misses,cache-misses,cache-references,page-faults" "-n 0"; do
 		$ST micro $a 1 1 > /dev/null 2>&1; rc=$?
 		[ $rc -eq 2 ] || { fail usage "'micro $a': exit $rc, want 2"; return; }
 	done
@@ -56,9 +75,11 @@ t_usage() {
 SFX= t_attach_path "BTF-typed tracepoint"
 SFX= t_vs_perf
 SFX= t_no_pmu
+SFX= t_events
 export SCHEDTAP_FORCE_TRACEPOINT=1
 SFX=_tracepoint t_attach_path "tracepoint sched:"
 SFX=_tracepoint t_vs_perf
+SFX=_tracepoint t_events
 unset SCHEDTAP_FORCE_TRACEPOINT
 t_usage
 [ "$(our_progs)" -eq 0 ] && pass nothing_left_attached || fail nothing_left_attached "$(bpftool prog show | grep -E "name tap_")"
