@@ -83,6 +83,34 @@ static size_t hz_compress(const uint8_t *src, size_t n, uint8_t *out)
 	return o;
 }
 
+/* The blob unpacked as src/core/help.c will, compared with the texts. */
+static int hz_check(const uint8_t *z, size_t zn, const uint8_t *src, size_t n)
+{
+	uint8_t *back = malloc(n + 1);
+	size_t i = 0, o = 0;
+	int ok = back != NULL;
+
+	while (ok && i < zn) {
+		unsigned t = z[i++];
+		size_t len = t < 0x80 ? t + 1u : (t & 0x7fu) + HZ_MIN, dist = 0;
+
+		if (t >= 0x80) {
+			ok = zn - i >= 2;
+			dist = ok ? (size_t)z[i] | (size_t)z[i + 1] << 8 : 0;
+			i += 2;
+			ok = ok && dist && dist <= o;
+		} else {
+			ok = len <= zn - i;
+		}
+		ok = ok && len <= n - o;
+		for (size_t k = 0; ok && k < len; k++, o++)
+			back[o] = t < 0x80 ? z[i++] : back[o - dist];
+	}
+	ok = ok && o == n && !memcmp(back, src, n);
+	free(back);
+	return ok;
+}
+
 #ifndef HELPZ_NO_MAIN
 int main(int argc, char **argv)
 {
@@ -106,6 +134,14 @@ int main(int argc, char **argv)
 	}
 	fclose(in);
 	zn = hz_compress(src, (size_t)n, z);
+	if (!zn && n) {
+		fprintf(stderr, "helpz: out of memory\n");
+		return 1;
+	}
+	if (!hz_check(z, zn, src, (size_t)n)) {
+		fprintf(stderr, "helpz: the blob does not unpack to the texts\n");
+		return 1;
+	}
 	if (!(out = fopen(argv[2], "w"))) {
 		fprintf(stderr, "helpz: cannot write %s\n", argv[2]);
 		return 1;

@@ -36,11 +36,12 @@ static const char help[] CLI_HELP_TEXT =
 	"How well PELT's util_avg and util_est follow what a task really uses.\n"
 	"Each scenario runs a child of schedtap pinned to one CPU; sched_switch\n"
 	"gives when it ran (the truth, in 1-ms bins) and pelt_se_tp its PELT\n"
-	"state at every update. PELT's arithmetic (1024-us periods, y^32 = 1/2),\n"
+	"state at every update that ends a period. PELT's arithmetic (1024-us periods, y^32 = 1/2),\n"
 	"replayed over the measured pattern from the first update's state, is\n"
 	"the model the kernel's values must follow. Per scenario: the measured\n"
 	"duty, the mean truth, util_avg and util_est over the steady span, the\n"
-	"worst |kernel - model|, util_avg - truth over sliding windows of 8, 32\n"
+	"worst |kernel - model| over one interval and from the start (DRIFT),\n"
+	"util_avg - truth over sliding windows of 8, 32\n"
 	"and 100 ms (mean, worst over, worst under), the step's settling time\n"
 	"(to within 5%), the ripple of periodic loads against the model's; then\n"
 	"the claims of the sched-ebpf prototype, measured.\n\n"
@@ -171,7 +172,6 @@ struct lt_run {
 	const struct lt_opts *o;
 	struct koffsets ko;
 	int btf_typed, perfbuf;
-	double scale;
 	FILE *f;
 	struct out sum, tl, claims;
 	struct lt_rec *recs;
@@ -195,7 +195,10 @@ static int take_rec(void *ctx, const void *data, uint32_t size)
 		struct lt_rec *v;
 
 		/* 10 minutes of a busy task at 4 records a ms: bounded. */
-		if (cap > (size_t)LT_MAX_MS * 8 || !(v = realloc(r->recs, cap * sizeof(*v))))
+		if (cap > (size_t)LT_MAX_MS * 8)
+			return msg_errno(-E2BIG, "more than %zu records: watch for a shorter -d",
+					 r->cap);
+		if (!(v = realloc(r->recs, cap * sizeof(*v))))
 			return -ENOMEM;
 		r->recs = v;
 		r->cap = cap;
@@ -231,8 +234,10 @@ static int record(struct lt_run *r, long tid, int start_fd, double secs, uint64_
 		err = tap_obj_attach(&s.obj);
 	if (!err) {
 		*t0 = sig_now_ns();
+		/* A child that could not set itself up is gone: EPIPE, not
+		 * SIGPIPE (run_one says why from its exit status). */
 		if (start_fd >= 0 && write(start_fd, "g", 1) != 1)
-			err = msg_errno(-errno, "starting the scenario's child");
+			err = -errno;
 	}
 	if (!err)
 		err = stream_run(rd, *t0, secs, take_rec, r, &r->sum);
@@ -400,15 +405,28 @@ static int run_one(struct lt_run *r, const struct lt_scenario *sc)
 		close(start_fd);
 	if (child > 0) {
 		/* Stopped early: the child's pattern ends with us. */
-		if (err || sig_stopped())
+		int stopped = err || sig_stopped();
+
+		if (stopped)
 			kill(child, SIGKILL);
-		waitpid(child, &status, 0);
+		if (waitpid(child, &status, 0) == child && WIFEXITED(status) &&
+		    WEXITSTATUS(status) == LT_CHILD_SETUP_FAILED)
+			return msg_errno(-EINVAL, "scenario %s: its child could not pin itself "
+					 "to CPU %ld or take nice %ld (see -C and --nice)",
+					 sc->name, o->cpu, o->nice);
+		if (!stopped && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+			return msg_errno(-ECHILD, "scenario %s: its child ended early (status "
+					 "%#x): the recording is incomplete", sc->name, status);
 	}
+	if (err == -EPIPE)
+		err = msg_errno(err, "starting scenario %s", sc->name);
 	if (err)
 		return err;
 	if (sig_stopped())
 		return -EINTR;
-	err = lt_analyze(r->recs, r->n, t0, ms, sc, r->scale, &pts, &s);
+	/* Capacity and frequency are in the PELT clock the model runs on
+	 * (clock_pelt, followed through last_update_time): no scale. */
+	err = lt_analyze(r->recs, r->n, t0, ms, sc, 1.0, &pts, &s);
 	if (err)
 		return msg_errno(err, "analyzing %s", sc->name);
 	if (!s.updates)
@@ -552,7 +570,12 @@ static int open_offsets(struct lt_run *r)
 			msg_err("kernel struct offsets: %s", err);
 		return e;
 	}
-	if (feat_btf() <= 0) {
+	if ((e = feat_btf()) < 0) {
+		msg_err("cannot read /sys/kernel/btf/vmlinux: %s: loadtrack needs root (or "
+			"CAP_BPF and CAP_PERFMON) and read access to it", strerror(-e));
+		return e;
+	}
+	if (e == 0) {
 		msg_err("loadtrack needs the kernel's BTF (/sys/kernel/btf/vmlinux, %s) to "
 			"read the task's sched_avg: give --offsets FILE, made on a build host "
 			"with `schedtap btf offsets VMLINUX > FILE`",
@@ -568,24 +591,6 @@ static int open_offsets(struct lt_run *r)
 	return 0;
 }
 
-/* PELT scales running time by the CPU's capacity (and its frequency,
- * which the model leaves out: said once where cpufreq exists). */
-static double cpu_scale(int cpu)
-{
-	char path[96], *text = NULL;
-	size_t len;
-	long cap = 1024;
-
-	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/cpu_capacity", cpu);
-	if (!file_read_bounded(path, 32, &text, &len)) {
-		text[strcspn(text, "\n")] = 0;
-		if (cli_parse_long(text, 1, 1024, &cap))
-			cap = 1024;
-	}
-	free(text);
-	return cap / 1024.0;
-}
-
 /* Keep schedtap itself (its reader wakes every 20 ms) off the scenario's
  * CPU, where it would make the child wait; where there is another CPU. */
 static void stay_off(int cpu)
@@ -598,11 +603,20 @@ static void stay_off(int cpu)
 	sched_setaffinity(0, sizeof(set), &set);
 }
 
-static int default_cpu(void)
+/* The last CPU we may run on (a cpuset may allow fewer than are online),
+ * or -1; with cpu >= 0, 0 if we may run there. */
+static int allowed_cpu(int cpu)
 {
-	int ids[1024], n = cpus_online(ids, 1024);
+	cpu_set_t set;
 
-	return n > 0 ? ids[n - 1] : 0;
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return -1;
+	if (cpu >= 0)
+		return cpu < CPU_SETSIZE && CPU_ISSET(cpu, &set) ? 0 : -1;
+	for (int c = CPU_SETSIZE - 1; c >= 0; c--)
+		if (CPU_ISSET(c, &set))
+			return c;
+	return -1;
 }
 
 int cmd_loadtrack(int argc, char **argv)
@@ -621,9 +635,14 @@ int cmd_loadtrack(int argc, char **argv)
 		return EXIT_RUNTIME;
 	if (open_offsets(&r))
 		return EXIT_RUNTIME;
-	if (o.cpu < 0)
-		o.cpu = default_cpu();
-	r.scale = cpu_scale((int)o.cpu);
+	if (o.cpu < 0 && (o.cpu = allowed_cpu(-1)) < 0)
+		o.cpu = 0;
+	if (o.pid < 0 && allowed_cpu((int)o.cpu)) {
+		msg_err("CPU %ld is offline or not in this process's CPU set: give -C one of "
+			"those `taskset -p $$` lists", o.cpu);
+		koff_free(&r.ko);
+		return EXIT_RUNTIME;
+	}
 	if (o.pid < 0)
 		stay_off((int)o.cpu);
 	r.perfbuf = o.cli.perf_buffer;
@@ -644,9 +663,6 @@ int cmd_loadtrack(int argc, char **argv)
 	out_init(&r.sum, r.f, o.cli.fmt, sum_cols, NSCOLS);
 	out_init(&r.tl, r.f, o.cli.fmt, time_cols, NTCOLS);
 	out_init(&r.claims, r.f, o.cli.fmt, claim_cols, NCCOLS);
-	if (r.scale != 1)
-		msg_err("note: CPU %ld has capacity %.0f: the model scales running time by it",
-			o.cpu, r.scale * 1024);
 	if (o.pid >= 0)
 		err = run_one(&r, &watch);
 	for (int i = 0; !err && o.pid < 0 && i < o.nsc; i++)

@@ -699,11 +699,14 @@ static int stream_slices(struct micro_run *m, struct session *s)
 	if (!err) {
 		build_cols(m);
 		out_init(&m->out, s->out, m->opt->cli.fmt, m->cols, m->ncols);
+		check_multiplexing(m);
 		st.t0 = sig_now_ns();
 		err = stream_run(rd, st.t0, m->opt->cli.duration, take_slice, &st, &m->out);
 	}
 	if (!err) {
 		stream_summary(&m->out, &s->obj, rd, s->ncpus, s->cpu_ids, st.written, st.bad);
+		check_multiplexing(m);
+		warn_kernel_side(m);
 		if (out_flush(&m->out))
 			err = msg_errno(m->out.err ? m->out.err : -EIO, "writing the output");
 	}

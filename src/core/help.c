@@ -1,3 +1,4 @@
+#include <string.h>
 #include "core/help.h"
 
 /* The section's bounds (the linker's), and the blob the second link adds:
@@ -42,7 +43,10 @@ void help_unpack(void)
 
 	if (done || !&help_blob_size || !help_blob_size)
 		return;
+	size_t size = (size_t)(__stop_schedtap_help - __start_schedtap_help);
+
 	done = 1;
-	help_lz_unpack(help_blob, help_blob_size, __start_schedtap_help,
-		       (size_t)(__stop_schedtap_help - __start_schedtap_help));
+	/* The build checked the blob; a short one would print nothing. */
+	if (help_lz_unpack(help_blob, help_blob_size, __start_schedtap_help, size) != (long)size)
+		memcpy(__start_schedtap_help, "(help text damaged)\n", 21 < size ? 21 : size);
 }

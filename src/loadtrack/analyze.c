@@ -56,6 +56,7 @@ struct replay {
 	size_t nupd, j;
 	uint64_t edge_after;		/* the last switch: an edge's update comes after */
 	uint64_t t0;
+	uint32_t last_cpu;		/* the CPU of the last update */
 };
 
 static double lag_of(const struct lt_rec *r)
@@ -104,6 +105,18 @@ static void on_update(struct replay *rp, const struct lt_rec *r)
 		pelt_model_init(&rp->now, r->last_update_time, (double)r->util_sum,
 				r->period_contrib, (double)r->util_avg, rp->scale);
 		rp->model_on = 1;
+		rp->last_cpu = r->cpu;
+		return;
+	}
+	/* On another CPU (-p: the task migrated), the kernel re-attached
+	 * its averages to that run queue's clock, with no tracepoint: both
+	 * models start again from here. */
+	if (rp->last_cpu != r->cpu) {
+		rp->last_cpu = r->cpu;
+		pelt_model_init(&rp->m, r->last_update_time, (double)r->util_sum,
+				r->period_contrib, (double)r->util_avg, rp->scale);
+		pelt_model_init(&rp->now, r->last_update_time, (double)r->util_sum,
+				r->period_contrib, (double)r->util_avg, rp->scale);
 		return;
 	}
 	/* From the previous update's state to this one: the kernel's

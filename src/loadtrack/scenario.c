@@ -131,7 +131,7 @@ pid_t lt_scenario_spawn(const struct lt_scenario *sc, int cpu, int nice, int *st
 		CPU_SET(cpu, &set);
 		if (sched_setaffinity(0, sizeof(set), &set) ||
 		    (nice && setpriority(PRIO_PROCESS, 0, nice)))
-			_exit(2);
+			_exit(LT_CHILD_SETUP_FAILED);
 		if (read(fds[0], &c, 1) != 1)
 			_exit(0);	/* the parent gave up */
 		play(sc);

@@ -24,6 +24,9 @@ struct lt_scenario {
 	struct lt_phase ph[LT_MAX_PHASES];
 };
 
+/* The child's exit status when it cannot pin itself or take its nice. */
+#define LT_CHILD_SETUP_FAILED 2
+
 extern const struct lt_scenario lt_scenarios[];
 extern const int lt_nscenarios;
 

@@ -94,8 +94,12 @@ t_usage() {
 		[ $rc -eq 2 ] || { fail usage "'loadtrack $a': exit $rc, want 2"; return; }
 	done
 	SCHEDTAP_FORCE_NO_BTF=1 $ST loadtrack -s step > /dev/null 2> "$TMP/e"; rc=$?
-	[ $rc -eq 1 ] && grep -q "needs the kernel's BTF.*--offsets FILE" "$TMP/e" && pass usage ||
-		fail usage "no BTF: exit $rc: $(cat "$TMP/e")"
+	[ $rc -eq 1 ] && grep -q "needs the kernel's BTF.*--offsets FILE" "$TMP/e" ||
+		{ fail usage "no BTF: exit $rc: $(cat "$TMP/e")"; return; }
+	# A CPU this process may not run on (this machine has 2).
+	taskset -c 0 $ST loadtrack -s step -C 1 > /dev/null 2> "$TMP/e"; rc=$?
+	[ $rc -eq 1 ] && grep -q "CPU 1 is offline or not in this process's CPU set" "$TMP/e" &&
+		pass usage || fail usage "-C outside the CPU set: exit $rc: $(cat "$TMP/e")"
 }
 
 # Ctrl-C mid-scenario: out at once, the child gone, nothing attached.

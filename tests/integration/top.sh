@@ -58,12 +58,17 @@ t_vs_proc() {	# test-name cpu-tolerance-% [VAR=value]
 # (the kernel accounts its time in steps of a tick or a switch, and what
 # attaching cost must not land in the first interval) never shows over
 # 100% of a CPU in 0.1 s intervals, while its total stays its schedstat.
+# A sleeper on the loop's CPU wakes every 10 ms, so that the loop is
+# switched out: with slice timing, a task is timed from its first
+# switch-in after the start, and an idle CI machine once left a lone loop
+# running 0.6 s without one (9 rows of 15).
 t_share_of_real_time() {	# test-name [VAR=value]
 	name=$1
-	( while :; do :; done ) & b=$!
+	taskset -c 1 sh -c 'while :; do :; done' & b=$!
+	taskset -c 1 sh -c 'while :; do sleep 0.01; done' & w=$!
 	sleep 0.3
 	env ${2:-SCHEDTAP_NONE=} $ST top --csv -p $b 0.1 15 > "$TMP/share.csv" 2> "$TMP/share.err"; rc=$?
-	kill $b
+	kill $b $w
 	[ $rc -eq 0 ] || { fail $name "exit $rc: $(cat "$TMP/share.err")"; return; }
 	rows=$(awk -F, 'NR > 1' "$TMP/share.csv" | wc -l)
 	over=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "cpu_pct") c = i; next }

@@ -19,8 +19,16 @@ static int round_trip(const uint8_t *src, size_t n)
 		free(back);
 		return 0;
 	}
+	memset(z, 0, n + n / 128 + 16);
 	zn = hz_compress(src, n, z);
 	ok = help_lz_unpack(z, zn, back, n) == (long)n && !memcmp(src, back, n);
+	/* The build's own check agrees, and catches a flipped byte. */
+	ok &= hz_check(z, zn, src, n);
+	if (zn > 4) {
+		z[zn / 2] ^= 0x40;
+		ok &= !hz_check(z, zn, src, n);
+		z[zn / 2] ^= 0x40;
+	}
 	/* One byte less room, or the blob cut short: refused. */
 	if (n)
 		ok &= help_lz_unpack(z, zn, back, n - 1) == -1;
