@@ -84,7 +84,7 @@ t_watch() {
 	tid=$(awk '{ print $2 }' "$TMP/b.out")
 	$ST loadtrack -p "$tid" -d 1.5 --json > "$TMP/w.json" 2> "$TMP/e"; rc=$?
 	kill $b 2> /dev/null; wait $b 2> /dev/null
-	[ $rc -eq 0 ] && all_rows '.scenario == "watch" and .duty_pct > 35 and .duty_pct < 65 and .model_err_max <= 51.2' "$TMP/w.json" &&
+	[ $rc -eq 0 ] && all_rows '.scenario == "watch" and .duty_pct > 35 and .duty_pct < 65 and .model_err_mean <= 3 and .departures <= ([1, .updates / 50] | max)' "$TMP/w.json" &&
 		pass watch || fail watch "exit $rc: $(cat "$TMP/e" "$TMP/w.json" | head -3)"
 }
 
