@@ -198,13 +198,11 @@ static int report(void *ctx, double iv)
 	if (r->opt->cli.fmt != OUT_JSON) {
 		fputc('\n', r->f);
 		if (r->opt->timestamp) {
-			char ts[16];
 			time_t t = time(NULL);
 			struct tm tm;
 
 			localtime_r(&t, &tm);
-			strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
-			fprintf(r->f, "%-8s\n", ts);
+			fprintf(r->f, "%02d:%02d:%02d\n", tm.tm_hour, tm.tm_min, tm.tm_sec);
 		}
 	}
 	err = r->opt->prog.key == RUNQ_KEY_NONE ? report_global(r, iv) : report_keyed(r, iv);

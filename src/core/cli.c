@@ -50,10 +50,11 @@ void cli_init(struct cli_common *c, const char *cmd)
 	c->opt = "";
 }
 
-int cli_usage_error(const struct cli_common *c, const char *fmt, ...)
+int cli_usage_error_at(const struct cli_common *c, const char *fmt, ...)
 {
 	va_list ap;
 
+	help_unpack();
 	fprintf(stderr, "schedtap %s: ", c->cmd);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -422,7 +423,9 @@ void cli_interval_title(char *buf, size_t len, double wall_s, double iv)
 	struct tm tm;
 	size_t n;
 
+	/* Not strftime: for one format, 3 KiB of musl. */
 	localtime_r(&t, &tm);
-	n = strftime(buf, len, "%H:%M:%S", &tm);
-	snprintf(buf + n, len - n, "  interval %.3f s", iv);
+	n = (size_t)snprintf(buf, len, "%02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec);
+	if (n < len)
+		snprintf(buf + n, len - n, "  interval %.3f s", iv);
 }

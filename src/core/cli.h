@@ -6,6 +6,7 @@
 #define SCHEDTAP_CLI_H
 
 #include <getopt.h>
+#include "core/msg.h"
 #include "core/output.h"
 
 /* Exit codes. */
@@ -131,8 +132,11 @@ int cli_operands_done(struct cli_common *c, int opt, int argc, char **argv,
  * it would go on, so a command stops as soon as its options are parsed. */
 extern int cli_parse_only;
 
-/* "schedtap CMD: <msg>" and a pointer to --help; returns -1. */
-int cli_usage_error(const struct cli_common *c, const char *fmt, ...)
+/* "schedtap CMD: <msg>" and a pointer to --help; returns -1. The format
+ * is cold text (core/msg.h). */
+#define cli_usage_error(c, fmt, ...)                                                  \
+	({ MSG_COLD_FMT(fmt, ##__VA_ARGS__); cli_usage_error_at(c, msg_fmt_, ##__VA_ARGS__); })
+int cli_usage_error_at(const struct cli_common *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* Value parsers for the option being parsed (c->opt): 0, or -1 after

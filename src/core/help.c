@@ -1,3 +1,4 @@
+#include <sched.h>
 #include <string.h>
 #include "core/help.h"
 
@@ -39,14 +40,24 @@ long help_lz_unpack(const uint8_t *in, size_t n, char *out, size_t cap)
 
 void help_unpack(void)
 {
-	static int done;
+	enum { TODO, BUSY, DONE };
+	static int state;
+	int expect = TODO;
 
-	if (done || !&help_blob_size || !help_blob_size)
+	if (__atomic_load_n(&state, __ATOMIC_ACQUIRE) == DONE || !&help_blob_size ||
+	    !help_blob_size)
 		return;
+	/* A workload's thread can fail while the main one does. */
+	if (!__atomic_compare_exchange_n(&state, &expect, BUSY, 0, __ATOMIC_ACQUIRE,
+					 __ATOMIC_ACQUIRE)) {
+		while (__atomic_load_n(&state, __ATOMIC_ACQUIRE) != DONE)
+			sched_yield();
+		return;
+	}
 	size_t size = (size_t)(__stop_schedtap_help - __start_schedtap_help);
 
-	done = 1;
 	/* The build checked the blob; a short one would print nothing. */
 	if (help_lz_unpack(help_blob, help_blob_size, __start_schedtap_help, size) != (long)size)
-		memcpy(__start_schedtap_help, "(help text damaged)\n", 21 < size ? 21 : size);
+		memcpy(__start_schedtap_help, "(text damaged)\n", 16 < size ? 16 : size);
+	__atomic_store_n(&state, DONE, __ATOMIC_RELEASE);
 }

@@ -4,10 +4,11 @@
 #include <string.h>
 #include "core/msg.h"
 
-void msg_err(const char *fmt, ...)
+void msg_err_at(const char *fmt, ...)
 {
 	va_list ap;
 
+	help_unpack();
 	fputs("schedtap: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -30,11 +31,12 @@ const char *msg_hint(int err)
 	return NULL;
 }
 
-int msg_errno(int err, const char *fmt, ...)
+int msg_errno_at(int err, const char *fmt, ...)
 {
 	const char *hint = msg_hint(err);
 	va_list ap;
 
+	help_unpack();
 	fputs("schedtap: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

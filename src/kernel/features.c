@@ -41,13 +41,14 @@ int feat_forced(const char *name)
 	return v && *v && strcmp(v, "0");
 }
 
-void feat_note_once(int *said, const char *fmt, ...)
+void feat_note_once_at(int *said, const char *fmt, ...)
 {
 	va_list ap;
 
 	if (*said)
 		return;
 	*said = 1;
+	help_unpack();
 	fputs("schedtap: note: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

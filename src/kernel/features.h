@@ -7,6 +7,7 @@
 #define SCHEDTAP_KERNEL_FEATURES_H
 
 #include <linux/bpf.h>
+#include "core/msg.h"
 
 /* Answers are 1 (the kernel has it), 0 (it lacks it) or -EPERM: this
  * process may not ask (no privileges), which says nothing about the kernel
@@ -58,7 +59,9 @@ int feat_memcg_accounting(void);
 /* Raise RLIMIT_MEMLOCK on kernels that still charge it. 0 or -errno. */
 int feat_raise_memlock(void);
 
-/* Print a fallback note once per process ("schedtap: note: ..."). */
-void feat_note_once(int *said, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+/* Print a fallback note once per process ("schedtap: note: ..."); the
+ * format is cold text (core/msg.h). */
+#define feat_note_once(said, fmt, ...)                                                \
+	({ MSG_COLD_FMT(fmt, ##__VA_ARGS__); feat_note_once_at(said, msg_fmt_, ##__VA_ARGS__); })
+void feat_note_once_at(int *said, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 #endif
