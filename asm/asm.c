@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "asm.h"
+#include "core/help.h"
 
 /* Programs are at most BPF_COMPLEXITY_LIMIT_INSNS (1M) slots; our own are
  * far smaller, so refuse anything past this rather than grow unbounded. */
@@ -29,13 +30,14 @@ void asm_free(struct asm_prog *p)
 	memset(p, 0, sizeof(*p));
 }
 
-int asm_error(struct asm_prog *p, int err, const char *fmt, ...)
+int asm_error_at(struct asm_prog *p, int err, const char *fmt, ...)
 {
 	va_list ap;
 
 	if (p->err)
 		return p->err;
 	p->err = err;
+	help_unpack();
 	va_start(ap, fmt);
 	vsnprintf(p->errmsg, sizeof(p->errmsg), fmt, ap);
 	va_end(ap);
@@ -155,11 +157,12 @@ void asm_label(struct asm_prog *p, const char *name)
 	add_note(p, ASM_NOTE_LABEL, p->labels[i].name);
 }
 
-void asm_comment(struct asm_prog *p, const char *fmt, ...)
+void asm_comment_at(struct asm_prog *p, const char *fmt, ...)
 {
 	char buf[256];
 	va_list ap;
 
+	help_unpack();
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);

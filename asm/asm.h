@@ -19,6 +19,7 @@
 #include <linux/bpf.h>
 #include <stdint.h>
 #include <stddef.h>
+#include "core/msg.h"
 
 /* Register names read better than BPF_REG_n in program files. */
 enum { R0 = 0, R1, R2, R3, R4, R5, R6, R7, R8, R9, R10, FP = R10 };
@@ -80,13 +81,20 @@ void asm_init(struct asm_prog *p);
 void asm_free(struct asm_prog *p);
 /* Resolve every label reference. Returns 0 or the first error. */
 int asm_finalize(struct asm_prog *p);
-/* Record an error unless one is already recorded; returns -err. */
-int asm_error(struct asm_prog *p, int err, const char *fmt, ...)
+/* Record an error unless one is already recorded; returns -err. Its
+ * format, and a comment's, are cold text (core/msg.h): --dump and the
+ * verifier's rejections read them, a run that loads programs keeps them
+ * compressed until the first program is built. */
+#define asm_error(p, err, fmt, ...)                                                   \
+	({ MSG_COLD_FMT(fmt, ##__VA_ARGS__); asm_error_at(p, err, msg_fmt_, ##__VA_ARGS__); })
+int asm_error_at(struct asm_prog *p, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* Pseudo-instructions: they occupy no slot. */
 void asm_label(struct asm_prog *p, const char *name);
-void asm_comment(struct asm_prog *p, const char *fmt, ...)
+#define asm_comment(p, fmt, ...)                                                      \
+	({ MSG_COLD_FMT(fmt, ##__VA_ARGS__); asm_comment_at(p, msg_fmt_, ##__VA_ARGS__); })
+void asm_comment_at(struct asm_prog *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* A fresh label name "<stem>.N" for macros that need private labels;
  * the returned pointer stays valid until asm_free(). */

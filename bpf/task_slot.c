@@ -97,8 +97,10 @@ void task_take_cpu_slot(struct asm_prog *p, const struct tap_build_ctx *ctx,
 {
 	const char *done = asm_new_label(p, "taken");
 
-	asm_comment(p, kind == CPU_SLOT_SINCE ? "runtime += now - switch-in, if this CPU saw prev go in"
-					      : "runtime += what sched_stat_runtime left here, if prev's");
+	if (kind == CPU_SLOT_SINCE)
+		asm_comment(p, "runtime += now - switch-in, if this CPU saw prev go in");
+	else
+		asm_comment(p, "runtime += what sched_stat_runtime left here, if prev's");
 	ev_ld(p, ctx, R1, R6, "prev_pid");
 	asm_ldx(p, BPF_W, R2, R8, CPU_SLOT_OFF(pid));
 	asm_jmp_reg(p, BPF_JMP, BPF_JNE, R1, R2, done);
@@ -118,8 +120,10 @@ void task_take_cpu_slot(struct asm_prog *p, const struct tap_build_ctx *ctx,
 void task_mark_cpu_slot(struct asm_prog *p, const struct tap_build_ctx *ctx,
 			enum cpu_slot_kind kind)
 {
-	asm_comment(p, kind == CPU_SLOT_SINCE ? "--- next: remember who went in on this CPU, and when ---"
-					      : "--- next: its CPU time gathers here until it goes out ---");
+	if (kind == CPU_SLOT_SINCE)
+		asm_comment(p, "--- next: remember who went in on this CPU, and when ---");
+	else
+		asm_comment(p, "--- next: its CPU time gathers here until it goes out ---");
 	ev_ld(p, ctx, R1, R6, "next_pid");
 	asm_stx(p, BPF_W, R8, R1, CPU_SLOT_OFF(pid));
 	if (kind == CPU_SLOT_SINCE)

@@ -14,9 +14,9 @@ for t in "$LLVM_MC" "$LLVM_OBJCOPY" "$LLVM_OBJDUMP"; do
 	fi
 done
 mkdir -p "$out" || exit 1
-if ! gcc -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -I. \
+if ! gcc -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -I. -Isrc \
 	-o "$out/oracle" tests/oracle/oracle.c tests/oracle/oracle_gen.c tests/oracle/oracle_norm.c \
-	asm/asm.c asm/disasm.c 2>"$out/build.err"; then
+	asm/asm.c asm/disasm.c src/core/help.c 2>"$out/build.err"; then
 	echo "FAIL oracle/build: gcc failed"
 	sed 's/^/    /' "$out/build.err" | head -20
 	exit 1
