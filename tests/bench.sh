@@ -16,7 +16,7 @@ row() { printf '%-46s %12s  %s\n' "$1" "$2" "${3:-}"; }
 
 gcc -O2 -Wall -Wextra -Werror -o "$TMP/bench_exit" tests/bench_exit.c || exit 1
 gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -I. -Isrc -o "$TMP/floor" \
-	tests/bench_floor.c asm/*.c bpf/*.c src/*/*.c || exit 1
+	tests/bench_floor.c asm/*.c bpf/*.c src/*/*.c -lm || exit 1
 
 echo "schedtap bench: $(uname -r), $(nproc) CPUs, median of $RUNS interleaved runs," \
 	"perf bench sched pipe -l $LOOPS"

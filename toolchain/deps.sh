@@ -13,6 +13,10 @@ pkgs="$pkgs zstd"
 pkgs="$pkgs gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf"
 # The QEMU end-to-end suite (tests/e2e) and a CSV parser for the tests.
 pkgs="$pkgs qemu-system-x86 qemu-system-arm cpio python3 libbpf-tools"
+# Independent readers of what record and report write: protoc
+# --decode_raw parses every Perfetto trace the tests make, headless
+# Chromium renders every page.
+pkgs="$pkgs protobuf-compiler chromium"
 # The libFuzzer harnesses (tests/fuzz): clang-14, its fuzzer runtime, and
 # llvm-14's llvm-symbolizer for reports with file:line.
 pkgs="$pkgs clang-14 libclang-rt-14-dev llvm-14"

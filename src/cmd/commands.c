@@ -13,6 +13,8 @@ const struct command commands[] = {
 	{ "pelt", "load tracking (PELT) per CPU and per task, from the bare tracepoints", cmd_pelt },
 	{ "micro", "perf counters per task at every switch: IPC, misses, cycles per ms", cmd_micro },
 	{ "loadtrack", "PELT against the truth: scenarios, PELT's model, the seed's claims", cmd_loadtrack },
+	{ "record", "a Perfetto trace of the scheduler: CPUs, thread states, wakeups", cmd_record },
+	{ "report", "one HTML page: who ran, run-queue latency, CPU time, delays", cmd_report },
 	{ "btf", "kernel struct offsets from BTF: offsets files for boards without it", cmd_btf },
 	{ "workload", "test workloads: cpu, pingpong, burst, fork, inversion", cmd_workload },
 	{ NULL, NULL, NULL },

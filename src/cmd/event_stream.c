@@ -60,14 +60,14 @@ int stream_run(struct event_reader *rd, unsigned long long t0, double duration,
 		r = event_reader_poll(rd, ms, sig_run_mask(), fn, ctx);
 		if (r < 0 && r != -EINTR)
 			return msg_errno(r, "reading events");
-		if (out_flush(out))
+		if (out && out_flush(out))
 			return msg_errno(out->err ? out->err : -EIO, "writing the output");
 	}
 	/* Stopped: what the kernel already wrote still goes out. */
 	drained = event_reader_drain(rd, fn, ctx);
 	if (drained < 0)
 		return msg_errno(drained, "reading events");
-	return out_flush(out) ? msg_errno(out->err, "writing the output") : 0;
+	return out && out_flush(out) ? msg_errno(out->err, "writing the output") : 0;
 }
 
 uint64_t stream_lost(const struct tap_obj *obj, const struct event_reader *rd,

@@ -19,7 +19,7 @@ void stream_choose_buffer(int *perfbuf);
 int stream_open(struct event_reader **rd, int perfbuf, const struct tap_obj *obj,
 		const int *ids, int ncpus);
 /* Deliver records to fn until duration seconds after t0 (0: no limit) or
- * a stop signal, flushing out after every batch; then drain what the
+ * a stop signal, flushing out (when not NULL) after every batch; then drain what the
  * kernel already wrote. Prints its errors. */
 int stream_run(struct event_reader *rd, unsigned long long t0, double duration,
 	       event_fn fn, void *ctx, struct out *out);

@@ -37,7 +37,8 @@ int session_open(struct session *s, const struct cli_common *cli,
 	 * wherever tracefs lets them. */
 	if (!cli->dump && (err = feat_require_privileges(cli->cmd)))
 		return err;
-	err = tap_obj_open(&s->obj, defs, n, params, s->ko);
+	err = s->params_each ? tap_obj_open_each(&s->obj, defs, n, s->params_each, s->ko) :
+			       tap_obj_open(&s->obj, defs, n, params, s->ko);
 	if (err)
 		return err;
 	if (cli->dump) {

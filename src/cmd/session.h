@@ -23,6 +23,9 @@ struct session {
 	/* Set before session_open by commands with programs on bare
 	 * tracepoints: where kernel struct fields are. */
 	const struct koffsets *ko;
+	/* Set before session_open by a command whose programs are of two
+	 * families (record --pelt): each program's own params, in order. */
+	const void *const *params_each;
 	struct koffsets own_ko;		/* session_btf_typed's, freed at close */
 	int own_ko_loaded;
 };

@@ -37,6 +37,11 @@ int sig_stopped(void)
 	return stop_requested;
 }
 
+void sig_stop(void)
+{
+	stop_requested = 1;
+}
+
 int sig_poll(void)
 {
 	sigset_t pending;

@@ -9,6 +9,8 @@
  * wakeup is lost between a check and a sleep) and install the handler. */
 void sig_setup(void);
 int sig_stopped(void);
+/* Stop as a signal would, from the program itself (a size limit met). */
+void sig_stop(void);
 /* For loops that compute without sleeping: take a stop signal that is
  * pending, if any. Returns 1 if stopped. */
 int sig_poll(void);

@@ -188,6 +188,16 @@ static int check_tracepoint(struct tap_obj *o, struct tap_prog *tp)
 int tap_obj_open(struct tap_obj *o, const struct tap_prog_def *const *defs,
 		 int n, const void *params, const struct koffsets *ko)
 {
+	const void *each[TAP_MAX_PROGS];
+
+	for (int i = 0; i < n && i < TAP_MAX_PROGS; i++)
+		each[i] = params;
+	return tap_obj_open_each(o, defs, n, each, ko);
+}
+
+int tap_obj_open_each(struct tap_obj *o, const struct tap_prog_def *const *defs,
+		      int n, const void *const *params, const struct koffsets *ko)
+{
 	int err;
 
 	memset(o, 0, sizeof(*o));
@@ -211,7 +221,7 @@ int tap_obj_open(struct tap_obj *o, const struct tap_prog_def *const *defs,
 		tp->def = defs[i];
 		err = check_tracepoint(o, tp);
 		if (!err)
-			err = assemble(o, tp, params);
+			err = assemble(o, tp, params[i]);
 		if (!err)
 			err = add_maps(o, tp);
 		if (err)

@@ -45,6 +45,10 @@ struct koffsets;
  * there are none). */
 int tap_obj_open(struct tap_obj *o, const struct tap_prog_def *const *defs,
 		 int n, const void *params, const struct koffsets *ko);
+/* The same for programs of two families in one object (their maps of
+ * one name shared): params[i] is defs[i]'s. */
+int tap_obj_open_each(struct tap_obj *o, const struct tap_prog_def *const *defs,
+		      int n, const void *const *params, const struct koffsets *ko);
 /* Print every program as annotated assembly. */
 void tap_obj_dump(const struct tap_obj *o, FILE *out);
 /* Create the maps and load every program (the verifier runs here). */

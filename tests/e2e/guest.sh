@@ -674,13 +674,67 @@ sub_loadtrack() {
 		return
 	fi
 	st "$n" loadtrack -s step --nice -10 --json || { fail_run "$n" "exit $rc"; return; }
+	# As the integration suite judges it: a mean error of at most 3 and
+	# departures (one interval past 5% of 1024, said as findings) in at
+	# most 2% of the updates. Under TCG with four guests on two CPUs one
+	# interval was 57 to 175 units off in three runs of one day.
 	row=$(grep '"duty_pct"' "$T/$n.out")
-	e=$(echo "$row" | sed -n 's/.*"model_err_max":\([0-9.]*\).*/\1/p')
+	e=$(echo "$row" | sed -n 's/.*"model_err_mean":\([0-9.]*\).*/\1/p')
+	dep=$(echo "$row" | sed -n 's/.*"departures":\([0-9]*\).*/\1/p')
+	upd=$(echo "$row" | sed -n 's/.*"updates":\([0-9]*\).*/\1/p')
 	u=$(echo "$row" | sed -n 's/.*"util_at_106ms":\([0-9.]*\).*/\1/p')
 	m=$(echo "$row" | sed -n 's/.*"model_at_106ms":\([0-9.]*\).*/\1/p')
-	awk -v e="${e:-999}" -v u="${u:-0}" -v m="${m:-0}" \
-		'BEGIN { d = u - m; if (d < 0) d = -d; exit !(e <= 51.2 && m > 0 && d <= 0.1 * m) }' &&
-		pass "$n" || fail_run "$n" "model error ${e:-none}, util at 106 ms ${u:-none} vs model ${m:-none}"
+	awk -v e="${e:-999}" -v dep="${dep:-999}" -v upd="${upd:-0}" -v u="${u:-0}" -v m="${m:-0}" \
+		'BEGIN { d = u - m; if (d < 0) d = -d; lim = upd / 50; if (lim < 1) lim = 1
+			exit !(upd > 20 && e <= 3 && dep <= lim && m > 0 && d <= 0.1 * m) }' &&
+		pass "$n" || fail_run "$n" "mean model error ${e:-none}, ${dep:-?} departures in ${upd:-?} updates, util at 106 ms ${u:-none} vs model ${m:-none}"
+}
+
+# record: a Perfetto trace here (its first byte Trace.packet's tag, the
+# guest kernel's release in its system_info), and a recording made here
+# converted here, every switch and wakeup of it.
+sub_record() {
+	n=record_live
+	st "$n" record -o "$T/r.pf" -d 1 || { fail_run "$n" "exit $rc"; return; }
+	first=$(od -An -tx1 -N1 "$T/r.pf" | tr -d ' ')
+	[ "$first" = 0a ] && grep -qF "$(uname -r)" "$T/r.pf" &&
+		grep -qE ': [1-9][0-9]* events, [0-9]+ bytes' "$T/$n.err" && pass "$n" ||
+		fail_run "$n" "first byte ${first:-none}, no release in the file, or no events"
+	# --pelt: counter tracks where the kernel has BTF, the reason where not.
+	n=record_pelt
+	st "$n" record --pelt -o "$T/p.pf" -d 0.5
+	if [ -e /sys/kernel/btf/vmlinux ]; then
+		[ $rc -eq 0 ] && grep -q 'util_avg' "$T/p.pf" && pass "$n" ||
+			fail_run "$n" "exit $rc, or no util_avg track"
+	else
+		[ $rc -eq 1 ] && grep -q "needs the kernel's BTF" "$T/$n.err" && pass "$n" ||
+			fail_run "$n" "no BTF: exit $rc, not the message"
+	fi
+	st record_bin trace -e --binary -o "$T/r.bin" -d 0.5 || { fail_run record_bin "exit $rc"; return; }
+	n=record_read
+	st "$n" record --read "$T/r.bin" -o "$T/r2.pf" || { fail_run "$n" "exit $rc"; return; }
+	want=$("$ST" trace --read "$T/r.bin" --csv | grep -cE '^[^,]*,[^,]*,[^,]*,(switch|wakeup|wakeup_new|fork|exit),')
+	grep -q ": $want events" "$T/$n.err" && [ "$want" -gt 0 ] && pass "$n" ||
+		fail_run "$n" "trace reads $want events of record's kinds"
+}
+
+# report: every section of the page, bars in the timeline, from a live
+# window and from the recording above (switches as trace counts them).
+sub_report() {
+	n=report_live
+	st "$n" report -o "$T/r.html" -d 1 || { fail_run "$n" "exit $rc"; return; }
+	missing=
+	for s in summary timeline runqlat tasks latency; do
+		grep -q "<section id=\"$s\">" "$T/r.html" || missing="$missing $s"
+	done
+	[ -z "$missing" ] && grep -q '<rect ' "$T/r.html" && tail -c 20 "$T/r.html" | grep -q '</html>' &&
+		pass "$n" || fail_run "$n" "sections missing:$missing, or no bars, or no end"
+	[ -e "$T/r.bin" ] || return
+	n=report_read
+	st "$n" report --read "$T/r.bin" -o "$T/r2.html" || { fail_run "$n" "exit $rc"; return; }
+	want=$("$ST" trace --read "$T/r.bin" --csv | grep -c '^[^,]*,[^,]*,[^,]*,switch,')
+	grep -q "events, $want switches" "$T/r2.html" && pass "$n" ||
+		fail_run "$n" "trace reads $want switches; the page: $(grep -o '[0-9]* switches' "$T/r2.html")"
 }
 
 # Each listed subcommand answers --help.
