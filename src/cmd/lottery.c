@@ -4,10 +4,11 @@
  * fairness against the tickets); `simulate` runs a lottery with the same
  * tickets; `unload` removes it all. */
 #include <errno.h>
-#include <grp.h>
+#include <sys/types.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/group.h"
 #include "core/help.h"
 #include "core/cli.h"
 #include "core/output.h"
@@ -48,14 +49,9 @@ static const char load_help[] CLI_HELP_TEXT =
 
 static int parse_group(const char *name, gid_t *gid)
 {
-	struct group *g = getgrnam(name);
 	long v;
 
-	if (g) {
-		*gid = g->gr_gid;
-		return 0;
-	}
-	if (cli_parse_long(name, 0, 0x7fffffff, &v))
+	if (group_lookup(name, &v) && cli_parse_long(name, 0, 0x7fffffff, &v))
 		return -ENOENT;
 	*gid = (gid_t)v;
 	return 0;
