@@ -162,11 +162,7 @@ static int parse(struct record_opts *o, int argc, char **argv)
 {
 	enum { OPT_MAX_SIZE = OPT_OWN, OPT_READ, OPT_PELT };
 	static const struct option longopts[] = {
-		{ "help", no_argument, 0, 'h' },
-		{ "output", required_argument, 0, 'o' },
-		{ "duration", required_argument, 0, 'd' },
-		{ "dump", no_argument, 0, OPT_DUMP },
-		{ "perf-buffer", no_argument, 0, OPT_PERF_BUFFER },
+		CLI_FILE_LONG,
 		{ "pid", required_argument, 0, 'p' },
 		{ "comm", required_argument, 0, 'c' },
 		{ "cpu", required_argument, 0, 'C' },

@@ -14,6 +14,9 @@
 #include "core/help.h"
 #include "core/msg.h"
 #include "core/sig.h"
+#include "cmd/inversion_detect.h"
+#include "lottery/pins.h"
+#include "lottery/rows.h"
 #include "report/lt_timeline.h"
 #include "report/page.h"
 #include "report/sched_stats.h"
@@ -43,11 +46,146 @@ struct report_opts {
 	const char *loadtrack;		/* --loadtrack FILE */
 };
 
+/* Inversions the page lists; the rest are counted. */
+#define REPORT_INVERSIONS 25
+/* inversion's default: the smallest wait it reports. */
+#define REPORT_INV_THRESH_MS 10.0
+
 struct report_run {
 	struct sched_stats *ss;
 	struct ltt_file *lt;		/* --loadtrack's, or NULL */
+	struct inv_detector *det;	/* NULL: no memory for it, said */
+	struct report_inversion inv[REPORT_INVERSIONS];
+	int ninv;
+	uint64_t inv_total;
 	uint64_t first, last, bad;
 };
+
+static void copy_task(struct report_task_id *to, const struct inv_task_id *from)
+{
+	to->pid = from->pid;
+	to->prio = from->prio;
+	memcpy(to->comm, from->comm, TRACE_COMM_LEN);
+}
+
+static void found(void *ctx, const struct inv_finding *f)
+{
+	struct report_run *rr = ctx;
+	struct report_inversion *v;
+
+	if (f->type != INV_RUNNABLE)
+		return;
+	if (rr->inv_total++ >= REPORT_INVERSIONS)
+		return;
+	v = &rr->inv[rr->ninv++];
+	*v = (struct report_inversion){ .ts_ns = f->ts_ns, .wait_ns = f->wait_ns,
+					.delay_ns = f->delay_ns, .cpu = f->cpu };
+	copy_task(&v->h, &f->h);
+	copy_task(&v->m, &f->m);
+}
+
+/* trace's records are inversion's in shape: its kinds for the two it
+ * reads. */
+static void detect(struct report_run *rr, const struct trace_rec *r)
+{
+	struct trace_rec e = *r;
+
+	if (!rr->det || (r->kind != TRACE_SWITCH && r->kind != TRACE_WAKEUP &&
+			 r->kind != TRACE_WAKEUP_NEW))
+		return;
+	e.kind = r->kind == TRACE_SWITCH ? INV_SWITCH : INV_WAKEUP;
+	inv_detect_record(rr->det, &e, sizeof(e));
+}
+
+/* The detector, for the events to come: the page says when it has none. */
+static void detect_init(struct report_run *rr, const struct sched_state *states)
+{
+	if (!(rr->det = calloc(1, sizeof(*rr->det))) ||
+	    inv_detect_init(rr->det, states, (uint64_t)(REPORT_INV_THRESH_MS * 1e6), found, rr)) {
+		free(rr->det);
+		rr->det = NULL;
+		msg_err("warning: no memory for inversion's detector: the page lists none");
+	}
+}
+
+/* The lottery monitor, when loaded: a snapshot of its tasks now and one
+ * at the window's end, as `lottery dump --share` takes them. */
+struct report_lot {
+	struct lottery_pinned pin;
+	struct lot_snapshot start;
+	int open;
+};
+
+static void lottery_start(struct report_lot *l)
+{
+	static const struct lot_filter all;
+	uint32_t g;
+
+	memset(l, 0, sizeof(*l));
+	/* Not loaded (-ENOENT) is silent; a damaged pin said why. */
+	if (lottery_open(&l->pin, 1))
+		return;
+	if (lottery_gen_read(&l->pin, &g) ||
+	    lot_snapshot_read(l->pin.tasks_fd, l->pin.meta.max_tasks, &all, &l->start) ||
+	    lottery_gen_set(&l->pin, g + 1)) {
+		lottery_close(&l->pin);
+		return;
+	}
+	l->open = 1;
+}
+
+static int by_actual(const void *a, const void *b)
+{
+	const struct lot_row *x = a, *y = b;
+
+	return (x->actual < y->actual) - (x->actual > y->actual);
+}
+
+static void lottery_end(struct report_lot *l, struct report_lottery *out)
+{
+	static const struct lot_filter all;
+	struct lot_share_summary sum;
+	struct lot_snapshot now;
+	uint32_t ended;
+
+	memset(out, 0, sizeof(*out));
+	if (!l->open)
+		return;
+	if (!lottery_gen_read(&l->pin, &ended) &&
+	    !lot_snapshot_read(l->pin.tasks_fd, l->pin.meta.max_tasks, &all, &now)) {
+		lottery_gen_set(&l->pin, ended + 1);
+		lot_snapshot_deltas(&now, &l->start, ended);
+		lot_share_compute(now.rows, now.n, now.mono_ns - l->start.mono_ns, 0.01, &sum);
+		qsort(now.rows, now.n, sizeof(*now.rows), by_actual);
+		*out = (struct report_lottery){ .loaded = 1, .tasks = sum.tasks, .groups = sum.groups,
+						.worst_pp = sum.worst_pp, .jain = sum.jain };
+		for (size_t i = 0; i < now.n && out->nrows < 25; i++) {
+			const struct lot_row *r = &now.rows[i];
+			struct report_share *v;
+
+			if (!r->competing)
+				continue;
+			v = &out->rows[out->nrows++];
+			*v = (struct report_share){ .pid = (int32_t)r->pid, .tickets = r->t.tickets,
+						    .expected = r->expected, .actual = r->actual,
+						    .cpu_ms = (double)r->delta_ns / 1e6 };
+			memcpy(v->comm, r->t.comm, sizeof(v->comm) < sizeof(r->t.comm) ?
+							   sizeof(v->comm) : sizeof(r->t.comm));
+			v->comm[sizeof(v->comm) - 1] = '\0';
+		}
+		lot_snapshot_free(&now);
+	}
+	lot_snapshot_free(&l->start);
+	lottery_close(&l->pin);
+}
+
+static void put_inversions(const struct report_run *rr, struct report_meta *m)
+{
+	m->inv = rr->inv;
+	m->ninv = rr->ninv;
+	m->inv_total = rr->inv_total;
+	m->inv_thresh_ms = REPORT_INV_THRESH_MS;
+}
 
 static int is_record(const void *data, uint32_t size, struct trace_rec *r)
 {
@@ -62,10 +200,12 @@ static int on_record(void *ctx, const void *data, uint32_t size)
 	struct report_run *rr = ctx;
 	struct trace_rec r;
 
-	if (!is_record(data, size, &r))
+	if (!is_record(data, size, &r)) {
 		rr->bad++;
-	else
-		ss_add(rr->ss, &r);
+		return 0;
+	}
+	ss_add(rr->ss, &r);
+	detect(rr, &r);
 	return 0;
 }
 
@@ -88,11 +228,7 @@ static int parse(struct report_opts *o, int argc, char **argv)
 {
 	enum { OPT_READ = OPT_OWN, OPT_LOADTRACK };
 	static const struct option longopts[] = {
-		{ "help", no_argument, 0, 'h' },
-		{ "output", required_argument, 0, 'o' },
-		{ "duration", required_argument, 0, 'd' },
-		{ "dump", no_argument, 0, OPT_DUMP },
-		{ "perf-buffer", no_argument, 0, OPT_PERF_BUFFER },
+		CLI_FILE_LONG,
 		{ "read", required_argument, 0, OPT_READ },
 		{ "loadtrack", required_argument, 0, OPT_LOADTRACK },
 		{ 0, 0, 0, 0 },
@@ -151,6 +287,7 @@ static int from_file(const struct report_opts *o, struct report_run *rr)
 		snprintf(msg, sizeof(msg), "%s", strerror(errno)), err = -EIO;
 	if (!err) {
 		ss_init(rr->ss, rr->first, rr->last, &h.states);
+		detect_init(rr, &h.states);
 		err = trace_file_records(in, on_record, rr, &partial, msg, sizeof(msg));
 	}
 	fclose(in);
@@ -165,6 +302,7 @@ static int from_file(const struct report_opts *o, struct report_run *rr)
 		msg_err("warning: %s holds no switch: the page is empty", o->read);
 	if (!(f = cli_open_output(&o->cli)))
 		return EXIT_RUNTIME;
+	put_inversions(rr, &m);
 	err = write_page(o, f, rr->ss, &m);
 	if (fclose(f) && !err)
 		err = msg_errno(-errno, "closing %s", o->cli.output);
@@ -181,6 +319,8 @@ static int live(struct report_opts *o, struct report_run *rr)
 	struct sched_state states;
 	char source[128], kernel[160];
 	struct report_meta m = { .source = source, .loadtrack = rr->lt };
+	static struct report_lottery shares;
+	static struct report_lot lot;
 	struct utsname u;
 	uint64_t t0;
 	int err;
@@ -194,10 +334,13 @@ static int live(struct report_opts *o, struct report_run *rr)
 	t0 = sig_now_ns();
 	if (!err) {
 		ss_init(rr->ss, t0, t0 + (uint64_t)(o->cli.duration * 1e9), &states);
+		detect_init(rr, &states);
+		lottery_start(&lot);
 		err = tap_obj_attach(&s.obj);
 	}
 	if (!err)
 		err = stream_run(rd, t0, o->cli.duration, on_record, rr, NULL);
+	lottery_end(&lot, &shares);
 	if (!err) {
 		/* Stopped early: the window ends now. */
 		uint64_t now = sig_now_ns();
@@ -210,6 +353,8 @@ static int live(struct report_opts *o, struct report_run *rr)
 			snprintf(kernel, sizeof(kernel), "%s %s", u.release, u.machine);
 			m.kernel = kernel;
 		}
+		put_inversions(rr, &m);
+		m.lottery = &shares;
 		err = write_page(o, s.out, rr->ss, &m);
 	}
 	event_reader_free(rd);
@@ -262,6 +407,10 @@ int cmd_report(int argc, char **argv)
 	if (rr.lt) {
 		ltt_free(rr.lt);
 		free(rr.lt);
+	}
+	if (rr.det) {
+		inv_detect_free(rr.det);
+		free(rr.det);
 	}
 	rr.bad += rr.ss->bad;
 	if (rr.bad)

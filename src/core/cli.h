@@ -93,6 +93,15 @@ struct cli_common {
 	{ "duration", required_argument, 0, 'd' },        \
 	{ "perf-buffer", no_argument, 0, OPT_PERF_BUFFER }
 
+/* Commands streaming into a file of their own format (record, report):
+ * no --csv or --json. */
+#define CLI_FILE_LONG                                     \
+	{ "help", no_argument, 0, 'h' },                  \
+	{ "output", required_argument, 0, 'o' },          \
+	{ "duration", required_argument, 0, 'd' },        \
+	{ "dump", no_argument, 0, OPT_DUMP },             \
+	{ "perf-buffer", no_argument, 0, OPT_PERF_BUFFER }
+
 #define CLI_STREAM_HELP                                                       \
 	"  -d, --duration SECONDS  stop after this long (default: until Ctrl-C)\n" \
 	"      --perf-buffer       use a perf buffer even where a ring buffer exists\n" \

@@ -379,6 +379,61 @@ static void section_loadtrack(struct out *o, const struct ltt_file *lt)
 	html_raw(o, "</section>\n");
 }
 
+static void inv_task(struct out *o, const struct report_task_id *t)
+{
+	html_text(o, t->pid ? t->comm : "?", TRACE_COMM_LEN);
+	html_fmt(o, " (%d, prio %d)", t->pid, t->prio);
+}
+
+static void section_inversions(struct out *o, const struct sched_stats *s,
+			       const struct report_meta *m)
+{
+	html_fmt(o, "<section id=\"inversions\"><h2>Priority inversions</h2><p>As <code>schedtap "
+		 "inversion</code> finds them in switches and wakeups: a real-time task runnable "
+		 "for more than %g ms while tasks of lower priority ran on its CPU; %llu found.",
+		 m->inv_thresh_ms, (unsigned long long)m->inv_total);
+	html_fmt(o, " Blocking inversions (a futex's holder kept off its CPU) and PI boosts need "
+		 "the futex events only <code>schedtap inversion</code> traces.</p>");
+	if (!m->ninv) {
+		html_raw(o, "</section>\n");
+		return;
+	}
+	html_fmt(o, "<div class=\"scroll\"><table><tr><th>at s</th><th>CPU</th><th>waiting</th>"
+		 "<th>ran instead, the most</th><th>waited ms</th><th>lower ones ran ms</th></tr>\n");
+	for (int i = 0; i < m->ninv; i++) {
+		const struct report_inversion *f = &m->inv[i];
+
+		html_fmt(o, "<tr><td>%.6f</td><td>%d</td><td>", (double)(int64_t)(f->ts_ns - s->t_start) / 1e9,
+			 f->cpu);
+		inv_task(o, &f->h);
+		html_raw(o, "</td><td>");
+		inv_task(o, &f->m);
+		html_fmt(o, "</td><td>%.3f</td><td>%.3f</td></tr>\n", (double)f->wait_ns / 1e6,
+			 (double)f->delay_ns / 1e6);
+	}
+	html_raw(o, "</table></div></section>\n");
+}
+
+static void section_lottery(struct out *o, const struct report_lottery *l)
+{
+	html_fmt(o, "<section id=\"lottery\"><h2>Lottery shares</h2><p>From the loaded lottery "
+		 "monitor's counts over the window: %d competing task%s in %d CPU group%s, "
+		 "worst error %.2f pp, Jain's fairness index %.4f (1: every task got what its "
+		 "tickets owed it).</p>", l->tasks, l->tasks == 1 ? "" : "s", l->groups,
+		 l->groups == 1 ? "" : "s", l->worst_pp, l->jain);
+	html_fmt(o, "<div class=\"scroll\"><table><tr><th>task (pid)</th><th>tickets</th>"
+		 "<th>owed %%</th><th>got %%</th><th>CPU ms</th></tr>\n");
+	for (int i = 0; i < l->nrows; i++) {
+		const struct report_share *r = &l->rows[i];
+
+		html_raw(o, "<tr><td>");
+		html_text(o, r->comm, TRACE_COMM_LEN);
+		html_fmt(o, " (%d)</td><td>%u</td><td>%.1f</td><td>%.1f</td><td>%.3f</td></tr>\n",
+			 r->pid, r->tickets, r->expected * 100, r->actual * 100, r->cpu_ms);
+	}
+	html_raw(o, "</table></div></section>\n");
+}
+
 void report_page(struct out *o, const struct sched_stats *s, const struct report_meta *m)
 {
 	const struct ss_task **tasks = malloc(SS_TASKS * sizeof(*tasks));
@@ -404,6 +459,9 @@ void report_page(struct out *o, const struct sched_stats *s, const struct report
 	if (tasks)
 		qsort(tasks, (size_t)n, sizeof(*tasks), by_max_wait);
 	section_latency(o, s, tasks, n);
+	section_inversions(o, s, m);
+	if (m->lottery && m->lottery->loaded)
+		section_lottery(o, m->lottery);
 	if (m->loadtrack)
 		section_loadtrack(o, m->loadtrack);
 	html_fmt(o, "</body></html>\n");
