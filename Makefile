@@ -105,10 +105,10 @@ $(BUILD)/schedtap: $(OBJS) $(TOOLCHAIN) $(BUILD)/helpz $(HELP_LDS)
 	@rm -f $@.full
 	@mv $@.tmp $@
 
-$(BUILD)/helpz: toolchain/helpz.c
+$(BUILD)/helpz: toolchain/helpz.c src/core/help_codec.c src/core/help.h
 	@mkdir -p $(BUILD)
 	@echo "  HOSTCC  $@"
-	@$(HOSTCC) -std=c11 -O2 $(WARN) -o $@ $<
+	@$(HOSTCC) -std=c11 -O2 $(WARN) -I. -Isrc -o $@ $<
 
 # Unit tests run on the host compiler so that ASan and UBSan are available
 # (musl has no sanitizer runtime); they exercise the same sources.

@@ -8,36 +8,6 @@ extern char __start_schedtap_help[], __stop_schedtap_help[];
 extern const uint8_t help_blob[] __attribute__((weak));
 extern const uint32_t help_blob_size __attribute__((weak));
 
-long help_lz_unpack(const uint8_t *in, size_t n, char *out, size_t cap)
-{
-	size_t i = 0, o = 0;
-
-	while (i < n) {
-		unsigned t = in[i++];
-
-		if (t < 0x80) {
-			size_t len = t + 1;
-
-			if (len > n - i || len > cap - o)
-				return -1;
-			for (size_t k = 0; k < len; k++)
-				out[o++] = (char)in[i++];
-		} else {
-			size_t len = (t & 0x7f) + 4, dist;
-
-			if (n - i < 2)
-				return -1;
-			dist = in[i] | (size_t)in[i + 1] << 8;
-			i += 2;
-			if (!dist || dist > o || len > cap - o)
-				return -1;
-			for (size_t k = 0; k < len; k++, o++)
-				out[o] = out[o - dist];
-		}
-	}
-	return (long)o;
-}
-
 void help_unpack(void)
 {
 	enum { TODO, BUSY, DONE };
@@ -57,7 +27,7 @@ void help_unpack(void)
 	size_t size = (size_t)(__stop_schedtap_help - __start_schedtap_help);
 
 	/* The build checked the blob; a short one would print nothing. */
-	if (help_lz_unpack(help_blob, help_blob_size, __start_schedtap_help, size) != (long)size)
+	if (help_unpack_blob(help_blob, help_blob_size, __start_schedtap_help, size) != (long)size)
 		memcpy(__start_schedtap_help, "(text damaged)\n", 16 < size ? 16 : size);
 	__atomic_store_n(&state, DONE, __ATOMIC_RELEASE);
 }

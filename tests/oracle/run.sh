@@ -16,7 +16,7 @@ done
 mkdir -p "$out" || exit 1
 if ! gcc -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -I. -Isrc \
 	-o "$out/oracle" tests/oracle/oracle.c tests/oracle/oracle_gen.c tests/oracle/oracle_norm.c \
-	asm/asm.c asm/disasm.c src/core/help.c 2>"$out/build.err"; then
+	asm/asm.c asm/disasm.c src/core/help.c src/core/help_codec.c 2>"$out/build.err"; then
 	echo "FAIL oracle/build: gcc failed"
 	sed 's/^/    /' "$out/build.err" | head -20
 	exit 1

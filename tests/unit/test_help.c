@@ -9,33 +9,48 @@
 
 static int round_trip(const uint8_t *src, size_t n)
 {
-	uint8_t *z = malloc(n + n / 128 + 16);
+	size_t cap = n + n / 128 + 16, hcap = 4 + HELP_HUFF_TABLES * 128 + 2 * cap + 1;
+	uint8_t *z = malloc(cap), *h = malloc(hcap), *lz = malloc(cap);
 	char *back = malloc(n + 1);
-	size_t zn;
+	size_t zn, hn;
 	int ok;
 
-	if (!z || !back) {
-		free(z);
-		free(back);
+	if (!z || !h || !lz || !back) {
+		free(z), free(h), free(lz), free(back);
 		return 0;
 	}
-	memset(z, 0, n + n / 128 + 16);
+	memset(z, 0, cap);
 	zn = hz_compress(src, n, z);
 	ok = help_lz_unpack(z, zn, back, n) == (long)n && !memcmp(src, back, n);
-	/* The build's own check agrees, and catches a flipped byte. */
-	ok &= hz_check(z, zn, src, n);
-	if (zn > 4) {
-		z[zn / 2] ^= 0x40;
-		ok &= !hz_check(z, zn, src, n);
-		z[zn / 2] ^= 0x40;
-	}
-	/* One byte less room, or the blob cut short: refused. */
+	/* One byte less room, or the LZ stream cut short: refused. */
 	if (n)
 		ok &= help_lz_unpack(z, zn, back, n - 1) == -1;
 	if (zn > 1)
 		ok &= help_lz_unpack(z, zn - 1, back, n) < (long)n;
-	free(z);
-	free(back);
+	/* Huffman over it gives the LZ bytes back; the build's own check
+	 * agrees, and catches a flipped bit in the codes or the tables. */
+	hn = hz_huff_pack(z, zn, h);
+	ok &= hn > 0 && help_huff_unpack(h, hn, lz, zn) == (long)zn && !memcmp(lz, z, zn);
+	ok &= hz_check(h, hn, src, n);
+	if (hn > 4 + HELP_HUFF_TABLES * 128 + 2) {
+		h[hn - 2] ^= 0x10;
+		ok &= !hz_check(h, hn, src, n);
+		h[hn - 2] ^= 0x10;
+		/* A literal's code length changed: a text with every byte
+		 * value among its literals decodes to something else. */
+		if (n >= 100000) {
+			h[4 + 128 * HELP_HUFF_LITERAL + 'e' / 2] ^= 0x11;
+			ok &= !hz_check(h, hn, src, n);
+			h[4 + 128 * HELP_HUFF_LITERAL + 'e' / 2] ^= 0x11;
+		}
+		/* Its codes cut short: refused. */
+		ok &= help_huff_unpack(h, hn - 2, lz, zn) == -1;
+	}
+	/* No room for the tables, or a length past the room: refused. */
+	ok &= help_huff_unpack(h, 100, lz, zn) == -1;
+	if (zn)
+		ok &= help_huff_unpack(h, hn, lz, zn - 1) == -1;
+	free(z), free(h), free(lz), free(back);
 	return ok;
 }
 
