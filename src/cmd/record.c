@@ -36,7 +36,7 @@ static const char help[] CLI_HELP_TEXT =
 	"                          (with -p, that task's only; needs the kernel's BTF)\n"
 	"      --max-size MIB      stop when the file reaches this size (default 256)\n"
 	"      --read FILE         convert a `trace --binary` recording; nothing is\n"
-	"                          traced (no utsname: the file does not hold it)\n"
+	"                          traced (its kernel's utsname from the file)\n"
 	"      --perf-buffer       use a perf buffer even where a ring buffer exists\n"
 	"      --dump              print the BPF programs as assembly, exit\n"
 	"  -h, --help              this help\n";
@@ -142,8 +142,9 @@ static int on_record(void *ctx, const void *data, uint32_t size)
 	struct trace_rec r;
 	int err;
 
-	/* The two families' records share the buffer: their sizes differ. */
-	if (size == sizeof(p) && rr->tracks) {
+	/* The two families' records share the buffer: their sizes differ
+	 * (perf buffers pad a record to 8 bytes: 92 and 108). */
+	if (rr->tracks && size >= sizeof(p)) {
 		memcpy(&p, data, sizeof(p));
 		err = on_pelt(rr, &p);
 	} else if (size < sizeof(r) || !memcpy(&r, data, sizeof(r)) || r.kind < TRACE_SWITCH ||
@@ -226,6 +227,22 @@ static void say_written(const struct record_opts *o, const struct pf_writer *w,
 			o->max_mib, (unsigned long long)w->dropped);
 }
 
+/* A version 2 recording holds the traced kernel's utsname: its
+ * system_info, so that prev_state is decoded for that kernel. */
+static int write_file_uts(struct pf_writer *w, const struct trace_file_hdr *h)
+{
+	struct utsname u;
+
+	if (!h->uts[1][0])
+		return 0;
+	memset(&u, 0, sizeof(u));
+	snprintf(u.sysname, sizeof(u.sysname), "%s", h->uts[0]);
+	snprintf(u.release, sizeof(u.release), "%s", h->uts[1]);
+	snprintf(u.version, sizeof(u.version), "%s", h->uts[2]);
+	snprintf(u.machine, sizeof(u.machine), "%s", h->uts[3]);
+	return pf_system_info(w, &u, 0);
+}
+
 static int convert_file(const struct record_opts *o, struct pf_writer *w, struct out *out)
 {
 	static struct trace_file_hdr h;
@@ -245,12 +262,14 @@ static int convert_file(const struct record_opts *o, struct pf_writer *w, struct
 	}
 	out_init(out, f, OUT_TABLE, NULL, 0);
 	pf_init(w, out, (uint64_t)o->max_mib << 20);
-	err = trace_file_records(in, on_record, &rr, &partial, msg, sizeof(msg));
+	err = write_file_uts(w, &h);
+	if (!err)
+		err = trace_file_records(in, on_record, &rr, &partial, msg, sizeof(msg));
 	fclose(in);
-	if (err == -EIO)
-		msg_err("reading %s: %s", o->read, msg);
-	else if (err)
+	if (err && w->err)
 		msg_errno(err, "writing %s", o->cli.output);
+	else if (err)
+		msg_err("reading %s: %s", o->read, msg);
 	if (!err && partial)
 		msg_err("%s ends inside a record (its writer was killed?): the part is left out",
 			o->read);

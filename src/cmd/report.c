@@ -272,6 +272,7 @@ static int from_file(const struct report_opts *o, struct report_run *rr)
 {
 	static struct trace_file_hdr h;
 	struct report_meta m = { .source = o->read, .loadtrack = rr->lt };
+	char kernel[2 * TRACE_FILE_UTS + 2];
 	unsigned partial;
 	char msg[200];
 	FILE *in = trace_file_open(o->read, &h, msg, sizeof(msg)), *f = NULL;
@@ -300,6 +301,10 @@ static int from_file(const struct report_opts *o, struct report_run *rr)
 			o->read);
 	if (!rr->ss->switches)
 		msg_err("warning: %s holds no switch: the page is empty", o->read);
+	if (h.uts[1][0]) {
+		snprintf(kernel, sizeof(kernel), "%s %s", h.uts[1], h.uts[3]);
+		m.kernel = kernel;
+	}
 	if (!(f = cli_open_output(&o->cli)))
 		return EXIT_RUNTIME;
 	put_inversions(rr, &m);

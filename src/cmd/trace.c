@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include "core/help.h"
 #include "core/cli.h"
 #include "cmd/commands.h"
@@ -162,8 +163,19 @@ static int on_record(void *ctx, const void *data, uint32_t size)
 /* --binary: what reading the records back needs, before them. */
 static void binary_header(struct trace_run *t)
 {
-	struct trace_file_hdr h = { TRACE_FILE_VERSION, sizeof(struct trace_rec), t->t0, t->states };
+	static struct trace_file_hdr h;
 	uint8_t buf[TRACE_FILE_HDR_MAX];
+	struct utsname u;
+
+	h = (struct trace_file_hdr){ .version = TRACE_FILE_VERSION, .rec_size = sizeof(struct trace_rec),
+				     .t0_ns = t->t0, .states = t->states };
+	/* What decoding prev_state depends on, for a trace made elsewhere. */
+	if (!uname(&u)) {
+		snprintf(h.uts[0], TRACE_FILE_UTS, "%s", u.sysname);
+		snprintf(h.uts[1], TRACE_FILE_UTS, "%s", u.release);
+		snprintf(h.uts[2], TRACE_FILE_UTS, "%s", u.version);
+		snprintf(h.uts[3], TRACE_FILE_UTS, "%s", u.machine);
+	}
 
 	out_raw(&t->out, buf, trace_file_header(&h, buf));
 }

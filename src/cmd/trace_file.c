@@ -46,6 +46,12 @@ size_t trace_file_header(const struct trace_file_hdr *h, uint8_t *buf)
 		memcpy(p, s->flags[i].name, 8);
 		p += 8;
 	}
+	if (h->version >= 2)
+		for (int i = 0; i < 4; i++) {
+			memset(p, 0, TRACE_FILE_UTS);
+			memcpy(p, h->uts[i], strnlen(h->uts[i], TRACE_FILE_UTS - 1));
+			p += TRACE_FILE_UTS;
+		}
 	return (size_t)(p - buf);
 }
 
@@ -68,9 +74,10 @@ int trace_file_parse(const uint8_t *buf, size_t len, struct trace_file_hdr *h, c
 	h->version = (uint32_t)get(buf + 8, 4);
 	h->rec_size = (uint32_t)get(buf + 12, 4);
 	h->t0_ns = get(buf + 16, 8);
-	if (h->version != TRACE_FILE_VERSION || h->rec_size != sizeof(struct trace_rec)) {
+	if (h->version < 1 || h->version > TRACE_FILE_VERSION ||
+	    h->rec_size != sizeof(struct trace_rec)) {
 		snprintf(msg, msglen, "version %u with %u-byte records: this schedtap reads "
-			 "version %u, %zu-byte records", h->version, h->rec_size,
+			 "versions 1 to %u, %zu-byte records", h->version, h->rec_size,
 			 TRACE_FILE_VERSION, sizeof(struct trace_rec));
 		return -EPROTO;
 	}
@@ -97,7 +104,21 @@ int trace_file_parse(const uint8_t *buf, size_t len, struct trace_file_hdr *h, c
 		}
 	}
 	s->nflags = (int)n;
-	return (int)(need + 16 * n);
+	need += 16 * n;
+	if (h->version < 2)
+		return (int)need;
+	if (len < need + 4 * TRACE_FILE_UTS) {
+		snprintf(msg, msglen, "the header is cut short (%zu bytes)", len);
+		return -EINVAL;
+	}
+	for (int i = 0; i < 4; i++) {
+		memcpy(h->uts[i], buf + need + TRACE_FILE_UTS * i, TRACE_FILE_UTS);
+		if (!memchr(h->uts[i], '\0', TRACE_FILE_UTS)) {
+			snprintf(msg, msglen, "utsname field %d has no end", i);
+			return -EINVAL;
+		}
+	}
+	return (int)(need + 4 * TRACE_FILE_UTS);
 }
 
 FILE *trace_file_open(const char *path, struct trace_file_hdr *h, char *msg, size_t msglen)

@@ -11,7 +11,9 @@
 #include "tracefs/sched_state.h"
 
 #define TRACE_FILE_MAGIC "STTRACE\n"
-#define TRACE_FILE_VERSION 1
+/* 2: the traced kernel's utsname after the flags (1 is read too). */
+#define TRACE_FILE_VERSION 2
+#define TRACE_FILE_UTS 65		/* each utsname field, NUL-terminated */
 
 /* Little-endian, packed by hand (trace_file.c). */
 struct trace_file_hdr {
@@ -19,10 +21,13 @@ struct trace_file_hdr {
 	uint32_t rec_size;		/* sizeof(struct trace_rec) when written */
 	uint64_t t0_ns;			/* CLOCK_MONOTONIC of time 0 */
 	struct sched_state states;
+	/* Version 2: sysname, release, version, machine ("" in version 1). */
+	char uts[4][TRACE_FILE_UTS];
 };
 
 /* The header's bytes for h into buf (TRACE_FILE_HDR_MAX); its length. */
-#define TRACE_FILE_HDR_MAX (8 + 4 + 4 + 8 + 4 + 4 + 8 + 8 + SCHED_STATE_MAX_FLAGS * 16)
+#define TRACE_FILE_HDR_MAX                                                      \
+	(8 + 4 + 4 + 8 + 4 + 4 + 8 + 8 + SCHED_STATE_MAX_FLAGS * 16 + 4 * TRACE_FILE_UTS)
 size_t trace_file_header(const struct trace_file_hdr *h, uint8_t *buf);
 /* Parse a header from untrusted bytes: its length, or -EINVAL (not a
  * trace file, or a field out of bounds: msg says which) or -EPROTO (a

@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -186,19 +187,41 @@ static uint64_t decompose(double x, int digits, int *e)
 	return m;
 }
 
-/* The decimal digits of an integer-valued x >= 2^64, backwards. */
+/* The decimal digits of an integer-valued x >= 2^64, backwards, exact:
+ * its 53-bit mantissa doubled e times in base-10^9 limbs (a double's
+ * integer part has at most 309 digits: 35 limbs). */
 static size_t huge_digits(char *end, double x)
 {
-	size_t n = 0;
+	uint32_t limb[36] = { 0 };
+	int bexp, n = 1;
+	uint64_t m = (uint64_t)ldexp(frexp(x, &bexp), 53);
+	size_t len = 0;
 
-	while (x >= 1 && n < 320) {
-		double d = fmod(x, 10);
+	limb[0] = (uint32_t)(m % 1000000000u);
+	limb[1] = (uint32_t)(m / 1000000000u % 1000000000u);
+	limb[2] = (uint32_t)(m / 1000000000000000000u);
+	n = limb[2] ? 3 : limb[1] ? 2 : 1;
+	for (int k = 0; k < bexp - 53; k++) {
+		uint32_t carry = 0;
 
-		*--end = (char)('0' + (int)d);
-		x = (x - d) / 10;
-		n++;
+		for (int i = 0; i < n; i++) {
+			uint64_t v = (uint64_t)limb[i] * 2 + carry;
+
+			limb[i] = (uint32_t)(v % 1000000000u);
+			carry = (uint32_t)(v / 1000000000u);
+		}
+		if (carry && n < 36)
+			limb[n++] = carry;
 	}
-	return n;
+	for (int i = 0; i < n; i++) {
+		uint32_t v = limb[i];
+
+		for (int d = 0; d < 9 && (i < n - 1 || v); d++, v /= 10) {
+			*--end = (char)('0' + v % 10);
+			len++;
+		}
+	}
+	return len;
 }
 
 static size_t fixed_body(char *buf, double x, int prec, int alt)
@@ -282,7 +305,10 @@ static size_t general_fixed(char *buf, uint64_t m, int digits, int e)
 		memcpy(buf + len, end - digits, (size_t)digits);
 		return len + (size_t)digits;
 	}
-	memcpy(buf, end - digits, (size_t)e + 1);
+	/* %g with more digits than kept: zeros stand for the rest. */
+	memcpy(buf, end - digits, (size_t)(digits < e + 1 ? digits : e + 1));
+	if (digits < e + 1)
+		memset(buf + digits, '0', (size_t)(e + 1 - digits));
 	len = (size_t)e + 1;
 	if (digits > e + 1) {
 		buf[len++] = '.';
@@ -516,7 +542,7 @@ int fmt_vformat(struct fmt_sink *s, const char *fmt, va_list ap)
 
 	va_copy(args, ap);
 	while (*fmt) {
-		const char *pct = strchr(fmt, '%'), *spec_start;
+		const char *pct = strchr(fmt, '%');
 		struct spec sp;
 
 		if (!pct) {
@@ -524,26 +550,32 @@ int fmt_vformat(struct fmt_sink *s, const char *fmt, va_list ap)
 			break;
 		}
 		put(&o, fmt, (size_t)(pct - fmt));
-		spec_start = pct;
 		fmt = pct + 1;
 		if (parse_spec(&fmt, &sp, &args)) {
-			/* Not ours: as written, and the rest from after it. */
-			put(&o, spec_start, (size_t)(fmt - spec_start));
-			continue;
+			/* Not ours (%n, %m, %a, %L...): as musl's, an error, for
+			 * the arguments after it would be taken wrongly. */
+			va_end(args);
+			errno = EINVAL;
+			return -1;
 		}
 		put_conversion(&o, &sp, &args);
 	}
 	va_end(args);
 	if (o.failed)
 		return -1;
-	return o.total > INT32_MAX ? -1 : (int)o.total;
+	if (o.total > INT32_MAX) {
+		errno = EOVERFLOW;
+		return -1;
+	}
+	return (int)o.total;
 }
 
 int fmt_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
 {
-	struct fmt_sink s = { .buf = buf, .cap = cap - 1 };
+	char none[1];
+	struct fmt_sink s = { .buf = cap ? buf : none, .cap = cap ? cap - 1 : 0 };
 	int n = fmt_vformat(&s, fmt, ap);
 
-	buf[s.len] = '\0';
+	s.buf[s.len] = '\0';
 	return n;
 }

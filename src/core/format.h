@@ -5,9 +5,11 @@
  * is correctly rounded (ties to even, decided on the exact value) for
  * every conversion schedtap uses: d i u x X o c s p % and f F e E g G,
  * flags "-+ #0", width and precision (numbers or *), length hh h l ll z
- * j t. Past 15 digits after the point %f pads with zeros; %n, %m, %a,
- * positional arguments and long double are not supported (printed as
- * written). In the musl build core/vfprintf.c makes it vfprintf, under
+ * j t; %e and %g of 15 digits are exact while x * 10^(14 - exponent)
+ * stays within 10^+-22 (%.6e down to 1e-16), approximate further out.
+ * Past 15 digits %f and %e pad with zeros; %n, %m, %a, positional
+ * arguments and long double are refused as musl refuses them (-1,
+ * EINVAL). In the musl build core/vfprintf.c makes it vfprintf, under
  * printf, fprintf, snprintf and the rest; tests/unit/test_format.c
  * checks it against glibc's. */
 #ifndef SCHEDTAP_CORE_FORMAT_H

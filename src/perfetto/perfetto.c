@@ -8,8 +8,9 @@
 
 /* Every packet is on one sequence: a writer that is one process. */
 #define PF_SEQUENCE 1
-/* A process or thread's encoding, at most: cmdline is cut to fit. */
-#define PF_TASK_BYTES 1200
+/* A process or thread's encoding, at most: /proc's 1023 bytes of
+ * cmdline in one-byte arguments take 3 bytes for each 2. */
+#define PF_TASK_BYTES 2048
 #define PF_TREE_BYTES (64 * 1024)
 
 void pf_init(struct pf_writer *w, struct out *out, uint64_t max_bytes)
@@ -66,7 +67,8 @@ int pf_system_info(struct pf_writer *w, const struct utsname *u, unsigned ncpus)
 	pb_str(&b, 3, u->release, sizeof(u->release));
 	pb_str(&b, 4, u->machine, sizeof(u->machine));
 	pb_close(&b, m);
-	pb_uint(&b, 8, ncpus); /* num_cpus */
+	if (ncpus)
+		pb_uint(&b, 8, ncpus); /* num_cpus */
 	return write_packet(w, PF_SYSTEM_INFO, buf, b.len, 0, 0);
 }
 
@@ -209,6 +211,11 @@ static int flush_bundle(struct pf_writer *w, struct pf_bundle *b)
 	if (b->lost)
 		pb_uint(&b->pb, PF_BUNDLE_LOST, 1);
 	err = write_packet(w, PF_FTRACE_EVENTS, b->buf, b->pb.len, 0, 0);
+	/* Counted as they go out: a capped file's last bundles do not. */
+	if (!err && !w->capped)
+		w->events += b->events;
+	else
+		w->dropped += b->events;
 	b->events = 0;
 	b->lost = 0;
 	b->pb.len = 0;
@@ -301,7 +308,6 @@ int pf_record(struct pf_writer *w, const struct trace_rec *r)
 	}
 	pb_raw(&b->pb, ev, e.len);
 	b->events++;
-	w->events++;
 	return 0;
 }
 

@@ -70,7 +70,7 @@ struct pf_writer {
 	uint64_t max_bytes;	/* 0: no limit */
 	int capped;		/* max_bytes reached: nothing more goes out */
 	int err;		/* a write failed: negative errno */
-	uint64_t events, dropped;
+	uint64_t events, dropped;	/* written; left out (capped, no memory) */
 	uint64_t next_uuid;
 	struct pf_bundle *cpus[PF_MAX_CPUS];
 };

@@ -70,8 +70,10 @@ t_read() {
 	tsw=$($ST_BIN trace --read "$TMP/rec.bin" --csv | awk -F, '$4 == "switch"' | wc -l)
 	twk=$($ST_BIN trace --read "$TMP/rec.bin" --csv | awk -F, '$4 == "wakeup"' | wc -l)
 	echo "    read: $1 switches ($tsw in trace --read), $2 wakeups ($twk)"
+	# The recording's header holds the traced kernel's utsname.
 	[ "$1" -eq "$tsw" ] && [ "$2" -eq "$twk" ] && [ "$1" -gt 100 ] && [ "$3" -eq 0 ] &&
-		pass read || fail read "$1/$tsw switches, $2/$twk wakeups, $3 out of order"
+		grep -qF "release: \"$(uname -r)\"" "$TMP/typed" &&
+		pass read || fail read "$1/$tsw switches, $2/$twk wakeups, $3 out of order, or no release"
 }
 
 # --max-size: stops early, says so, a valid file under the cap.
@@ -136,12 +138,16 @@ t_pelt() {
 		fail pelt "$1 values, $2 out of range or order, mean $3; util_est $4, CPU 1 util $5, nr_running $6"
 }
 
-# The perf-buffer fallback writes the same trace.
+# The perf-buffer fallback writes the same trace, --pelt's counters too
+# (perf pads its records to 8 bytes: PELT's 104 arrive as 108).
 t_perf_buffer() {
-	$ST record --perf-buffer -o "$TMP/pb.pf" -d 0.5 2> "$TMP/pb.err" ||
+	$ST record --perf-buffer --pelt -o "$TMP/pb.pf" -d 0.5 2> "$TMP/pb.err" ||
 		{ fail perf_buffer "exit $?: $(cat "$TMP/pb.err")"; return; }
+	decodes "$TMP/pb.pf" || { fail perf_buffer "protoc: $(head -3 "$TMP/protoc.err")"; return; }
 	set -- $(shape "$TMP/pb.pf")
-	[ "$1" -gt 0 ] && [ "$3" -eq 0 ] && pass perf_buffer || fail perf_buffer "$1 switches, $3 out of order"
+	[ "$1" -gt 0 ] && [ "$3" -eq 0 ] && grep -q 'name: "CPU 0 util_avg"' "$TMP/typed" &&
+		grep -q 'double_counter_value' "$TMP/typed" && ! grep -q 'unknown shape' "$TMP/pb.err" &&
+		pass perf_buffer || fail perf_buffer "$1 switches, $3 out of order: $(cat "$TMP/pb.err")"
 }
 
 t_usage() {

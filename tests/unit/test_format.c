@@ -79,6 +79,11 @@ static void format_doubles(void)
 	CHECK(same("[%10g][%-10g][%010g][%+g]", 1.5, 1.5, -1.5, 0.25));
 	CHECK(same("%f %F %e %g [%5f] [%05f]", INFINITY, -INFINITY, NAN, INFINITY, NAN, INFINITY));
 	CHECK(same("%e %g", DBL_MAX, DBL_MIN));
+	/* Past 2^64 %f's digits are exact; %g with more digits than kept
+	 * pads with zeros (glibc's digits there are the binary value's). */
+	CHECK(same("%f %.0f %.2f", 1e23, 18446744073709551616.0, 1e300));
+	CHECK(same("%f", DBL_MAX));
+	CHECK(same("%.15g %.16g %.17g %.20g", 1e16, 1e16, 1e16, 1e18));
 }
 
 /* Random doubles at random magnitudes, every format schedtap prints. */
@@ -159,6 +164,10 @@ static void format_cut_and_flushed(void)
 	CHECK(same("%s=%08.3f|%-20s|%e", "value", 3.25, "left", 12345.678));
 	CHECK(n == (int)strlen(theirs));
 	CHECK_STR(joined, theirs);
+	/* No room at all: the length it would have. */
+	CHECK(into_buffer(small, 0, "%d", 123456) == 6);
+	/* A conversion we do not format is an error, as in musl. */
+	CHECK(into_buffer(small, sizeof(small), "%Lf", 1.0L) == -1);
 	/* A flush that fails fails the call. */
 	CHECK(into_sink(&bad, "%s", "longer than seven") == -1);
 }
