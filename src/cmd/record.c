@@ -34,6 +34,10 @@ static const char help[] CLI_HELP_TEXT =
 	"      --pelt              counter tracks of load tracking: each CPU's util_avg\n"
 	"                          and nr_running, each task's util_avg and util_est\n"
 	"                          (with -p, that task's only; needs the kernel's BTF)\n"
+	"      --compact           switches as compact_sched columns (about 8 bytes a\n"
+	"                          switch, not 60); not with -p, -c or -C, nor for a\n"
+	"                          recording made with them: the reader takes each\n"
+	"                          switch's prev from the switch before it\n"
 	"      --max-size MIB      stop when the file reaches this size (default 256)\n"
 	"      --read FILE         convert a `trace --binary` recording; nothing is\n"
 	"                          traced (its kernel's utsname from the file)\n"
@@ -54,6 +58,7 @@ struct record_opts {
 	struct trace_params prog;
 	struct pelt_params pelt;
 	int with_pelt;
+	int compact;		/* --compact */
 	long max_mib;
 	const char *read;
 };
@@ -161,7 +166,7 @@ static int on_record(void *ctx, const void *data, uint32_t size)
 
 static int parse(struct record_opts *o, int argc, char **argv)
 {
-	enum { OPT_MAX_SIZE = OPT_OWN, OPT_READ, OPT_PELT };
+	enum { OPT_MAX_SIZE = OPT_OWN, OPT_READ, OPT_PELT, OPT_COMPACT };
 	static const struct option longopts[] = {
 		CLI_FILE_LONG,
 		{ "pid", required_argument, 0, 'p' },
@@ -170,6 +175,7 @@ static int parse(struct record_opts *o, int argc, char **argv)
 		{ "max-size", required_argument, 0, OPT_MAX_SIZE },
 		{ "read", required_argument, 0, OPT_READ },
 		{ "pelt", no_argument, 0, OPT_PELT },
+		{ "compact", no_argument, 0, OPT_COMPACT },
 		{ 0, 0, 0, 0 },
 	};
 	struct cli_common *c = &o->cli;
@@ -191,10 +197,14 @@ static int parse(struct record_opts *o, int argc, char **argv)
 		case OPT_MAX_SIZE: bad = cli_long(c, optarg, 1, 1L << 20, &o->max_mib); break;
 		case OPT_READ: o->read = optarg; break;
 		case OPT_PELT: o->with_pelt = 1; break;
+		case OPT_COMPACT: o->compact = 1; break;
 		}
 	}
 	if (!bad && opt == -1 && !c->output && !c->dump)
 		bad = cli_usage_error(c, "the trace goes to a file: give -o FILE");
+	if (!bad && opt == -1 && o->compact &&
+	    (o->prog.pid >= 0 || o->prog.cpu >= 0 || o->prog.comm[0]))
+		bad = cli_usage_error(c, "--compact needs every switch of a CPU: no -p, -c or -C");
 	if (!bad && opt == -1 && c->fmt_given)
 		bad = cli_usage_error(c, "a Perfetto trace is protobuf: no --csv or --json");
 	if (!bad && opt == -1 && o->read && (live || c->duration > 0 || c->perf_buffer || c->dump))
@@ -262,6 +272,7 @@ static int convert_file(const struct record_opts *o, struct pf_writer *w, struct
 	}
 	out_init(out, f, OUT_TABLE, NULL, 0);
 	pf_init(w, out, (uint64_t)o->max_mib << 20);
+	w->compact = o->compact;
 	err = write_file_uts(w, &h);
 	if (!err)
 		err = trace_file_records(in, on_record, &rr, &partial, msg, sizeof(msg));
@@ -370,6 +381,7 @@ int cmd_record(int argc, char **argv)
 	if (!err) {
 		out_init(&out, s.out, OUT_TABLE, NULL, 0);
 		pf_init(w, &out, (uint64_t)o.max_mib << 20);
+		w->compact = o.compact;
 		if ((err = write_preamble(w, &s, t0)))
 			msg_errno(err, "writing %s", o.cli.output);
 	}

@@ -22,11 +22,22 @@ void pf_init(struct pf_writer *w, struct out *out, uint64_t max_bytes)
 }
 
 /* TracePacket{field: body, timestamp, sequence} as Trace.packet. */
+static int write_packet2(struct pf_writer *w, uint32_t field, const uint8_t *body, size_t n,
+			 const uint8_t *body2, size_t n2, uint64_t ts_ns, uint32_t flags);
+
 static int write_packet(struct pf_writer *w, uint32_t field, const uint8_t *body, size_t n,
 			uint64_t ts_ns, uint32_t flags)
 {
+	return write_packet2(w, field, body, n, NULL, 0, ts_ns, flags);
+}
+
+/* The field's body in two pieces (a bundle's events and its compact_sched). */
+static int write_packet2(struct pf_writer *w, uint32_t field, const uint8_t *body, size_t n1,
+			 const uint8_t *body2, size_t n2, uint64_t ts_ns, uint32_t flags)
+{
 	uint8_t head[24], inner[16], tail[32];
 	struct pb h, in, t;
+	size_t n = n1 + n2;
 
 	if (w->err || w->capped)
 		return w->err;
@@ -46,7 +57,9 @@ static int write_packet(struct pf_writer *w, uint32_t field, const uint8_t *body
 	}
 	out_raw(w->out, head, h.len);
 	out_raw(w->out, inner, in.len);
-	out_raw(w->out, body, n);
+	out_raw(w->out, body, n1);
+	if (n2)
+		out_raw(w->out, body2, n2);
 	out_raw(w->out, tail, t.len);
 	if (w->out->err)
 		return w->err = w->out->err;
@@ -204,13 +217,68 @@ int pf_process_tree(struct pf_writer *w, const char *proc, uint64_t ts_ns, unsig
 	return err;
 }
 
+/* The bundle's switches as one CompactSched into the writer's scratch:
+ * its length. */
+static size_t encode_compact(struct pf_writer *w, struct pf_compact *c)
+{
+	struct pb p;
+	size_t m, col;
+
+	if (!c || !c->n || !w->scratch)
+		return 0;
+	pb_init(&p, w->scratch, PF_COMPACT_BYTES);
+	m = pb_open(&p, PF_BUNDLE_COMPACT);
+	for (uint32_t i = 0; i < c->ncomms; i++)
+		pb_str(&p, PF_CS_INTERN, c->comms[i], TRACE_COMM_LEN);
+	col = pb_open(&p, PF_CS_TIMESTAMP);
+	for (uint32_t i = 0; i < c->n; i++) {
+		uint8_t v[10];
+
+		pb_raw(&p, v, pb_varint(v, i ? c->ts[i] - c->ts[i - 1] : c->ts[0]));
+	}
+	pb_close(&p, col);
+	col = pb_open(&p, PF_CS_PREV_STATE);
+	for (uint32_t i = 0; i < c->n; i++) {
+		uint8_t v[10];
+
+		pb_raw(&p, v, pb_varint(v, (uint64_t)c->state[i]));
+	}
+	pb_close(&p, col);
+	col = pb_open(&p, PF_CS_NEXT_PID);
+	for (uint32_t i = 0; i < c->n; i++) {
+		uint8_t v[10];
+
+		pb_raw(&p, v, pb_varint(v, (uint64_t)(int64_t)c->pid[i]));
+	}
+	pb_close(&p, col);
+	col = pb_open(&p, PF_CS_NEXT_PRIO);
+	for (uint32_t i = 0; i < c->n; i++) {
+		uint8_t v[10];
+
+		pb_raw(&p, v, pb_varint(v, (uint64_t)(int64_t)c->prio[i]));
+	}
+	pb_close(&p, col);
+	col = pb_open(&p, PF_CS_NEXT_COMM);
+	for (uint32_t i = 0; i < c->n; i++) {
+		uint8_t v[10];
+
+		pb_raw(&p, v, pb_varint(v, c->comm[i]));
+	}
+	pb_close(&p, col);
+	pb_close(&p, m);
+	c->n = c->ncomms = 0;
+	return p.full ? 0 : p.len;
+}
+
 static int flush_bundle(struct pf_writer *w, struct pf_bundle *b)
 {
+	size_t cn;
 	int err;
 
 	if (b->lost)
 		pb_uint(&b->pb, PF_BUNDLE_LOST, 1);
-	err = write_packet(w, PF_FTRACE_EVENTS, b->buf, b->pb.len, 0, 0);
+	cn = encode_compact(w, b->compact);
+	err = write_packet2(w, PF_FTRACE_EVENTS, b->buf, b->pb.len, w->scratch, cn, 0, 0);
 	/* Counted as they go out: a capped file's last bundles do not. */
 	if (!err && !w->capped)
 		w->events += b->events;
@@ -233,6 +301,12 @@ static struct pf_bundle *bundle_of(struct pf_writer *w, unsigned cpu)
 		if (!(b = w->cpus[cpu] = calloc(1, sizeof(*b))))
 			return NULL;
 		pb_init(&b->pb, b->buf, sizeof(b->buf));
+		if (w->compact && ((!w->scratch && !(w->scratch = malloc(PF_COMPACT_BYTES))) ||
+				   !(b->compact = calloc(1, sizeof(*b->compact))))) {
+			free(b);
+			w->cpus[cpu] = NULL;
+			return NULL;
+		}
 	}
 	if (!b->pb.len)
 		pb_uint(&b->pb, PF_BUNDLE_CPU, cpu);
@@ -283,6 +357,43 @@ static void encode_event(struct pb *e, const struct trace_rec *r)
 	pb_close(e, m);
 }
 
+/* The comm's index in the bundle's intern table, added when new; -1
+ * when the table is full. */
+static int intern(struct pf_compact *c, const char *comm)
+{
+	for (uint32_t i = 0; i < c->ncomms; i++)
+		if (!strncmp(c->comms[i], comm, TRACE_COMM_LEN))
+			return (int)i;
+	if (c->ncomms == PF_COMPACT_COMMS)
+		return -1;
+	memcpy(c->comms[c->ncomms], comm, TRACE_COMM_LEN);
+	c->comms[c->ncomms][TRACE_COMM_LEN - 1] = '\0';
+	return (int)c->ncomms++;
+}
+
+/* A switch into the bundle's columns; a full bundle, or a time before
+ * the last one (deltas are unsigned), goes out first. */
+static int compact_switch(struct pf_writer *w, struct pf_bundle *b, const struct trace_rec *r)
+{
+	struct pf_compact *c = b->compact;
+	int idx = intern(c, r->comm2);
+
+	if (c->n == PF_COMPACT_SWITCHES || idx < 0 || (c->n && r->ts_ns < c->ts[c->n - 1])) {
+		if (flush_bundle(w, b))
+			return w->err;
+		bundle_of(w, r->cpu);
+		idx = intern(c, r->comm2);
+	}
+	c->ts[c->n] = r->ts_ns;
+	c->state[c->n] = (int64_t)r->state;
+	c->pid[c->n] = r->pid2;
+	c->prio[c->n] = r->prio2;
+	c->comm[c->n] = (uint16_t)idx;
+	c->n++;
+	b->events++;
+	return 0;
+}
+
 int pf_record(struct pf_writer *w, const struct trace_rec *r)
 {
 	uint8_t ev[256];
@@ -297,6 +408,8 @@ int pf_record(struct pf_writer *w, const struct trace_rec *r)
 		w->dropped++;
 		return w->err ? w->err : r->cpu >= PF_MAX_CPUS || w->capped ? 0 : -ENOMEM;
 	}
+	if (r->kind == TRACE_SWITCH && b->compact)
+		return compact_switch(w, b, r);
 	pb_init(&e, ev, sizeof(ev));
 	m = pb_open(&e, PF_BUNDLE_EVENT);
 	encode_event(&e, r);
@@ -358,9 +471,13 @@ int pf_finish(struct pf_writer *w)
 
 		if (b && (b->events || b->lost))
 			flush_bundle(w, b);
+		if (b)
+			free(b->compact);
 		free(b);
 		w->cpus[c] = NULL;
 	}
+	free(w->scratch);
+	w->scratch = NULL;
 	if (out_flush(w->out) && !w->err)
 		w->err = w->out->err ? w->out->err : -EIO;
 	return w->err;

@@ -57,11 +57,41 @@ enum {
 #define PF_BUNDLE_BYTES (16 * 1024)
 #define PF_MAX_CPUS 8192
 
+/* FtraceEventBundle.compact_sched (4): a bundle's switches as columns
+ * (CompactSched: switch_timestamp 1, the first absolute and the rest
+ * deltas; switch_prev_state 2; switch_next_pid 3; switch_next_prio 4;
+ * intern_table 5; switch_next_comm_index 6), prev_* left for the reader
+ * to take from the previous switch's next_* on the CPU: right only for
+ * a CPU's whole stream of switches, so never with a filter. */
+enum {
+	PF_BUNDLE_COMPACT = 4,
+	PF_CS_TIMESTAMP = 1,
+	PF_CS_PREV_STATE = 2,
+	PF_CS_NEXT_PID = 3,
+	PF_CS_NEXT_PRIO = 4,
+	PF_CS_INTERN = 5,
+	PF_CS_NEXT_COMM = 6,
+};
+#define PF_COMPACT_SWITCHES 512
+#define PF_COMPACT_COMMS 128
+/* The encoding of a full CompactSched, at most: 10-byte varints. */
+#define PF_COMPACT_BYTES (PF_COMPACT_SWITCHES * 42 + PF_COMPACT_COMMS * 18 + 64)
+
+struct pf_compact {
+	uint32_t n, ncomms;
+	uint64_t ts[PF_COMPACT_SWITCHES];
+	int64_t state[PF_COMPACT_SWITCHES];
+	int32_t pid[PF_COMPACT_SWITCHES], prio[PF_COMPACT_SWITCHES];
+	uint16_t comm[PF_COMPACT_SWITCHES];
+	char comms[PF_COMPACT_COMMS][TRACE_COMM_LEN];
+};
+
 struct pf_bundle {
 	struct pb pb;
 	uint8_t buf[PF_BUNDLE_BYTES];
 	uint32_t events;
 	int lost;
+	struct pf_compact *compact;	/* with pf_writer.compact */
 };
 
 struct pf_writer {
@@ -72,6 +102,8 @@ struct pf_writer {
 	int err;		/* a write failed: negative errno */
 	uint64_t events, dropped;	/* written; left out (capped, no memory) */
 	uint64_t next_uuid;
+	int compact;		/* switches as compact_sched (set before records) */
+	uint8_t *scratch;	/* PF_COMPACT_BYTES, for a bundle's compact_sched */
 	struct pf_bundle *cpus[PF_MAX_CPUS];
 };
 

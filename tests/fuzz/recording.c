@@ -1,7 +1,8 @@
 /* What record and report do with a recording's records, which come from
  * a file made elsewhere: any bytes as trace_recs (prev_state decoded
  * with the first 8 bytes as the sleep mask) through report's statistics
- * and page, and record's Perfetto writer with a size cap from 1 KiB. The
+ * and page, and record's Perfetto writer with a size cap from 1 KiB
+ * (switches as compact_sched when the third byte is odd). The
  * page is ASCII text (task names escaped, other bytes '?'); the trace is
  * a run of whole Trace.packet fields (tag 0x0a, a varint length, that
  * many bytes) within the cap. */
@@ -77,6 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	f = memfile(&buf, &len);
 	out_init(&out, f, OUT_TABLE, NULL, 0);
 	pf_init(&pf, &out, 1024 + (data[0] << 8));
+	pf.compact = data[2] & 1;
 	for (size_t i = 0; i < nrec; i++) {
 		memcpy(&r, data + 8 + i * sizeof(r), sizeof(r));
 		FUZZ_CHECK(pf_record(&pf, &r) == 0);
