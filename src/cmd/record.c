@@ -257,15 +257,11 @@ static int convert_file(const struct record_opts *o, struct pf_writer *w, struct
 {
 	static struct trace_file_hdr h;
 	struct record_run rr = { .pf = w };
-	unsigned partial;
-	char msg[200];
-	FILE *in = trace_file_open(o->read, &h, msg, sizeof(msg)), *f;
+	FILE *in = trace_file_open_said(o->read, &h), *f;
 	int err;
 
-	if (!in) {
-		msg_err("reading %s: %s", o->read, msg);
+	if (!in)
 		return EXIT_RUNTIME;
-	}
 	if (!(f = cli_open_output(&o->cli))) {
 		fclose(in);
 		return EXIT_RUNTIME;
@@ -275,15 +271,11 @@ static int convert_file(const struct record_opts *o, struct pf_writer *w, struct
 	w->compact = o->compact;
 	err = write_file_uts(w, &h);
 	if (!err)
-		err = trace_file_records(in, on_record, &rr, &partial, msg, sizeof(msg));
+		err = trace_file_records_said(in, o->read, on_record, &rr);
 	fclose(in);
-	if (err && w->err)
+	/* Negative: the writer's (the reader's own are said). */
+	if (err < 0)
 		msg_errno(err, "writing %s", o->cli.output);
-	else if (err)
-		msg_err("reading %s: %s", o->read, msg);
-	if (!err && partial)
-		msg_err("%s ends inside a record (its writer was killed?): the part is left out",
-			o->read);
 	if (pf_finish(w) && !err)
 		err = msg_errno(w->err, "writing %s", o->cli.output);
 	if (fclose(f) && !err)

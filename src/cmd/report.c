@@ -272,33 +272,30 @@ static int from_file(const struct report_opts *o, struct report_run *rr)
 {
 	static struct trace_file_hdr h;
 	struct report_meta m = { .source = o->read, .loadtrack = rr->lt };
-	char kernel[2 * TRACE_FILE_UTS + 2];
+	char kernel[2 * TRACE_FILE_UTS + 2], msg[200];
 	unsigned partial;
-	char msg[200];
-	FILE *in = trace_file_open(o->read, &h, msg, sizeof(msg)), *f = NULL;
+	FILE *in = trace_file_open_said(o->read, &h), *f = NULL;
 	long start = in ? ftell(in) : -1;
 	int err;
 
-	if (!in) {
-		msg_err("reading %s: %s", o->read, msg);
+	if (!in)
 		return EXIT_RUNTIME;
-	}
-	err = trace_file_records(in, on_bounds, rr, &partial, msg, sizeof(msg));
+	/* Twice: the window first, then the records in it. */
+	err = trace_file_records_said(in, o->read, on_bounds, rr);
 	if (!err && fseek(in, start, SEEK_SET))
-		snprintf(msg, sizeof(msg), "%s", strerror(errno)), err = -EIO;
+		err = msg_errno(-errno, "reading %s", o->read);
 	if (!err) {
 		ss_init(rr->ss, rr->first, rr->last, &h.states);
 		detect_init(rr, &h.states);
-		err = trace_file_records(in, on_record, rr, &partial, msg, sizeof(msg));
+		/* Its cut record, if any, was said in the first. */
+		if (trace_file_records(in, on_record, rr, &partial, msg, sizeof(msg))) {
+			msg_err("reading %s: %s", o->read, msg);
+			err = 1;
+		}
 	}
 	fclose(in);
-	if (err) {
-		msg_err("reading %s: %s", o->read, msg);
+	if (err)
 		return EXIT_RUNTIME;
-	}
-	if (partial)
-		msg_err("%s ends inside a record (its writer was killed?): the part is left out",
-			o->read);
 	if (!rr->ss->switches)
 		msg_err("warning: %s holds no switch: the page is empty", o->read);
 	if (h.uts[1][0]) {

@@ -239,15 +239,11 @@ static int read_file(const struct trace_opts *o)
 {
 	static struct trace_file_hdr h;
 	struct trace_run t;
-	unsigned partial;
-	char msg[200];
-	FILE *in = trace_file_open(o->read, &h, msg, sizeof(msg)), *f;
+	FILE *in = trace_file_open_said(o->read, &h), *f;
 	int err;
 
-	if (!in) {
-		msg_err("reading %s: %s", o->read, msg);
+	if (!in)
 		return EXIT_RUNTIME;
-	}
 	if (!(f = cli_open_output(&o->cli))) {
 		fclose(in);
 		return EXIT_RUNTIME;
@@ -256,18 +252,11 @@ static int read_file(const struct trace_opts *o)
 	t.states = h.states;
 	t.t0 = h.t0_ns;
 	out_init(&t.out, f, o->cli.fmt, cols, NCOLS);
-	err = trace_file_records(in, on_record, &t, &partial, msg, sizeof(msg));
+	err = trace_file_records_said(in, o->read, on_record, &t);
 	fclose(in);
-	if (!err) {
-		if (partial)
-			fprintf(stderr, "schedtap: %s ends inside a record (its writer was "
-				"killed?): the part is left out\n", o->read);
-		if (t.bad)
-			fprintf(stderr, "schedtap: %llu records of an unknown shape skipped\n",
-				(unsigned long long)t.bad);
-	} else {
-		msg_err("reading %s: %s", o->read, msg);
-	}
+	if (!err && t.bad)
+		fprintf(stderr, "schedtap: %llu records of an unknown shape skipped\n",
+			(unsigned long long)t.bad);
 	if (out_flush(&t.out) && !err)
 		err = msg_errno(t.out.err ? t.out.err : -EIO, "writing %s",
 				o->cli.output ? o->cli.output : "stdout");

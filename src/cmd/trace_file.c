@@ -3,6 +3,7 @@
 #include <string.h>
 #include "bpf/trace.h"
 #include "cmd/trace_file.h"
+#include "core/msg.h"
 
 static void put32(uint8_t **p, uint32_t v)
 {
@@ -159,4 +160,32 @@ int trace_file_records(FILE *f, int (*fn)(void *ctx, const void *rec, uint32_t s
 	}
 	*partial = got != 0;
 	return 0;
+}
+
+FILE *trace_file_open_said(const char *path, struct trace_file_hdr *h)
+{
+	char msg[200];
+	FILE *f = trace_file_open(path, h, msg, sizeof(msg));
+
+	if (!f)
+		msg_err("reading %s: %s", path, msg);
+	return f;
+}
+
+int trace_file_records_said(FILE *f, const char *path,
+			    int (*fn)(void *ctx, const void *rec, uint32_t size), void *ctx)
+{
+	char msg[200] = "";
+	unsigned partial;
+	int err = trace_file_records(f, fn, ctx, &partial, msg, sizeof(msg));
+
+	/* msg is set only for the file's own errors, never for fn's. */
+	if (err && msg[0]) {
+		msg_err("reading %s: %s", path, msg);
+		return 1;
+	}
+	if (!err && partial)
+		msg_err("%s ends inside a record (its writer was killed?): the part is left out",
+			path);
+	return err;
 }

@@ -41,4 +41,12 @@ FILE *trace_file_open(const char *path, struct trace_file_hdr *h, char *msg, siz
  * killed writer) is counted in *partial. 0, fn's error, or -EIO (msg). */
 int trace_file_records(FILE *f, int (*fn)(void *ctx, const void *rec, uint32_t size),
 		       void *ctx, unsigned *partial, char *msg, size_t msglen);
+/* For the commands that read a recording (trace, record and report
+ * --read): trace_file_open with its failure said ("reading PATH: why"),
+ * and trace_file_records with what it finds said: a reading error
+ * (then 1), a last record cut short by a killed writer (then 0). fn's
+ * own errors come back, negative, unsaid. */
+FILE *trace_file_open_said(const char *path, struct trace_file_hdr *h);
+int trace_file_records_said(FILE *f, const char *path,
+			    int (*fn)(void *ctx, const void *rec, uint32_t size), void *ctx);
 #endif
