@@ -17,6 +17,9 @@ pkgs="$pkgs qemu-system-x86 qemu-system-arm cpio python3 libbpf-tools"
 # --decode_raw parses every Perfetto trace the tests make, headless
 # Chromium renders every page.
 pkgs="$pkgs protobuf-compiler chromium"
+# A real Prometheus scrapes the exporter (promtool checks its pages); curl
+# sends it the requests a scraper would not.
+pkgs="$pkgs prometheus curl"
 # The libFuzzer harnesses (tests/fuzz): clang-14, its fuzzer runtime, and
 # llvm-14's llvm-symbolizer for reports with file:line.
 pkgs="$pkgs clang-14 libclang-rt-14-dev llvm-14"

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 #include "btf/koffsets.h"
+#include "core/decimal.h"
 #include "core/file.h"
 
 #define KOFF_MAGIC "# schedtap offsets 1"
@@ -67,13 +68,13 @@ static int copy_word(char *dst, size_t size, const char *s, size_t n)
 
 static int parse_number(const char **s, uint32_t max, uint32_t *out)
 {
-	char *end;
-	unsigned long v;
+	const char *end;
+	long long v;
 
 	if (**s < '0' || **s > '9')
 		return -1;
-	v = strtoul(*s, &end, 10);
-	if (v > max || *end != ' ')
+	end = decimal_int(*s, 0, max, &v);
+	if (!end || *end != ' ')
 		return -1;
 	*out = (uint32_t)v;
 	*s = end + 1;

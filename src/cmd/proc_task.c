@@ -3,7 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <stdint.h>
 #include "cmd/proc_task.h"
+#include "core/decimal.h"
 #include "core/file.h"
 
 /* A small /proc file's first line starting with tag, or the first line,
@@ -46,11 +49,15 @@ int proc_task_comm(const char *proc, uint32_t tid, char *buf, size_t len)
 int proc_task_tgid(const char *proc, uint32_t tid, uint32_t *tgid)
 {
 	char buf[32];
+	long long v;
 	int err = read_line(proc, tid, "status", "Tgid:", buf, sizeof(buf));
 
-	if (!err)
-		*tgid = (uint32_t)strtoul(buf, NULL, 10);
-	return err;
+	if (err)
+		return err;
+	if (!decimal_int(buf + strspn(buf, " \t"), 0, UINT32_MAX, &v))
+		return -EINVAL;
+	*tgid = (uint32_t)v;
+	return 0;
 }
 
 /* "key   :   value": the key alone before spaces and the colon, then a
@@ -60,8 +67,7 @@ int proc_sched_value(const char *text, const char *key, long long *val)
 	size_t klen = strlen(key);
 
 	for (const char *line = text, *nl; *line; line = nl ? nl + 1 : line + strlen(line)) {
-		const char *p;
-		char *end;
+		const char *p, *end;
 		long long v;
 
 		nl = strchr(line, '\n');
@@ -74,9 +80,7 @@ int proc_sched_value(const char *text, const char *key, long long *val)
 		if (*p++ != ':')
 			continue;
 		p += strspn(p, " ");
-		errno = 0;
-		v = strtoll(p, &end, 10);
-		if (end == p || errno)
+		if (!(end = decimal_int(p, LLONG_MIN, LLONG_MAX, &v)))
 			return -EINVAL;
 		end += strspn(end, " ");
 		if (*end && *end != '\n')
@@ -89,16 +93,14 @@ int proc_sched_value(const char *text, const char *key, long long *val)
 
 int proc_schedstat_runtime(const char *text, unsigned long long *ns)
 {
-	char *end;
-	unsigned long long v;
+	const char *end;
+	long long v;
 
-	if (*text < '0' || *text > '9')
+	if (*text < '0' || *text > '9' || !(end = decimal_int(text, 0, LLONG_MAX, &v)))
 		return -EINVAL;
-	errno = 0;
-	v = strtoull(text, &end, 10);
-	if (errno || (*end != ' ' && *end != '\n' && *end))
+	if (*end != ' ' && *end != '\n' && *end)
 		return -EINVAL;
-	*ns = v;
+	*ns = (unsigned long long)v;
 	return 0;
 }
 

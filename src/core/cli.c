@@ -80,14 +80,12 @@ static int bad(const struct cli_common *c, const char *arg, const char *fmt, ...
 
 int cli_parse_long(const char *s, long min, long max, long *out)
 {
-	char *end;
-	long v;
+	long long v;
+	const char *end = decimal_int(s, min, max, &v);
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max)
+	if (!end || *end)
 		return -1;
-	*out = v;
+	*out = (long)v;
 	return 0;
 }
 

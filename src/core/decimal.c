@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include "core/decimal.h"
 
@@ -26,4 +27,26 @@ int decimal_parse(const char *s, size_t len, double *out)
 		return -EINVAL;
 	*out = (double)mant / (double)scale;
 	return 0;
+}
+
+const char *decimal_int(const char *s, long long min, long long max, long long *out)
+{
+	int neg = *s == '-';
+	const char *p = s + (neg || *s == '+'), *digits = p;
+	unsigned long long v = 0, limit = neg ? (unsigned long long)LLONG_MAX + 1 : LLONG_MAX;
+	long long x;
+
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > (limit - (unsigned)(*p - '0')) / 10)
+			return NULL;
+		v = v * 10 + (unsigned)(*p - '0');
+	}
+	if (p == digits)
+		return NULL;
+	/* -(v - 1) - 1: -2^63 without overflowing on the way. */
+	x = neg && v ? -(long long)(v - 1) - 1 : (long long)v;
+	if (x < min || x > max)
+		return NULL;
+	*out = x;
+	return p;
 }

@@ -10,4 +10,11 @@
 /* The len bytes at s (no terminator needed): digits with at most one '.'
  * among them, 1 to 19 digits. 0 and *out, or -EINVAL. */
 int decimal_parse(const char *s, size_t len, double *out);
+
+/* A decimal integer at s, in place of strtol's family (musl's, with its
+ * bases and its FILE-shaped scanner, is 2.7 KiB that no caller here
+ * needs): an optional sign, then digits, within [min, max]. No leading
+ * space. Returns the first byte after the digits, or NULL when there are
+ * none or the number is out of range (*out then untouched). */
+const char *decimal_int(const char *s, long long min, long long max, long long *out);
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "perfetto/perfetto.h"
+#include "core/decimal.h"
 
 /* Every packet is on one sequence: a writer that is one process. */
 #define PF_SEQUENCE 1
@@ -106,6 +107,7 @@ static long read_small(const char *path, char *buf, size_t cap)
 static void encode_process(struct pb *b, const char *proc, long pid)
 {
 	char path[64], buf[1024], *p;
+	long long ppid;
 	long n;
 	size_t m;
 
@@ -114,7 +116,7 @@ static void encode_process(struct pb *b, const char *proc, long pid)
 		return;
 	m = pb_open(b, 1);
 	pb_int(b, 1, pid);
-	pb_int(b, 2, strtol(p + 3, NULL, 10));
+	pb_int(b, 2, decimal_int(p + 3, 0, INT32_MAX, &ppid) ? ppid : 0);
 	snprintf(path, sizeof(path), "%s/%ld/cmdline", proc, pid);
 	n = read_small(path, buf, sizeof(buf));
 	/* Kernel threads have none: their comm, as perfetto's own probes do. */
@@ -148,13 +150,13 @@ static void encode_thread(struct pb *b, const char *proc, long pid, long tid)
 
 static long dir_number(const struct dirent *d)
 {
-	char *end;
-	long v;
+	const char *end;
+	long long v;
 
 	if (d->d_name[0] < '0' || d->d_name[0] > '9')
 		return -1;
-	v = strtol(d->d_name, &end, 10);
-	return *end ? -1 : v;
+	end = decimal_int(d->d_name, 0, INT32_MAX, &v);
+	return !end || *end ? -1 : (long)v;
 }
 
 /* One task's encoding into the tree's packet, which goes out first when
