@@ -39,7 +39,10 @@ WARN    := -Wall -Wextra -Werror
 # (make bench prints trace's user CPU per event). No unwind tables: C
 # without exceptions or backtraces never reads them (~16 KiB). No PIE: the
 # static link is a fixed-address executable anyway (~3 KiB on aarch64).
-CFLAGS  ?= -Os -g
+# At -Os gcc still inlines small functions into their many callers, and
+# turns switches into jump tables: without either, 3.7 KiB less on x86-64
+# (338112 -> 334432 bytes stripped); the hot formatter is -O2 below.
+CFLAGS  ?= -Os -g -fno-inline-small-functions -fno-jump-tables
 CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) -fno-pie -fno-asynchronous-unwind-tables -fno-unwind-tables \
 	   -isystem $(BUILD)/uapi -I. -Isrc -ffunction-sections -fdata-sections
 # aarch64: the tiny code model reaches any address in one adr, not

@@ -169,11 +169,11 @@ void event_reader_free(struct event_reader *r)
 	free(r);
 }
 
+/* getpagesize, not sysconf: the kernel's AT_PAGESZ either way, without
+ * musl's table of every _SC_ name (1 KiB). */
 size_t reader_page_size(void)
 {
-	long p = sysconf(_SC_PAGESIZE);
-
-	return p > 0 ? (size_t)p : 4096;
+	return (size_t)getpagesize();
 }
 
 int reader_is_pow2(uint64_t v)
