@@ -10,8 +10,9 @@
 #define TOP_KEY_OFF (-4)
 #define TOP_VAL_OFF (-8 - (int)sizeof(struct top_task))
 
-/* tasks, top_full (a full map's count), top_oncpu (cpu_slot per CPU);
- * each program gets the ones its code names. */
-#define TOP_NMAPS 3
+/* tasks, top_full (a full map's count), top_oncpu (cpu_slot per CPU),
+ * top_gone (freed tasks' counts, per CPU); each program gets the ones its
+ * code names. */
+#define TOP_NMAPS 4
 extern const struct tap_map_def top_maps[TOP_NMAPS];
 #endif

@@ -8,6 +8,7 @@ const struct tap_map_def top_maps[TOP_NMAPS] = {
 	{ "tasks", BPF_MAP_TYPE_HASH, 4, sizeof(struct top_task), TOP_MAX_TASKS, 0 },
 	{ "top_full", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1, 0 },
 	{ "top_oncpu", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct cpu_slot), 1, 0 },
+	{ "top_gone", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct top_task), 1, 0 },
 };
 
 static const struct top_params defaults;

@@ -8,8 +8,8 @@
 #include "kernel/perf_event.h"
 #include "bpf/program.h"
 
-#define TAP_MAX_MAPS 16
-#define TAP_MAX_PROGS 16
+#define TAP_MAX_MAPS 20	/* the exporter: 17 */
+#define TAP_MAX_PROGS 20	/* the exporter: up to 15 */
 
 struct tap_map {
 	const struct tap_map_def *def;
