@@ -65,7 +65,7 @@ static size_t str_len(const char *s, int len)
 
 /* Length of the valid UTF-8 sequence at s[0..n), or 0 if invalid
  * (overlong forms, surrogates and values past U+10FFFF are invalid). */
-static size_t utf8_len(const unsigned char *s, size_t n)
+size_t out_utf8_len(const unsigned char *s, size_t n)
 {
 	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
 	size_t len, i;
@@ -176,7 +176,7 @@ static char *json_escape_to(char *p, const char *s, size_t n)
 			i++;
 			continue;
 		}
-		l = c >= 0x80 ? utf8_len(u + i, n - i) : 0;
+		l = c >= 0x80 ? out_utf8_len(u + i, n - i) : 0;
 		if (l) {
 			memcpy(p, s + i, l);
 			p += l;
@@ -234,7 +234,7 @@ static size_t table_unit(const unsigned char *u, size_t n, char out[16], size_t 
 		*cols = 2;
 		return 2;
 	}
-	l = c >= 0x80 ? utf8_len(u, n) : 1;
+	l = c >= 0x80 ? out_utf8_len(u, n) : 1;
 	/* C1 controls (U+0080..U+009F) can drive terminals too. */
 	if (c < 0x20 || c == 0x7f || l == 0 || (c == 0xc2 && u[1] < 0xa0)) {
 		out[0] = '\\';

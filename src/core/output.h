@@ -107,6 +107,9 @@ size_t out_csv_escape(const char *s, int len, char *buf, size_t size);
  * not valid UTF-8 become \u00XX so that every line is valid JSON and
  * valid UTF-8. */
 size_t out_json_escape(const char *s, int len, char *buf, size_t size);
+/* Length of the valid UTF-8 sequence at s[0..n) (n >= 1), or 0 if
+ * invalid (overlong forms, surrogates, past U+10FFFF). */
+size_t out_utf8_len(const unsigned char *s, size_t n);
 /* Printable on a terminal: \n \t \r, \xNN for other controls, DEL, C1
  * controls and invalid UTF-8; valid UTF-8 passes through. */
 size_t out_table_escape(const char *s, int len, char *buf, size_t size);
