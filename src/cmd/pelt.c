@@ -465,8 +465,7 @@ static int open_offsets(const struct pelt_opts *o, struct koffsets *ko)
  * Not sched_util_est_cfs_tp: it fires at every enqueue and dequeue (2.3
  * times per pipe round trip here, 179 ns each: +18% on perf bench sched
  * pipe), and pelt_cfs_tp's sched_avg already holds the util_est. */
-static int choose_programs(const struct pelt_opts *o, const struct koffsets *ko,
-			   const struct tap_prog_def **progs)
+int pelt_cpu_programs(const struct koffsets *ko, const struct tap_prog_def **progs)
 {
 	static const struct { const struct tap_prog_def *def; const char *field; } opt[] = {
 		{ &prog_pelt_rt, "rq.avg_rt.util_avg" }, { &prog_pelt_dl, "rq.avg_dl.util_avg" },
@@ -482,6 +481,15 @@ static int choose_programs(const struct pelt_opts *o, const struct koffsets *ko,
 		if (koff_tp_args(ko, opt[i].def->raw_tp, args, 4) > 0 &&
 		    (!opt[i].field || !koff_field(ko, opt[i].field, &f, err, sizeof(err))))
 			progs[n++] = opt[i].def;
+	return n;
+}
+
+static int choose_programs(const struct pelt_opts *o, const struct koffsets *ko,
+			   const struct tap_prog_def **progs)
+{
+	char args[4][48];
+	int n = pelt_cpu_programs(ko, progs);
+
 	if (o->tasks) {
 		progs[n++] = &prog_pelt_se;
 		if (koff_tp_args(ko, prog_pelt_est_se.raw_tp, args, 4) > 0)

@@ -21,4 +21,8 @@ struct cgroup_paths *pelt_cgroup_names(struct cgroup_paths *cg);
 int pelt_events_parse(const struct cli_common *c, const char *list, long pid, unsigned *mask);
 int pelt_events(const struct cli_common *cli, struct pelt_params *pp,
 		const struct koffsets *ko, unsigned mask, int named);
+/* The per-CPU programs (pelt_cpu's values) this kernel takes with ko:
+ * at most PELT_CPU_PROGS into progs; their count. */
+#define PELT_CPU_PROGS 7
+int pelt_cpu_programs(const struct koffsets *ko, const struct tap_prog_def **progs);
 #endif
