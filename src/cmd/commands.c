@@ -15,6 +15,7 @@ const struct command commands[] = {
 	{ "loadtrack", "PELT against the truth: scenarios, PELT's model, the seed's claims", cmd_loadtrack },
 	{ "record", "a Perfetto trace of the scheduler: CPUs, thread states, wakeups", cmd_record },
 	{ "report", "one HTML page: who ran, run-queue latency, CPU time, delays", cmd_report },
+	{ "exporter", "Prometheus metrics over HTTP: switches, latency, tasks, load, shares", cmd_exporter },
 	{ "btf", "kernel struct offsets from BTF: offsets files for boards without it", cmd_btf },
 	{ "workload", "test workloads: cpu, pingpong, burst, fork, inversion", cmd_workload },
 	{ NULL, NULL, NULL },

@@ -20,6 +20,7 @@ int cmd_micro(int argc, char **argv);
 int cmd_loadtrack(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_exporter(int argc, char **argv);
 
 extern const struct command commands[];
 /* All of them, with schedtap's own help: what main dispatches on. */
