@@ -1,7 +1,8 @@
 #!/bin/sh
 # make soak (MINUTES, default 10) and the test runner's soak suite (1):
 # trace --csv, top --csv, runqlat --json and latency --json, all at once
-# and each writing to a file, under `workload fork` and `workload
+# and each writing to a file, and exporter scraped every 100 ms (curl,
+# --max-time 2), under `workload fork` and `workload
 # pingpong`, after a warm-up that brings the tracers' tables to their
 # working size (see WARM_TASKS). Every few seconds each tracer's VmRSS,
 # VmHWM and open fds are sampled. Checked, each its own line:
@@ -15,6 +16,8 @@
 #   OUTPUT_parses          every CSV row has the header's columns (python3
 #                          csv), every JSON line is an object (jq)
 #   TRACER_exit_sigint     exit 0 on SIGINT
+#   exporter_scrapes_served   every scrape answered 200, at least 5 a
+#                          second of load
 #   nothing_left           no tap_* program, perf_event link or bpffs pin
 #                          that was not there before
 # The whole run ends within MINUTES + 1 minute: the load runs until
@@ -63,10 +66,12 @@ BASE_S=60
 LOAD_S=$((MIN * 60))
 DEADLINE_S=$((MIN * 60 + 60 - 5))	# 5 s of slack for the last checks
 
-TRACERS="trace top runqlat latency"
+TRACERS="trace top runqlat latency exporter"
+EXP_ADDR=127.0.0.1:$((20000 + $$ % 5000))
+EXP_URL=http://$EXP_ADDR/metrics
 PIDS=
-FORK= PONG= PERF= FOLLOW= WARM=
-trap 'kill -9 $PIDS $FORK $PONG $PERF $FOLLOW $WARM 2>/dev/null; rm -rf "$TMP"' EXIT
+FORK= PONG= PERF= FOLLOW= WARM= SCRAPER=
+trap 'kill -9 $PIDS $FORK $PONG $PERF $FOLLOW $WARM $SCRAPER 2>/dev/null; rm -rf "$TMP"' EXIT
 trap 'exit 130' INT TERM
 
 now_s() { echo $(($(date +%s%N) / 1000000000 - T0)); }
@@ -241,7 +246,8 @@ $ST trace --csv -o "$TMP/trace.csv" -d $END_S 2> "$TMP/trace.err" & PID_trace=$!
 $ST top --csv -o "$TMP/top.csv" $INTERVAL $((END_S / INTERVAL)) 2> "$TMP/top.err" & PID_top=$!
 $ST runqlat --json -o "$TMP/runqlat.json" $INTERVAL $((END_S / INTERVAL)) 2> "$TMP/runqlat.err" & PID_runqlat=$!
 $ST latency --json -o "$TMP/latency.json" $INTERVAL $((END_S / INTERVAL)) 2> "$TMP/latency.err" & PID_latency=$!
-PIDS="$PID_trace $PID_top $PID_runqlat $PID_latency"
+$ST exporter --listen $EXP_ADDR -d $END_S 2> "$TMP/exporter.err" & PID_exporter=$!
+PIDS="$PID_trace $PID_top $PID_runqlat $PID_latency $PID_exporter"
 # Attached: each holds as many BPF links as programs (links come after
 # every program is loaded).
 for i in $(seq 100); do
@@ -264,6 +270,10 @@ PERF=$!
 python3 "$TMP/follow.py" "$TMP/trace.csv" "$TMP/trace.done" $((END_S + 60)) \
 	> "$TMP/follow.out" 2> "$TMP/follow.err" &
 FOLLOW=$!
+# A scrape every 100 ms, each its status code on a line of its own.
+( end=$(($(date +%s) + LOAD_S)); while [ "$(date +%s)" -lt $end ]; do
+	curl -s -o /dev/null --max-time 2 -w '%{http_code}\n' "$EXP_URL"; sleep 0.1
+done ) > "$TMP/scrapes" 2>&1 & SCRAPER=$!
 $ST workload fork --rate "$FORK_RATE" --duration $((LOAD_S + 10)) > "$TMP/fork.out" 2>&1 & FORK=$!
 $ST workload pingpong --duration $((LOAD_S + 10)) > "$TMP/pong.out" 2>&1 & PONG=$!
 LOAD_T0=$(now_s)
@@ -298,6 +308,7 @@ sample	# the end figures, just before the stop
 
 # ---- stop: workloads, perf, then the tracers ---------------------------
 LOAD_T1=$(now_s)
+kill -TERM $SCRAPER 2>/dev/null; wait $SCRAPER; SCRAPER=
 kill -TERM $FORK $PONG 2>/dev/null
 wait_bounded $FORK 5 > /dev/null; frc=$?
 wait_bounded $PONG 5 > /dev/null; prc=$?
@@ -318,6 +329,12 @@ for name in $TRACERS; do
 	[ "$rc" -eq 0 ] && pass "${name}_exit_sigint" ||
 		fail "${name}_exit_sigint" "exit $rc: $(tail -3 "$TMP/$name.err")"
 done
+
+scrapes=$(wc -l < "$TMP/scrapes")
+others=$(grep -vcx 200 "$TMP/scrapes")
+echo "    exporter: $scrapes scrapes in $((LOAD_T1 - LOAD_T0)) s, $others not 200: $(grep -vx 200 "$TMP/scrapes" | sort | uniq -c | head -3 | tr '\n' ' ')"
+[ "$others" -eq 0 ] && [ "$scrapes" -ge $(((LOAD_T1 - LOAD_T0) * 5)) ] && pass exporter_scrapes_served ||
+	fail exporter_scrapes_served "$scrapes scrapes, $others not 200; $(tail -3 "$TMP/exporter.err")"
 
 # Peak RSS: VmHWM at the first sample at or after BASE_S, and at the end.
 for name in $TRACERS; do

@@ -737,6 +737,58 @@ sub_report() {
 		fail_run "$n" "trace reads $want switches; the page: $(grep -o '[0-9]* switches' "$T/r2.html")"
 }
 
+# schedtap exporter on loopback, scraped through busybox's nc (its wget
+# crashes in these guests); a bad request; SIGTERM ends it with exit 0.
+# The pelt collector where the guest has BTF, its note where it has none.
+exporter_get() {	# file: the body of a 200
+	for _ in $(seq 40); do
+		printf 'GET /metrics HTTP/1.0\r\n\r\n' | timeout 10 nc 127.0.0.1 9469 > "$1.raw" 2> /dev/null
+		if head -1 "$1.raw" | grep -q '^HTTP/1.1 200 '; then
+			tr -d '\r' < "$1.raw" | sed '1,/^$/d' > "$1"
+			return 0
+		fi
+		sleep 0.5
+	done
+	return 1
+}
+sub_exporter() {
+	ip link set lo up 2> /dev/null || ifconfig lo 127.0.0.1 up
+	n=exporter
+	timeout -k 5 60 "$ST" exporter --top 3 > "$T/$n.out" 2> "$T/$n.err" &
+	ep=$!
+	exporter_get "$T/$n.page1" || { kill $ep; wait $ep; fail_run "$n" "no scrape answered"; return; }
+	sleep 1
+	exporter_get "$T/$n.page" || { kill $ep; wait $ep; fail_run "$n" "no second scrape"; return; }
+	cp "$T/$n.page" "$T/$n.out.page"
+	cpus=$(grep -cE '^schedtap_cpu_context_switches_total\{cpu="[0-9]+"\} [1-9][0-9]*$' "$T/$n.page")
+	tasks=$(grep -c '^schedtap_task_cpu_seconds_total{' "$T/$n.page")
+	if [ "$cpus" -eq "$NCPU" ] && [ "$tasks" -eq 4 ] &&
+		grep -q '^schedtap_task_cpu_seconds_total{pid="other",comm="other"} ' "$T/$n.page" &&
+		grep -qE '^schedtap_runqueue_latency_seconds_bucket\{le="\+Inf"\} [1-9]' "$T/$n.page" &&
+		grep -q '^schedtap_exporter_scrapes_total 2$' "$T/$n.page"; then
+		pass "$n"
+	else
+		fail "$n" "$cpus CPUs of $NCPU with switches, $tasks task series (want 4)"
+		detail "$T/$n.err" "$T/$n.page"
+	fi
+	n=exporter_pelt
+	if [ -r /sys/kernel/btf/vmlinux ]; then
+		grep -qE '^schedtap_cpu_capacity\{cpu="0"\} [1-9]' "$T/exporter.page" && pass "$n" ||
+			fail "$n" "no capacity of CPU 0 with BTF"
+	else
+		grep -q 'no BTF: the pelt collector is left out' "$T/exporter.err" && pass "$n" ||
+			fail "$n" "no note that pelt is left out"
+	fi
+	n=exporter_bad_request
+	printf 'POST /metrics HTTP/1.1\r\n\r\n' | timeout 10 nc 127.0.0.1 9469 > "$T/$n.out" 2>&1
+	head -1 "$T/$n.out" | grep -q '^HTTP/1.1 405 ' && pass "$n" || fail_run "$n" "not 405"
+	n=exporter_sigterm
+	kill -TERM $ep
+	wait $ep
+	rc=$?
+	[ $rc -eq 0 ] && pass "$n" || fail_run exporter "exit $rc after SIGTERM"
+}
+
 # Each listed subcommand answers --help.
 t_sub_help() {
 	st "$1_help" "$1" --help && [ -s "$T/$1_help.out" ] && pass "$1_help" ||
