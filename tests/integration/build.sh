@@ -22,3 +22,14 @@ for b in "$BUILD"/aarch64/schedtap "$BUILD"/armhf/schedtap; do
 	*) fail "stripped_$a" "$(file -b "$b")" ;;
 	esac
 done
+# The binary's malloc is ours (src/core/alloc.c), not musl's mallocng;
+# under threads it keeps every block's bytes and alignment.
+nm "$BUILD/schedtap.debug" | grep -q ' alloc_slot$' && fail own_malloc "musl's mallocng is linked" ||
+	pass own_malloc
+if musl-gcc -static -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -o "$TMP/alloc_stress" \
+	tests/integration/alloc_stress.c src/core/alloc.c -lpthread 2> "$TMP/alloc.err"; then
+	out=$(timeout 60 "$TMP/alloc_stress" 2>&1)
+	[ "$out" = ok ] && pass malloc_under_threads || fail malloc_under_threads "$out"
+else
+	fail malloc_under_threads "build: $(head -3 "$TMP/alloc.err")"
+fi
