@@ -29,6 +29,12 @@ run_suite() {
 		echo "FAIL $name/suite: exited $rc without a FAIL line" | tee -a "$log"
 		tail -20 "$out" | sed 's/^/    /'
 	fi
+	# So is one that ran no test (a unit-test binary once exited 0 with
+	# no line when a malloc meant for musl was built into its glibc).
+	if ! grep -qE '^(PASS|FAIL|SKIP) ' "$out"; then
+		echo "FAIL $name/suite: ran no test (exit $rc)" | tee -a "$log"
+		tail -20 "$out" | sed 's/^/    /'
+	fi
 }
 
 suites=${*:-unit oracle verifier integration fuzz soak e2e}

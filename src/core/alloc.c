@@ -8,11 +8,11 @@
  *
  * Builds against glibc (the unit tests and the fuzzers, under ASan)
  * keep glibc's malloc: the sanitizers need their own. */
+#include <stdlib.h>	/* first: glibc's headers are what define __GLIBC__ */
 #ifndef __GLIBC__
 #include <errno.h>
 #include <sched.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
