@@ -13,6 +13,7 @@
 #include "core/cli.h"
 #include "core/output.h"
 #include "cmd/commands.h"
+#include "cmd/session.h"
 #include "kernel/features.h"
 #include "lottery/cmd.h"
 #include "lottery/pins.h"
@@ -103,23 +104,7 @@ static const char unload_help[] CLI_HELP_TEXT =
 
 static int run_unload(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, 0, 'h' },
-		{ 0, 0, 0, 0 },
-	};
-	struct cli_common cli;
-	int opt, err;
-
-	cli_init(&cli, "lottery unload");
-	opt = cli_next_opt(&cli, argc, argv, "h", longopts, unload_help);
-	if ((err = cli_opts_done(&cli, opt, argc, argv, CLI_NO_ARGS)) >= 0)
-		return err;
-	if (feat_require_privileges(cli.cmd))
-		return EXIT_RUNTIME;
-	err = lottery_unload(stdout);
-	if ((opt = out_file_flush(stdout)) && err >= 0)
-		err = msg_errno(opt, "writing to stdout");
-	return err < 0 ? EXIT_RUNTIME : EXIT_OK;
+	return session_run_pins_cmd(argc, argv, "lottery unload", unload_help, lottery_unload);
 }
 
 static const struct command lottery_cmds[] = {

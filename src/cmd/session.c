@@ -79,3 +79,25 @@ int session_close(struct session *s, int err)
 	s->out = NULL;
 	return err < 0 ? EXIT_RUNTIME : EXIT_OK;
 }
+
+int session_run_pins_cmd(int argc, char **argv, const char *cmd, const char *help,
+			 int (*run)(FILE *out))
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	struct cli_common cli;
+	int opt, err;
+
+	cli_init(&cli, cmd);
+	opt = cli_next_opt(&cli, argc, argv, "h", longopts, help);
+	if ((err = cli_opts_done(&cli, opt, argc, argv, CLI_NO_ARGS)) >= 0)
+		return err;
+	if (feat_require_privileges(cli.cmd))
+		return EXIT_RUNTIME;
+	err = run(stdout);
+	if ((opt = out_file_flush(stdout)) && err >= 0)
+		err = msg_errno(opt, "writing to stdout");
+	return err < 0 ? EXIT_RUNTIME : EXIT_OK;
+}

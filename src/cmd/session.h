@@ -43,4 +43,8 @@ int session_open(struct session *s, const struct cli_common *cli,
 /* Detach, close, and close the output file. Returns the exit code for
  * err (the caller's outcome): EXIT_RUNTIME if it or the close failed. */
 int session_close(struct session *s, int err);
+/* A command of pins with no options but -h (`lottery unload`, `exporter
+ * unload`): parse, check privileges, run(stdout), flush. An exit code. */
+int session_run_pins_cmd(int argc, char **argv, const char *cmd, const char *help,
+			 int (*run)(FILE *out));
 #endif

@@ -7,6 +7,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include "kernel/bpf_sys.h"
 #include "kernel/bpffs.h"
 #include "core/msg.h"
 
@@ -71,4 +72,50 @@ int bpffs_remove_dir(const char *path, void (*removed)(void *ctx, const char *na
 	if (!err && rmdir(path))
 		err = -errno;
 	return err;
+}
+
+int bpffs_pin(int fd, const char *path, mode_t mode, gid_t gid)
+{
+	int err = bpf_obj_pin(fd, path);
+
+	if (err)
+		return msg_errno(err, "pinning %s", path);
+	if (gid != (gid_t)-1 && chown(path, (uid_t)-1, gid))
+		return msg_errno(-errno, "giving %s to the group", path);
+	if (chmod(path, mode))
+		return msg_errno(-errno, "chmod %o %s", (unsigned)mode, path);
+	return 0;
+}
+
+void bpffs_each(const char *dir, const char *prefix, void (*fn)(const char *path))
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[512];
+	int n = 0;
+
+	if (!d)
+		return;
+	while ((e = readdir(d)) && n++ < MAX_ENTRIES) {
+		if (strncmp(e->d_name, prefix, strlen(prefix)))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		fn(path);
+	}
+	closedir(d);
+}
+
+static void detach_link(const char *path)
+{
+	int fd = bpf_obj_get(path);
+
+	if (fd >= 0) {
+		bpf_link_detach(fd);
+		close(fd);
+	}
+}
+
+void bpffs_detach_links(const char *dir)
+{
+	bpffs_each(dir, "link_", detach_link);
 }

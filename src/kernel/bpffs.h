@@ -18,4 +18,14 @@ int bpffs_mkdir(const char *path, mode_t mode, gid_t gid);
  * Calls removed(name) for each file. 0, -ENOENT, or negative errno. */
 int bpffs_remove_dir(const char *path, void (*removed)(void *ctx, const char *name),
 		     void *ctx);
+/* Pin fd at path, chown to gid (-1: leave) and chmod to mode (set
+ * explicitly: a umask of 0 must not leave a pin world-readable). 0 or
+ * negative errno; prints why. */
+int bpffs_pin(int fd, const char *path, mode_t mode, gid_t gid);
+/* fn(path) for each entry of dir whose name starts with prefix (256 at
+ * the most: more would be no set of ours). */
+void bpffs_each(const char *dir, const char *prefix, void (*fn)(const char *path));
+/* Detach every link pinned in dir (entries link_*) before its pins go: a
+ * link someone else holds open would keep its program attached. */
+void bpffs_detach_links(const char *dir);
 #endif

@@ -1,4 +1,3 @@
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -90,20 +89,6 @@ static int create_meta(const struct lottery_load_opts *o)
 	return fd;
 }
 
-static int pin_one(int fd, const char *path, mode_t mode, gid_t gid)
-{
-	int err = bpf_obj_pin(fd, path);
-
-	if (err)
-		return msg_errno(err, "pinning %s", path);
-	if (gid != (gid_t)-1 && chown(path, (uid_t)-1, gid))
-		return msg_errno(-errno, "giving %s to the group", path);
-	/* Explicitly: a umask of 0 must not leave anything world-readable. */
-	if (chmod(path, mode))
-		return msg_errno(-errno, "chmod %o %s", (unsigned)mode, path);
-	return 0;
-}
-
 static int pin_all(struct tap_obj *obj, int meta_fd, const struct lottery_load_opts *o,
 		   const char *dir)
 {
@@ -112,18 +97,18 @@ static int pin_all(struct tap_obj *obj, int meta_fd, const struct lottery_load_o
 	int err;
 
 	pin_path(path, sizeof(path), dir, "", "meta");
-	err = pin_one(meta_fd, path, grp ? 0640 : 0600, o->gid);
+	err = bpffs_pin(meta_fd, path, grp ? 0640 : 0600, o->gid);
 	for (int i = 0; !err && i < NMAPS; i++) {
 		pin_path(path, sizeof(path), dir, "", map_pins[i].pin);
-		err = pin_one(tap_map_fd(obj, map_pins[i].map), path,
+		err = bpffs_pin(tap_map_fd(obj, map_pins[i].map), path,
 			      grp ? map_pins[i].group_mode : 0600, o->gid);
 	}
 	for (int i = 0; !err && i < NPROGS; i++) {
 		pin_path(path, sizeof(path), dir, "prog_", prog_pin[i]);
-		err = pin_one(obj->progs[i].prog_fd, path, 0600, (gid_t)-1);
+		err = bpffs_pin(obj->progs[i].prog_fd, path, 0600, (gid_t)-1);
 		pin_path(path, sizeof(path), dir, "link_", prog_pin[i]);
 		if (!err)
-			err = pin_one(obj->progs[i].link_fd, path, 0600, (gid_t)-1);
+			err = bpffs_pin(obj->progs[i].link_fd, path, 0600, (gid_t)-1);
 	}
 	return err;
 }
@@ -225,43 +210,6 @@ int lottery_load(const struct lottery_load_opts *o, FILE *out)
 	return err;
 }
 
-/* fn(path) for each entry of dir whose name starts with prefix (256 at
- * the most: more would be no set of ours). */
-static void each_entry(const char *dir, const char *prefix, void (*fn)(const char *path))
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char path[512];
-	int n = 0;
-
-	if (!d)
-		return;
-	while ((e = readdir(d)) && n++ < 256) {
-		if (strncmp(e->d_name, prefix, strlen(prefix)))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		fn(path);
-	}
-	closedir(d);
-}
-
-static void detach_link(const char *path)
-{
-	int fd = bpf_obj_get(path);
-
-	if (fd >= 0) {
-		bpf_link_detach(fd);
-		close(fd);
-	}
-}
-
-/* Detach every link_* pin first: a link someone else holds open would
- * otherwise keep the program attached after its pin is gone. */
-static void detach_links(const char *dir)
-{
-	each_entry(dir, "link_", detach_link);
-}
-
 static void say_removed(void *ctx, const char *name)
 {
 	fprintf(ctx, "  removed %s/%s\n", LOTTERY_PIN_DIR, name);
@@ -269,14 +217,14 @@ static void say_removed(void *ctx, const char *name)
 
 static void remove_set(const char *path)
 {
-	detach_links(path);
+	bpffs_detach_links(path);
 	bpffs_remove_dir(path, NULL, NULL);
 }
 
 /* Directories a load that died half-way left behind. */
 static void remove_stale(void)
 {
-	each_entry(LOTTERY_PARENT, STALE_PREFIX, remove_set);
+	bpffs_each(LOTTERY_PARENT, STALE_PREFIX, remove_set);
 }
 
 int lottery_unload(FILE *out)
@@ -288,7 +236,7 @@ int lottery_unload(FILE *out)
 		fprintf(out, "nothing loaded: no %s\n", LOTTERY_PIN_DIR);
 		return 1;
 	}
-	detach_links(LOTTERY_PIN_DIR);
+	bpffs_detach_links(LOTTERY_PIN_DIR);
 	err = bpffs_remove_dir(LOTTERY_PIN_DIR, say_removed, out);
 	if (err && err != -ENOENT)
 		return msg_errno(err, "removing %s", LOTTERY_PIN_DIR);
