@@ -17,6 +17,7 @@
 #include "core/msg.h"
 #include "core/sig.h"
 #include "exporter/collect.h"
+#include "exporter/pins.h"
 #include "http/server.h"
 #include "kernel/features.h"
 
@@ -24,7 +25,8 @@
 #define PAGE_MAX (4u << 20)	/* a page: ~6 KiB with 2 CPUs and 10 tasks */
 
 static const char help[] CLI_HELP_TEXT =
-	"usage: schedtap exporter [options]\n\n"
+	"usage: schedtap exporter [options]\n"
+	"       schedtap exporter unload\n\n"
 	"Serves the scheduler's metrics to Prometheus: GET /metrics in the text\n"
 	"exposition format, or OpenMetrics when the scraper asks for it. The\n"
 	"counters are kept in the kernel between scrapes; a scrape reads them.\n\n"
@@ -36,6 +38,10 @@ static const char help[] CLI_HELP_TEXT =
 	"      --top N             tasks with series of their own (default 10, at most\n"
 	"                          100); the rest are summed as pid=\"other\"\n"
 	"      --per-cpu           run-queue latency per CPU too (label cpu)\n"
+	"      --pin               keep the programs counting in the kernel after exit\n"
+	"                          (pinned under " EXPORTER_PIN_DIR "): the next\n"
+	"                          --pin exporter goes on from their counts;\n"
+	"                          `schedtap exporter unload` removes them\n"
 	"      --offsets FILE      kernel struct offsets for the pelt collector on a\n"
 	"                          kernel without BTF (`schedtap btf offsets VMLINUX`)\n"
 	"  -d, --duration SECONDS  stop after this long (default: until Ctrl-C or SIGTERM)\n"
@@ -66,6 +72,7 @@ struct exporter_opts {
 	int collectors_given;
 	long top;
 	int per_cpu;
+	int pin;
 	const char *offsets;
 };
 
@@ -76,7 +83,7 @@ struct exporter_run {
 
 static int parse(struct exporter_opts *o, int argc, char **argv)
 {
-	enum { OPT_LISTEN = OPT_OWN, OPT_COLLECTORS, OPT_TOP, OPT_PER_CPU, OPT_OFFSETS };
+	enum { OPT_LISTEN = OPT_OWN, OPT_COLLECTORS, OPT_TOP, OPT_PER_CPU, OPT_OFFSETS, OPT_PIN };
 	static const struct option longopts[] = {
 		{ "help", no_argument, 0, 'h' },
 		{ "duration", required_argument, 0, 'd' },
@@ -86,6 +93,7 @@ static int parse(struct exporter_opts *o, int argc, char **argv)
 		{ "top", required_argument, 0, OPT_TOP },
 		{ "per-cpu", no_argument, 0, OPT_PER_CPU },
 		{ "offsets", required_argument, 0, OPT_OFFSETS },
+		{ "pin", no_argument, 0, OPT_PIN },
 		{ 0, 0, 0, 0 },
 	};
 	struct cli_common *c = &o->cli;
@@ -101,6 +109,7 @@ static int parse(struct exporter_opts *o, int argc, char **argv)
 		case OPT_TOP: bad = cli_long(c, optarg, 1, TASK_TOP_MAX, &o->top); break;
 		case OPT_PER_CPU: o->per_cpu = 1; break;
 		case OPT_OFFSETS: o->offsets = optarg; break;
+		case OPT_PIN: o->pin = 1; break;
 		case OPT_COLLECTORS:
 			n = cli_choice_list(c, optarg, collector_names, NCOLLECTORS, idx, NCOLLECTORS);
 			bad = n < 0;
@@ -213,6 +222,23 @@ static void handle(void *ctx, const struct http_request *req, struct http_reply 
 				    r->page.buf, r->page.len };
 }
 
+/* Our programs attached (and pinned with --pin), or with --pin a pinned
+ * set's maps in place of ours, its programs counting since it was pinned. */
+static int attach_or_take(const struct exporter_opts *o, struct session *s)
+{
+	int err = o->pin ? exporter_pins_take(&s->obj) : 0;
+
+	if (err > 0) {
+		msg_err("note: counting on in the pinned set at %s", EXPORTER_PIN_DIR);
+		return 0;
+	}
+	if (!err)
+		err = tap_obj_attach(&s->obj);
+	if (!err && o->pin)
+		err = exporter_pins_save(&s->obj);
+	return err;
+}
+
 static int serve(struct exporter_opts *o, struct exporter_run *r, struct session *s)
 {
 	int lfd = http_listen(o->listen), err;
@@ -230,7 +256,7 @@ static int serve(struct exporter_opts *o, struct exporter_run *r, struct session
 	if (err)
 		msg_errno(err, "the exporter's buffers");
 	if (!err)
-		err = tap_obj_attach(&s->obj);
+		err = attach_or_take(o, s);
 	if (!err) {
 		help_unpack();
 		fprintf(stderr, "schedtap: serving http://%s/metrics\n", o->listen);
@@ -244,6 +270,17 @@ static int serve(struct exporter_opts *o, struct exporter_run *r, struct session
 	return err;
 }
 
+static const char unload_help[] CLI_HELP_TEXT =
+	"usage: schedtap exporter unload\n\n"
+	"Detaches the programs that `exporter --pin` left counting and removes\n"
+	"every pin under " EXPORTER_PIN_DIR ". Says so when nothing was\n"
+	"pinned (exit 0).\n";
+
+static int run_unload(int argc, char **argv)
+{
+	return session_run_pins_cmd(argc, argv, "exporter unload", unload_help, exporter_unload);
+}
+
 int cmd_exporter(int argc, char **argv)
 {
 	const struct tap_prog_def *progs[TAP_MAX_PROGS];
@@ -253,6 +290,8 @@ int cmd_exporter(int argc, char **argv)
 	static struct exporter_run r;
 	int err, n;
 
+	if (argc > 1 && !strcmp(argv[1], "unload"))
+		return run_unload(argc - 1, argv + 1);
 	memset(&o, 0, sizeof(o));
 	if ((n = parse(&o, argc, argv)) >= 0)
 		return n;

@@ -787,6 +787,13 @@ sub_exporter() {
 	wait $ep
 	rc=$?
 	[ $rc -eq 0 ] && pass "$n" || fail_run exporter "exit $rc after SIGTERM"
+	# --pin leaves the programs counting; unload removes them.
+	n=exporter_pin
+	st "$n" exporter --pin --collectors cpu -d 1 || { fail_run "$n" "exit $rc"; return; }
+	[ -e /sys/fs/bpf/schedtap/exporter/link_tap_cpu_switch ] || { fail_run "$n" "no pinned link"; return; }
+	st "$n" exporter unload || { fail_run "$n" "unload: exit $rc"; return; }
+	grep -q '^unloaded: /sys/fs/bpf/schedtap/exporter is gone' "$T/$n.out" &&
+		[ ! -e /sys/fs/bpf/schedtap/exporter ] && pass "$n" || fail_run "$n" "unload left the pins"
 }
 
 # Each listed subcommand answers --help.

@@ -257,6 +257,49 @@ t_duration_and_collectors() {
 		pass duration_and_collectors || fail duration_and_collectors "exit $rc, families: $fams; $(cat "$TMP/d.err")"
 }
 
+# --pin: the programs count on after the exporter exits, the next --pin
+# exporter goes on from their counts; another choice of collectors and
+# a pinned map of the wrong shape are refused; unload leaves nothing.
+PIN_DIR=/sys/fs/bpf/schedtap/exporter
+switches_sum() {	# port
+	curl -s "http://127.0.0.1:$1/metrics" |
+		awk '/^schedtap_cpu_context_switches_total/ { s += $2 } END { print s + 0 }'
+}
+pinned_exporter() {	# seconds: the switches summed a second in
+	$ST exporter --listen 127.0.0.1:$((EP + 2)) --collectors cpu,tasks --pin -d "$1" 2>> "$TMP/pin.err" &
+	xp=$!
+	sleep 1
+	switches_sum $((EP + 2))
+	wait $xp
+}
+t_pin() {
+	$ST_BIN exporter unload > /dev/null 2>&1
+	a=$(pinned_exporter 2)
+	left=$(our_progs)
+	sleep 1
+	b=$(pinned_exporter 2)
+	echo "    first --pin exporter: $a switches; $left programs left counting; the second: $b"
+	[ "$a" -gt 0 ] && [ "$left" -eq 5 ] && [ "$b" -gt "$a" ] &&
+		grep -q "counting on in the pinned set" "$TMP/pin.err" &&
+		pass pin_keeps_counting || fail pin_keeps_counting "$a then $b, $left programs: $(cat "$TMP/pin.err")"
+	$ST exporter --pin --collectors cpu -d 1 > /dev/null 2> "$TMP/pin2.err"; rc=$?
+	[ $rc -eq 1 ] && grep -q "not this exporter's" "$TMP/pin2.err" &&
+		pass pin_other_collectors_refused || fail pin_other_collectors_refused "exit $rc: $(cat "$TMP/pin2.err")"
+	rm "$PIN_DIR/map_switches" &&
+		bpftool map create "$PIN_DIR/map_switches" type hash key 4 value 8 entries 4 name switches
+	$ST exporter --pin --collectors cpu,tasks -d 1 > /dev/null 2> "$TMP/pin3.err"; rc=$?
+	[ $rc -eq 1 ] && grep -q "not this exporter's" "$TMP/pin3.err" && grep -q "switches" "$TMP/pin3.err" &&
+		pass pin_wrong_shape_refused || fail pin_wrong_shape_refused "exit $rc: $(cat "$TMP/pin3.err")"
+	$ST exporter unload > "$TMP/unload.out" 2>&1; rc=$?
+	for _ in $(seq 30); do [ "$(our_progs)" -eq 0 ] && break; sleep 0.1; done
+	[ $rc -eq 0 ] && grep -q "^unloaded: $PIN_DIR is gone" "$TMP/unload.out" && [ ! -e "$PIN_DIR" ] &&
+		[ "$(our_progs)" -eq 0 ] && pass unload_leaves_nothing ||
+		fail unload_leaves_nothing "exit $rc: $(cat "$TMP/unload.out"); $(our_progs) programs"
+	$ST exporter unload > "$TMP/unload.out" 2>&1; rc=$?
+	[ $rc -eq 0 ] && grep -q "^nothing pinned" "$TMP/unload.out" &&
+		pass unload_again_says_nothing || fail unload_again_says_nothing "exit $rc: $(cat "$TMP/unload.out")"
+}
+
 if ! start_exporter --top 5; then
 	fail start "$(cat "$TMP/exp.err")"
 else
@@ -282,4 +325,5 @@ else
 		fail sigterm_clean_exit "exit $rc after $ms ms: $(cat "$TMP/exp.err")"
 fi
 t_duration_and_collectors
+t_pin
 [ "$(our_progs)" -eq 0 ] && pass nothing_left_attached || fail nothing_left_attached "$(bpftool prog show | grep -E 'name tap_')"
