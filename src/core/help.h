@@ -3,8 +3,8 @@
  * marks them COLD_TEXT) are gathered in one section; the build links once,
  * compresses that section (toolchain/helpz.c) into a blob,
  * and links again with the section as zero-filled memory (NOBITS) that
- * help_unpack fills before any help or message is printed: 53 KiB of
- * text take 17 KiB of the file (LZ77 then Huffman; LZ77 alone took 20
+ * help_unpack fills before any help or message is printed: 54 KiB of
+ * text take 18 KiB of the file (LZ77 then Huffman; LZ77 alone took 20
  * KiB for 46 KiB of text). Builds without the blob (the unit tests, the fuzzers)
  * keep the texts as they are. */
 #ifndef SCHEDTAP_CORE_HELP_H
