@@ -166,9 +166,9 @@ static int choose_programs(struct exporter_opts *o, struct session *s,
 		params[n] = &top, progs[n++] = &prog_top_migrate;
 		params[n] = &top, progs[n++] = &prog_top_free;
 	}
-	if ((o->collectors & COLLECT_PELT) && pelt_offsets(o, s))
-		return -EINVAL;
 	if (o->collectors & COLLECT_PELT) {
+		if (pelt_offsets(o, s))
+			return -EINVAL;
 		if (!s->own_ko_loaded) {
 			if (o->collectors_given) {
 				msg_err("the pelt collector needs the kernel's BTF (/sys/kernel/btf/"
